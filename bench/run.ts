@@ -1,0 +1,22 @@
+// `npm run bench`: every benchmark prints its own figures; a missing one is reported, not fatal.
+type Bench = { name: string; load: () => Promise<() => Promise<void>> }
+
+const benches: Bench[] = [
+  { name: 'engine: notation and validation', load: async () => (await import('./engine-dsl.ts')).benchDsl },
+  { name: 'engine: executor', load: async () => (await import('./engine-run.ts')).benchRun },
+  { name: 'server: webhook throughput', load: async () => (await import('./server.ts')).benchServer },
+]
+
+const only = process.argv.slice(2)
+let failed = false
+for (const bench of benches) {
+  if (only.length > 0 && !only.some((o) => bench.name.includes(o))) continue
+  console.log(`\n## ${bench.name}`)
+  try {
+    await (await bench.load())()
+  } catch (err) {
+    failed = true
+    console.log(`  failed: ${(err as Error).message}`)
+  }
+}
+process.exitCode = failed ? 1 : 0

@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { defineConfig } from '@playwright/test'
+
+// Debian's Chromium on project machines; Playwright's own browser elsewhere (users' laptops).
+const systemChromium = '/usr/bin/chromium'
+const port = Number(process.env.E2E_PORT ?? 3210)
+const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'flowline-e2e-'))
+process.env.E2E_DATA_DIR = dataDir
+
+export const e2eAdmin = { email: 'admin@flowline.test', password: 'admin-password-1' }
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '*.spec.ts',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    viewport: { width: 1440, height: 900 },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: existsSync(systemChromium)
+      ? {
+          executablePath: systemChromium,
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-dev-shm-usage',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--no-first-run',
+            '--disable-sync',
+          ],
+        }
+      : {},
+  },
+  webServer: {
+    // The real server on the built app with a throwaway SQLite data dir.
+    command: 'node --import tsx apps/server/src/main.ts',
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      PORT: String(port),
+      FLOWLINE_DATA_DIR: dataDir,
+      FLOWLINE_ADMIN_EMAIL: e2eAdmin.email,
+      FLOWLINE_ADMIN_PASSWORD: e2eAdmin.password,
+      FLOWLINE_ALLOW_HOSTS: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
+  },
+})
