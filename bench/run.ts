@@ -1,3 +1,5 @@
+export {}
+
 // `npm run bench`: every benchmark prints its own figures; a missing one is reported, not fatal.
 type Bench = { name: string; load: () => Promise<() => Promise<void>> }
 

@@ -25,7 +25,8 @@ function literal(text: string): string | number | boolean | null {
 
 export function parseCondition(label: string | undefined): ConditionParse {
   const text = (label ?? '').trim()
-  if (text === '') return { ok: false, error: 'a decision branch needs a condition label (e.g. "page", "> 0.7" or "else")' }
+  if (text === '')
+    return { ok: false, error: 'a decision branch needs a condition label (e.g. "page", "> 0.7" or "else")' }
   if (text.toLowerCase() === 'else') return { ok: true, condition: { kind: 'else' } }
   const m = OPERATOR.exec(text)
   if (!m) return { ok: true, condition: { kind: 'compare', op: '==', value: literal(text) } }
@@ -58,7 +59,12 @@ export function matchesCondition(condition: Condition, subject: unknown): boolea
     case '!=':
       return !loosely(subject, value)
     default: {
-      const n = typeof subject === 'number' ? subject : typeof subject === 'string' && subject.trim() !== '' ? Number(subject) : Number.NaN
+      const n =
+        typeof subject === 'number'
+          ? subject
+          : typeof subject === 'string' && subject.trim() !== ''
+            ? Number(subject)
+            : Number.NaN
       if (Number.isNaN(n) || typeof value !== 'number') return false
       if (op === '>') return n > value
       if (op === '>=') return n >= value
@@ -70,5 +76,7 @@ export function matchesCondition(condition: Condition, subject: unknown): boolea
 
 export function describeCondition(condition: Condition): string {
   if (condition.kind === 'else') return 'else'
-  return condition.op === '==' ? JSON.stringify(condition.value) : `${condition.op} ${JSON.stringify(condition.value)}`
+  return condition.op === '=='
+    ? JSON.stringify(condition.value)
+    : `${condition.op} ${JSON.stringify(condition.value)}`
 }

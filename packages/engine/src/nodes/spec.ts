@@ -18,8 +18,17 @@ export interface NodeSpec<C = unknown> {
   configSchema: z.ZodType<C>
   /** Config a freshly dropped node starts with. */
   defaultConfig: C
-  /** External side effects: skipped in dry runs (the request is recorded instead). */
+  /**
+   * External side effects: in dry runs the request is recorded instead of sent. Some
+   * types decide per node (an HTTP GET is read-only): see `sideEffectNote`.
+   */
   sideEffect: boolean
+  /** When a node of this type may differ from `sideEffect`, a sentence saying how. */
+  sideEffectNote?: string
   /** Names of config fields that hold JSONata expressions (validated as you type). */
   expressionFields?: string[]
+  /** Config fields holding `{{ expr }}` text templates (e.g. URLs, subjects). */
+  templateFields?: string[]
+  /** Config fields holding secrets: masked in forms, never recorded in traces. */
+  secretFields?: string[]
 }

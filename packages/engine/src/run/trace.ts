@@ -15,7 +15,7 @@ export type TraceEvent =
       nodeId: string
       output: unknown
       durationMs: number
-      /** Side-effect steps in dry runs: the exact request that would have been sent. */
+      /** HTTP-speaking steps: the request sent, or in a dry run the one that would have been (secrets masked). */
       request?: RecordedRequest
       mocked?: boolean
       skippedWait?: boolean
@@ -23,6 +23,9 @@ export type TraceEvent =
   | (TraceBase & { type: 'node.failed'; nodeId: string; error: string; durationMs: number })
   | (TraceBase & { type: 'node.skipped'; nodeId: string; reason: 'ruled-out' })
   | (TraceBase & { type: 'edge.taken'; edgeId: string; source: string; target: string })
+  /** A live run reached a wait: its state is stored and it continues after `until`. */
+  | (TraceBase & { type: 'run.suspended'; nodeId: string; until: string })
+  | (TraceBase & { type: 'run.resumed'; nodeId: string })
   | (TraceBase & { type: 'run.finished'; status: RunStatus; error?: string; durationMs: number })
 
 export interface RecordedRequest {

@@ -1,0 +1,40 @@
+import { Kysely, Migrator } from 'kysely'
+import { createDialect, type DatabaseTarget, type DialectKind } from './dialect'
+import { initialMigration } from './migrations/0001-initial'
+import type { Database } from './schema'
+
+export type Db = Kysely<Database>
+export type { Database } from './schema'
+
+export interface OpenDatabase {
+  db: Db
+  kind: DialectKind
+}
+
+/** Opens the configured database and applies pending migrations before anything else touches it. */
+export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
+  const { dialect, kind } = createDialect(target)
+  const db = new Kysely<Database>({ dialect })
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ '0001-initial': initialMigration(kind) }) },
+  })
+  const { error } = await migrator.migrateToLatest()
+  if (error) {
+    await db.destroy()
+    throw error
+  }
+  return { db, kind }
+}
+
+/** True for a unique/primary-key violation, in either dialect. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string }
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE'
+  )
+}
+
+export const now = (): string => new Date().toISOString()

@@ -1,0 +1,108 @@
+import type { Generated } from 'kysely'
+
+/**
+ * Kysely table types. Portable across SQLite and PostgreSQL: timestamps are ISO-8601 text
+ * (sortable as text), booleans are 0/1 integers and JSON is stored as text.
+ */
+export type Role = 'admin' | 'editor' | 'viewer'
+export type RunKind = 'test' | 'production'
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted'
+
+export interface UsersTable {
+  id: string
+  email: string
+  password_hash: string
+  role: Role
+  created_at: string
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie token: a leaked database does not hand out live sessions. */
+  token_hash: string
+  user_id: string
+  created_at: string
+  expires_at: string
+}
+
+export interface WorkflowsTable {
+  id: string
+  title: string
+  archived: number
+  latest_version: number
+  published_version: number | null
+  webhook_secret: string | null
+  created_at: string
+  created_by: string
+  updated_at: string
+  updated_by: string
+}
+
+export interface VersionsTable {
+  workflow_id: string
+  number: number
+  model: string
+  issues: string
+  error_count: number
+  warning_count: number
+  author: string
+  message: string | null
+  created_at: string
+  published_at: string | null
+}
+
+export interface RunsTable {
+  id: string
+  workflow_id: string
+  /** null for a test run of an unsaved draft (its model is then kept in `model`). */
+  version: number | null
+  model: string | null
+  kind: RunKind
+  status: RunStatus
+  trigger: string
+  dry_run: number
+  message_id: string | null
+  event: string
+  mocks: string | null
+  error: string | null
+  actor: string | null
+  started_at: string
+  finished_at: string | null
+  duration_ms: number | null
+  /** A live run suspended at a wait: the engine's serialized RunState, and when to resume. */
+  state: string | null
+  resume_at: string | null
+}
+
+export interface RunEventsTable {
+  run_id: string
+  seq: number
+  type: string
+  node_id: string | null
+  data: string
+}
+
+export interface AuditTable {
+  id: Generated<number>
+  at: string
+  actor: string
+  action: string
+  workflow_id: string | null
+  details: string
+}
+
+/** One-row-per-key guard table (e.g. the first-admin setup can only happen once, even concurrently). */
+export interface MetaTable {
+  key: string
+  value: string
+}
+
+export interface Database {
+  users: UsersTable
+  sessions: SessionsTable
+  workflows: WorkflowsTable
+  workflow_versions: VersionsTable
+  runs: RunsTable
+  run_events: RunEventsTable
+  audit_log: AuditTable
+  meta: MetaTable
+}

@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createHTTPHandler } from '@trpc/server/adapters/standalone'
+import type { Logger } from 'pino'
+import { createContext } from '../context'
+import type { Db } from '../db'
+import { appRouter } from '../routers/_app'
+import type { Services } from '../services'
+import { handleDemoRecommender } from './demo-recommender'
+import { securityHeaders, sendJson } from './respond'
+import { createStaticHandler } from './static'
+import { createWebhookHandler } from './webhook'
+
+export interface HttpAppDeps {
+  db: Db
+  services: Services
+  logger: Logger
+  webDist: string
+}
+
+const HOOK = /^\/api\/hooks\/([^/]+)\/?$/
+const DEMO = /^\/api\/demo\/recommend(ations)?\/?$/
+
+/** The single request listener: health, tRPC, webhooks, the demo recommender, then the web app. */
+export function createHttpApp({ db, services, logger, webDist }: HttpAppDeps) {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: 4 * 1024 * 1024,
+    createContext: (opts) => createContext({ db, services, logger }, opts),
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed')
+    },
+  })
+  const webhook = createWebhookHandler(db, services)
+  const serveStatic = createStaticHandler(webDist)
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const { pathname } = url
+    if (pathname === '/healthz') return sendJson(res, 200, { ok: true })
+    if (pathname.startsWith('/trpc/')) {
+      // CSRF: a cross-site form can post text/plain but not application/json without a
+      // CORS preflight (which we never grant); SameSite=Lax covers the rest.
+      if (
+        req.method === 'POST' &&
+        !String(req.headers['content-type'] ?? '').startsWith('application/json')
+      ) {
+        return sendJson(res, 415, { error: 'tRPC mutations must be sent as application/json' })
+      }
+      return trpc(req, res)
+    }
+    const hook = HOOK.exec(pathname)
+    if (hook) {
+      if (req.method !== 'POST') return sendJson(res, 405, { error: 'Use POST' }, { allow: 'POST' })
+      return webhook(req, res, decodeURIComponent(hook[1]))
+    }
+    if (DEMO.test(pathname)) return handleDemoRecommender(req, res, url.searchParams)
+    if (pathname.startsWith('/api/')) return sendJson(res, 404, { error: 'No such endpoint' })
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendJson(res, 405, { error: 'Method not allowed' })
+    return serveStatic(req, res, pathname)
+  }
+
+  return function handle(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now()
+    securityHeaders(res)
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost')
+    } catch {
+      sendJson(res, 400, { error: 'Bad URL' })
+      return
+    }
+    res.on('finish', () => {
+      if (url.pathname === '/healthz') return
+      // The path only: query strings may carry tRPC inputs, which are not log material.
+      logger.info(
+        {
+          method: req.method,
+          path: url.pathname,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      )
+    })
+    route(req, res, url).catch((err) => {
+      logger.error({ err, path: url.pathname }, 'request failed')
+      if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' })
+      else res.destroy()
+    })
+  }
+}

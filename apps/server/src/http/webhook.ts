@@ -1,0 +1,81 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Db } from '../db'
+import type { Services } from '../services'
+import { BodyTooLarge, readBody } from './body'
+import { sendJson } from './respond'
+
+export const WEBHOOK_MAX_BYTES = 1024 * 1024
+/** Beyond this many unfinished runs, deliveries get 503: Segment retries later, memory stays bounded. */
+export const MAX_BACKLOG = Number(process.env.FLOWLINE_MAX_BACKLOG ?? 10_000)
+
+export function signatureMatches(
+  secret: string,
+  body: Buffer,
+  header: string | string[] | undefined,
+): boolean {
+  // Some senders prefix the algorithm ("sha1=…"); the digest itself must be 40 hex digits.
+  const given = (Array.isArray(header) ? header[0] : header)?.trim().replace(/^sha1=/i, '')
+  if (!given || !/^[0-9a-f]{40}$/i.test(given)) return false
+  const expected = createHmac('sha1', secret).update(body).digest()
+  return timingSafeEqual(expected, Buffer.from(given, 'hex'))
+}
+
+/**
+ * The Segment webhook destination (DESIGN §6, contract). Checks run cheapest-first and
+ * never reveal more than needed: the workflow must be live before its body is even read.
+ */
+export function createWebhookHandler(db: Db, services: Services) {
+  return async function handleWebhook(
+    req: IncomingMessage,
+    res: ServerResponse,
+    workflowId: string,
+  ): Promise<void> {
+    const wf = await db
+      .selectFrom('workflows')
+      .select(['id', 'published_version', 'archived', 'webhook_secret'])
+      .where('id', '=', workflowId)
+      .executeTakeFirst()
+    if (!wf || wf.published_version === null || wf.archived) {
+      return sendJson(res, 404, { error: 'No published workflow with this id' })
+    }
+
+    let body: Buffer
+    try {
+      body = await readBody(req, WEBHOOK_MAX_BYTES)
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        // Stop reading: the connection is closed after the answer instead of draining the rest.
+        return sendJson(res, 413, { error: 'Payload larger than 1 MiB' }, { connection: 'close' })
+      }
+      throw err
+    }
+
+    if (wf.webhook_secret && !signatureMatches(wf.webhook_secret, body, req.headers['x-signature'])) {
+      return sendJson(res, 401, { error: 'Bad or missing X-Signature' })
+    }
+
+    let event: unknown
+    try {
+      event = JSON.parse(body.toString('utf8'))
+    } catch {
+      return sendJson(res, 400, { error: 'Body is not valid JSON' })
+    }
+    if (!event || typeof event !== 'object' || Array.isArray(event)) {
+      return sendJson(res, 400, { error: 'Body must be a JSON object (a Segment event)' })
+    }
+
+    if (services.queue.size >= MAX_BACKLOG) {
+      return sendJson(res, 503, { error: 'Too many runs queued; retry later' }, { 'retry-after': '5' })
+    }
+    const raw = (event as { messageId?: unknown }).messageId
+    const messageId = typeof raw === 'string' && raw !== '' ? raw : null
+    const { runId, duplicate } = await services.runs.acceptWebhook(
+      wf.id,
+      wf.published_version,
+      event,
+      messageId,
+    )
+    sendJson(res, duplicate ? 200 : 202, { runId })
+  }
+}

@@ -1,0 +1,43 @@
+import { resolve } from 'node:path'
+import { createLogger } from './logger'
+import { startServer } from './server'
+
+// The one production entry point: `npm start` builds the web app, then runs this file.
+const logger = createLogger()
+const env = process.env
+
+const admin =
+  env.FLOWLINE_ADMIN_EMAIL && env.FLOWLINE_ADMIN_PASSWORD
+    ? { email: env.FLOWLINE_ADMIN_EMAIL, password: env.FLOWLINE_ADMIN_PASSWORD }
+    : undefined
+
+try {
+  const app = await startServer({
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '127.0.0.1',
+    dataDir: resolve(env.FLOWLINE_DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL,
+    webDist: env.FLOWLINE_WEB_DIST,
+    runConcurrency: env.FLOWLINE_RUN_CONCURRENCY ? Number(env.FLOWLINE_RUN_CONCURRENCY) : undefined,
+    admin,
+    logger,
+  })
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+} catch (err) {
+  logger.fatal({ err }, 'Flowline server failed to start')
+  process.exit(1)
+}

@@ -1,0 +1,20 @@
+import { router } from '../trpc'
+import { auditRouter } from './audit'
+import { authRouter } from './auth'
+import { runsRouter } from './runs'
+import { systemRouter } from './system'
+import { usersRouter } from './users'
+import { versionsRouter } from './versions'
+import { workflowsRouter } from './workflows'
+
+export const appRouter = router({
+  system: systemRouter,
+  auth: authRouter,
+  users: usersRouter,
+  workflows: workflowsRouter,
+  versions: versionsRouter,
+  runs: runsRouter,
+  audit: auditRouter,
+})
+
+export type AppRouter = typeof appRouter

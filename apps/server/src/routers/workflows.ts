@@ -1,0 +1,80 @@
+import { z } from 'zod'
+import { emptyModel, loadTemplate, parseNotation, TEMPLATES, workflowSchema } from '../services/engine'
+import { editorProcedure, router, viewerProcedure } from '../trpc'
+
+const idInput = z.object({ id: z.string() })
+
+// Most specific shape first: zod objects ignore unknown keys, so `{title?}` would match anything.
+const createInput = z
+  .union([
+    z.object({ template: z.enum(TEMPLATES.map((t) => t.id) as [string, ...string[]]) }),
+    z.object({ notation: z.string().max(2_000_000), file: z.string().max(200).optional() }),
+    z.object({ model: workflowSchema }),
+    z.object({ title: z.string().max(200).optional() }),
+  ])
+  .optional()
+
+export const workflowsRouter = router({
+  list: viewerProcedure
+    .input(
+      z
+        .object({ search: z.string().max(200).optional(), includeArchived: z.boolean().optional() })
+        .optional(),
+    )
+    .query(({ ctx, input }) => ctx.services.workflows.list(input ?? {})),
+
+  get: viewerProcedure
+    .input(z.object({ id: z.string(), version: z.number().int().min(1).optional() }))
+    .query(({ ctx, input }) => ctx.services.workflows.get(input.id, input.version)),
+
+  templates: viewerProcedure.query(() => TEMPLATES),
+
+  create: editorProcedure.input(createInput).mutation(async ({ ctx, input = {} }) => {
+    const wf = ctx.services.workflows
+    if ('template' in input) {
+      const model = await loadTemplate(
+        input.template as (typeof TEMPLATES)[number]['id'],
+        ctx.services.serverUrl(),
+      )
+      return wf.create(ctx.user, model, 'workflow.create', { template: input.template })
+    }
+    if ('notation' in input) {
+      return wf.create(ctx.user, parseNotation(input.notation, input.file), 'workflow.create', {
+        from: 'notation',
+      })
+    }
+    if ('model' in input) return wf.create(ctx.user, input.model, 'workflow.create', { from: 'model' })
+    return wf.create(ctx.user, emptyModel(input.title?.trim() || 'Untitled workflow'), 'workflow.create')
+  }),
+
+  save: editorProcedure
+    .input(
+      z.object({
+        id: z.string(),
+        baseVersion: z.number().int().min(1),
+        model: workflowSchema,
+        message: z.string().max(500).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.services.workflows.save(ctx.user, input)),
+
+  publish: editorProcedure
+    .input(z.object({ id: z.string(), version: z.number().int().min(1) }))
+    .mutation(({ ctx, input }) => ctx.services.versions.publish(ctx.user, input.id, input.version)),
+
+  unpublish: editorProcedure
+    .input(idInput)
+    .mutation(({ ctx, input }) => ctx.services.versions.unpublish(ctx.user, input.id)),
+
+  archive: editorProcedure
+    .input(z.object({ id: z.string(), archived: z.boolean().optional() }))
+    .mutation(({ ctx, input }) => ctx.services.workflows.archive(ctx.user, input.id, input.archived ?? true)),
+
+  duplicate: editorProcedure
+    .input(idInput)
+    .mutation(({ ctx, input }) => ctx.services.workflows.duplicate(ctx.user, input.id)),
+
+  setWebhookSecret: editorProcedure
+    .input(z.object({ id: z.string(), secret: z.string().min(8).max(500).nullable() }))
+    .mutation(({ ctx, input }) => ctx.services.workflows.setWebhookSecret(ctx.user, input.id, input.secret)),
+})

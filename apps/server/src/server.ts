@@ -1,0 +1,114 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import type { Logger } from 'pino'
+import { type Db, openDatabase } from './db'
+import { createHttpApp } from './http/app'
+import { createLogger } from './logger'
+import { createServices, type Services } from './services'
+import type { RunDeps } from './services/engine'
+
+export interface ServerOptions {
+  port?: number
+  host?: string
+  dataDir: string
+  databaseUrl?: string
+  /** PostgreSQL schema (tests isolate each file in its own). */
+  pgSchema?: string
+  logger?: Logger
+  webDist?: string
+  /** Creates the first admin when the users table is empty (FLOWLINE_ADMIN_EMAIL/PASSWORD). */
+  admin?: { email: string; password: string }
+  runDeps?: RunDeps
+  runConcurrency?: number
+  /** How long shutdown waits for in-flight runs before marking them interrupted. */
+  shutdownGraceMs?: number
+}
+
+export interface FlowlineServer {
+  url: string
+  port: number
+  server: Server
+  services: Services
+  db: Db
+  close(): Promise<void>
+}
+
+const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url))
+
+/** Opens storage (migrations first), repairs leftovers of a crash, then listens. */
+export async function startServer(opts: ServerOptions): Promise<FlowlineServer> {
+  const logger = opts.logger ?? createLogger()
+  const { db, kind } = await openDatabase({
+    dataDir: opts.dataDir,
+    databaseUrl: opts.databaseUrl,
+    pgSchema: opts.pgSchema,
+  })
+  let url = ''
+  const services = createServices({
+    db,
+    logger,
+    serverUrl: () => url,
+    runDeps: opts.runDeps,
+    runConcurrency: opts.runConcurrency,
+  })
+
+  const interrupted = await services.runs.interruptLeftovers()
+  if (interrupted > 0)
+    logger.warn({ interrupted }, 'marked runs left running by a previous process as interrupted')
+  for (const { runId, resumeAt } of await services.runs.suspended()) services.waits.schedule(runId, resumeAt)
+  await services.auth.pruneExpiredSessions()
+  if (opts.admin && (await services.auth.needsSetup())) {
+    const admin = await services.auth.setupFirstAdmin(opts.admin)
+    await services.audit.record({
+      actor: 'system',
+      action: 'auth.setup',
+      details: { email: admin.email, from: 'environment' },
+    })
+    logger.info({ email: admin.email }, 'created the first admin from FLOWLINE_ADMIN_EMAIL')
+  }
+
+  const server = createServer(
+    createHttpApp({ db, services, logger, webDist: opts.webDist ?? defaultWebDist }),
+  )
+  server.keepAliveTimeout = 65_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 3000, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  // Self-calls (the demo recommender) go over loopback even when listening on all interfaces.
+  const selfHost = ['0.0.0.0', '::', ''].includes(address.address)
+    ? '127.0.0.1'
+    : address.family === 'IPv6'
+      ? `[${address.address}]`
+      : address.address
+  url = `http://${selfHost}:${address.port}`
+  logger.info({ url, storage: kind }, 'Flowline server listening')
+
+  let closing: Promise<void> | undefined
+  async function close(): Promise<void> {
+    closing ??= (async () => {
+      server.close()
+      server.closeIdleConnections()
+      services.waits.stop()
+      const queue = services.queue
+      const drained = await queue.drain(opts.shutdownGraceMs ?? 10_000)
+      if (!drained) {
+        const n = await services.runs.interruptLeftovers('The server shut down before the run finished')
+        logger.warn({ interrupted: n }, 'shutdown grace period over; unfinished runs marked interrupted')
+      }
+      // Trace streams of finished runs have ended; anything still open is idle or stuck.
+      server.closeAllConnections()
+      services.http.close()
+      await db.destroy()
+      logger.info('Flowline server stopped')
+    })()
+    return closing
+  }
+
+  return { url, port: address.port, server, services, db, close }
+}

@@ -1,0 +1,124 @@
+/**
+ * The server's one doorway to @flowline/engine: validation, notation, execution and
+ * templates. Routers and HTTP routes never reach into engine internals, and the engine
+ * stays the single authority for what a model means.
+ */
+import { readFile } from 'node:fs/promises'
+import {
+  emptyWorkflow,
+  format,
+  type Issue,
+  parse,
+  validate,
+  type Workflow,
+  workflowSchema,
+} from '@flowline/engine'
+import { nodeSpecs } from '@flowline/engine/nodes'
+import { TRPCError } from '@trpc/server'
+// TODO(engine facade): the run surface comes from run/index.ts until index.ts re-exports it,
+// and the demo recommender from templates/ (not exported by the package yet).
+import {
+  type RunOptions,
+  type RunResult,
+  type RunState,
+  resumeRun,
+  runTestCase,
+  runWorkflow,
+  type TraceEvent,
+} from '../../../../packages/engine/src/run/index'
+import { recommend } from '../../../../packages/engine/templates/demo-recommender'
+
+export type { Issue, RunResult, RunState, TraceEvent, Workflow }
+export { recommend, workflowSchema }
+
+/** Execution settings the server injects into every run (limits, a fetch for tests). */
+export type RunDeps = Pick<RunOptions, 'fetch' | 'limits'>
+
+export const emptyModel = (title: string): Workflow => emptyWorkflow(title)
+
+export function nodeTypeIds(): string[] {
+  return nodeSpecs.map((s) => s.id)
+}
+
+/** The canonical model (schema-checked, unknown keys dropped) and the validator's verdict. */
+export function checkModel(input: Workflow) {
+  const model = workflowSchema.parse(input)
+  const issues = validate(model)
+  const errorCount = issues.filter((i) => i.severity === 'error').length
+  return { model, issues, errorCount, warningCount: issues.length - errorCount }
+}
+
+export function parseNotation(source: string, file = 'workflow.flow'): Workflow {
+  const { workflow, diagnostics } = parse(source, { file })
+  if (!workflow || diagnostics.length > 0) {
+    const lines = diagnostics.map((d) => `${file}:${d.line}:${d.column}: ${d.message}`)
+    throw new TRPCError({ code: 'BAD_REQUEST', message: lines.join('\n') || `${file}: could not be parsed` })
+  }
+  return workflow
+}
+
+export const formatNotation = (model: Workflow): string => format(model)
+
+/** A fresh run, or the continuation of one suspended at a wait. Never rejects for run failures. */
+export function executeWorkflow(
+  model: Workflow,
+  options: RunOptions,
+  resumeFrom?: RunState,
+): Promise<RunResult> {
+  if (resumeFrom) {
+    const { event: _e, runId: _r, dryRun: _d, skipWaits: _s, ...rest } = options
+    return resumeRun(model, resumeFrom, rest)
+  }
+  return runWorkflow(model, options)
+}
+
+export interface TestFailure {
+  name: string
+  reason: string
+}
+
+/** Runs a model's saved test cases (dry, with their mocks); returns the failing ones. */
+export async function runSavedTests(model: Workflow, deps: RunDeps): Promise<TestFailure[]> {
+  const failures: TestFailure[] = []
+  for (const testCase of model.tests ?? []) {
+    const outcome = await runTestCase(model, testCase, { ...deps, recordEvents: false })
+    if (!outcome.passed)
+      failures.push({ name: testCase.name, reason: outcome.failures.join('; ') || 'failed' })
+  }
+  return failures
+}
+
+export const TEMPLATES = [
+  {
+    id: 'personalization' as const,
+    title: 'Real-time personalization',
+    description:
+      'Segment events → recommendation API → personalized or default content → Braze profile and campaign, by email or push.',
+  },
+]
+export type TemplateId = (typeof TEMPLATES)[number]['id']
+
+const templateFile = (id: TemplateId) =>
+  new URL(`../../../../packages/engine/templates/${id}.flow`, import.meta.url)
+
+/**
+ * A template as a model, with the demo recommender pointed at this server, so a fresh
+ * install runs the seed scenario end to end without any external service.
+ */
+export async function loadTemplate(id: TemplateId, serverUrl: string): Promise<Workflow> {
+  const source = await readFile(templateFile(id), 'utf8')
+  return pointDemoAt(parseNotation(source, `${id}.flow`), serverUrl)
+}
+
+const DEMO_URL = /^https?:\/\/[^/]+(?=\/api\/demo\/recommend)/
+
+export function pointDemoAt(model: Workflow, serverUrl: string): Workflow {
+  return {
+    ...model,
+    nodes: model.nodes.map((n) => {
+      const config = n.config as { url?: unknown } | undefined
+      if (!config || typeof config.url !== 'string' || !DEMO_URL.test(config.url)) return n
+      return { ...n, config: { ...config, url: config.url.replace(DEMO_URL, serverUrl) } }
+    }),
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Fixed-window failure counter for logins, kept in memory: a restart forgives, which is an
+ * acceptable trade for not writing every failed attempt to the database.
+ */
+export class FailureLimiter {
+  private readonly failures = new Map<string, { count: number; windowStart: number }>()
+
+  constructor(
+    private readonly max = 10,
+    private readonly windowMs = 15 * 60_000,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  isBlocked(key: string): boolean {
+    const entry = this.current(key)
+    return entry !== undefined && entry.count >= this.max
+  }
+
+  fail(key: string): void {
+    const entry = this.current(key) ?? { count: 0, windowStart: this.clock() }
+    entry.count++
+    this.failures.set(key, entry)
+    if (this.failures.size > 10_000) this.prune()
+  }
+
+  reset(key: string): void {
+    this.failures.delete(key)
+  }
+
+  private current(key: string) {
+    const entry = this.failures.get(key)
+    if (entry && this.clock() - entry.windowStart > this.windowMs) {
+      this.failures.delete(key)
+      return undefined
+    }
+    return entry
+  }
+
+  private prune(): void {
+    for (const key of [...this.failures.keys()]) this.current(key)
+  }
+}

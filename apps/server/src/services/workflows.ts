@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto'
+import { TRPCError } from '@trpc/server'
+import type { Db } from '../db'
+import { isUniqueViolation, now } from '../db'
+import type { AuditService } from './audit'
+import { checkModel, type Issue, type Workflow } from './engine'
+
+export interface Actor {
+  email: string
+}
+
+const newWorkflowId = () => `wf_${randomBytes(9).toString('base64url')}`
+
+function conflict(latest: number | undefined, base: number) {
+  return new TRPCError({
+    code: 'CONFLICT',
+    message: `Version ${base} is no longer the latest${latest ? ` (now ${latest})` : ''}: someone saved in the meantime. Reload to see their changes; nothing was overwritten.`,
+  })
+}
+
+export function toVersion(row: {
+  number: number
+  model: string
+  issues: string
+  created_at: string
+  author: string
+  message: string | null
+  published_at: string | null
+}) {
+  return {
+    number: row.number,
+    model: JSON.parse(row.model) as Workflow,
+    issues: JSON.parse(row.issues) as Issue[],
+    createdAt: row.created_at,
+    author: row.author,
+    message: row.message,
+    publishedAt: row.published_at,
+  }
+}
+
+export function createWorkflowService(db: Db, audit: AuditService) {
+  async function requireWorkflow(id: string, trx: Db = db) {
+    const row = await trx.selectFrom('workflows').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No workflow ${id}` })
+    return row
+  }
+
+  async function insertWorkflow(
+    actor: Actor,
+    model: Workflow,
+    action: string,
+    details: Record<string, unknown> = {},
+  ) {
+    const { model: canonical, issues, errorCount, warningCount } = checkModel(model)
+    const id = newWorkflowId()
+    const at = now()
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('workflows')
+        .values({
+          id,
+          title: canonical.title,
+          archived: 0,
+          latest_version: 1,
+          published_version: null,
+          webhook_secret: null,
+          created_at: at,
+          created_by: actor.email,
+          updated_at: at,
+          updated_by: actor.email,
+        })
+        .execute()
+      await trx
+        .insertInto('workflow_versions')
+        .values({
+          workflow_id: id,
+          number: 1,
+          model: JSON.stringify(canonical),
+          issues: JSON.stringify(issues),
+          error_count: errorCount,
+          warning_count: warningCount,
+          author: actor.email,
+          message: null,
+          created_at: at,
+          published_at: null,
+        })
+        .execute()
+      await audit.record(
+        { actor: actor.email, action, workflowId: id, details: { title: canonical.title, ...details } },
+        trx,
+      )
+    })
+    return { id, version: 1 }
+  }
+
+  return {
+    requireWorkflow,
+
+    async list(filter: { search?: string; includeArchived?: boolean }) {
+      let q = db.selectFrom('workflows').selectAll()
+      if (!filter.includeArchived) q = q.where('archived', '=', 0)
+      if (filter.search?.trim()) {
+        const pattern = `%${filter.search.trim().toLowerCase()}%`
+        q = q.where((eb) => eb(eb.fn('lower', ['title']), 'like', pattern))
+      }
+      const rows = await q.orderBy('updated_at', 'desc').execute()
+      return rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        status: (r.published_version === null ? 'draft' : 'published') as 'draft' | 'published',
+        latestVersion: r.latest_version,
+        publishedVersion: r.published_version,
+        updatedAt: r.updated_at,
+        updatedBy: r.updated_by,
+        archived: r.archived === 1,
+      }))
+    },
+
+    async get(id: string, versionNumber?: number) {
+      const wf = await requireWorkflow(id)
+      const number = versionNumber ?? wf.latest_version
+      const row = await db
+        .selectFrom('workflow_versions')
+        .selectAll()
+        .where('workflow_id', '=', id)
+        .where('number', '=', number)
+        .executeTakeFirst()
+      if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Workflow ${id} has no version ${number}` })
+      return {
+        id: wf.id,
+        title: wf.title,
+        archived: wf.archived === 1,
+        latestVersion: wf.latest_version,
+        publishedVersion: wf.published_version,
+        webhookSecretSet: wf.webhook_secret !== null,
+        webhookPath: `/api/hooks/${wf.id}`,
+        createdAt: wf.created_at,
+        createdBy: wf.created_by,
+        updatedAt: wf.updated_at,
+        updatedBy: wf.updated_by,
+        version: toVersion(row),
+      }
+    },
+
+    create: insertWorkflow,
+
+    /**
+     * Optimistic concurrency: the save names the version it started from. If another save
+     * landed since, it is refused; the (workflow_id, number) primary key also refuses the
+     * loser of two truly simultaneous saves, so nothing is ever overwritten.
+     */
+    async save(actor: Actor, input: { id: string; baseVersion: number; model: Workflow; message?: string }) {
+      const { model, issues, errorCount, warningCount } = checkModel(input.model)
+      const number = input.baseVersion + 1
+      try {
+        await db.transaction().execute(async (trx) => {
+          const wf = await requireWorkflow(input.id, trx)
+          if (wf.archived)
+            throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'Archived workflows are read-only' })
+          if (wf.latest_version !== input.baseVersion) throw conflict(wf.latest_version, input.baseVersion)
+          const at = now()
+          await trx
+            .insertInto('workflow_versions')
+            .values({
+              workflow_id: input.id,
+              number,
+              model: JSON.stringify(model),
+              issues: JSON.stringify(issues),
+              error_count: errorCount,
+              warning_count: warningCount,
+              author: actor.email,
+              message: input.message?.trim() || null,
+              created_at: at,
+              published_at: null,
+            })
+            .execute()
+          const updated = await trx
+            .updateTable('workflows')
+            .set({ latest_version: number, title: model.title, updated_at: at, updated_by: actor.email })
+            .where('id', '=', input.id)
+            .where('latest_version', '=', input.baseVersion)
+            .executeTakeFirst()
+          if (Number(updated.numUpdatedRows) !== 1) throw conflict(undefined, input.baseVersion)
+          await audit.record(
+            {
+              actor: actor.email,
+              action: 'workflow.save',
+              workflowId: input.id,
+              details: { version: number, errorCount, warningCount },
+            },
+            trx,
+          )
+        })
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict(undefined, input.baseVersion)
+        throw err
+      }
+      return { version: number, issues }
+    },
+
+    async archive(actor: Actor, id: string, archived: boolean) {
+      await requireWorkflow(id)
+      await db.transaction().execute(async (trx) => {
+        // An archived workflow stops receiving events: archiving also unpublishes.
+        const patch = archived ? { archived: 1, published_version: null } : { archived: 0 }
+        await trx
+          .updateTable('workflows')
+          .set({ ...patch, updated_at: now(), updated_by: actor.email })
+          .where('id', '=', id)
+          .execute()
+        await audit.record(
+          {
+            actor: actor.email,
+            action: archived ? 'workflow.archive' : 'workflow.unarchive',
+            workflowId: id,
+          },
+          trx,
+        )
+      })
+      return { id, archived }
+    },
+
+    async duplicate(actor: Actor, id: string) {
+      const wf = await requireWorkflow(id)
+      const row = await db
+        .selectFrom('workflow_versions')
+        .select('model')
+        .where('workflow_id', '=', id)
+        .where('number', '=', wf.latest_version)
+        .executeTakeFirstOrThrow()
+      const model = JSON.parse(row.model) as Workflow
+      return insertWorkflow(actor, { ...model, title: `Copy of ${model.title}` }, 'workflow.duplicate', {
+        from: id,
+        fromVersion: wf.latest_version,
+      })
+    },
+
+    async setWebhookSecret(actor: Actor, id: string, secret: string | null) {
+      await requireWorkflow(id)
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('workflows')
+          .set({ webhook_secret: secret, updated_at: now(), updated_by: actor.email })
+          .where('id', '=', id)
+          .execute()
+        // The audit entry records that the secret changed, never its value.
+        await audit.record(
+          {
+            actor: actor.email,
+            action: 'workflow.webhook-secret',
+            workflowId: id,
+            details: { set: secret !== null },
+          },
+          trx,
+        )
+      })
+      return { webhookSecretSet: secret !== null }
+    },
+  }
+}
+
+export type WorkflowService = ReturnType<typeof createWorkflowService>

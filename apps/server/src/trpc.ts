@@ -1,0 +1,44 @@
+import { initTRPC, TRPCError } from '@trpc/server'
+import type { Context } from './context'
+import type { Role } from './db/schema'
+
+/**
+ * The one tRPC instance. Role checks are middleware added before any `.input()`, so an
+ * unauthorized caller is refused before its input is even parsed (no BAD_REQUEST leaks).
+ */
+const t = initTRPC.context<Context>().create({
+  sse: {
+    // Keeps proxies from closing idle trace streams while a run waits on a slow step.
+    ping: { enabled: true, intervalMs: 10_000 },
+    client: { reconnectAfterInactivityMs: 20_000 },
+  },
+  errorFormatter({ shape, error }) {
+    // Internal errors keep their stack out of responses; the server log has it.
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      return { ...shape, message: 'Internal server error', data: { ...shape.data, stack: undefined } }
+    return { ...shape, data: { ...shape.data, stack: undefined } }
+  },
+})
+
+export const router = t.router
+export const createCallerFactory = t.createCallerFactory
+export const publicProcedure = t.procedure
+
+const rank: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 }
+
+function requireRole(min: Role) {
+  return t.middleware(({ ctx, next }) => {
+    if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' })
+    if (rank[ctx.user.role] < rank[min]) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${min} role` })
+    }
+    return next({ ctx: { ...ctx, user: ctx.user } })
+  })
+}
+
+/** Any signed-in user: read-only access to workflows, versions, runs and the audit log. */
+export const viewerProcedure = t.procedure.use(requireRole('viewer'))
+/** Edit, test-run, publish. Admins may too. */
+export const editorProcedure = t.procedure.use(requireRole('editor'))
+/** Account management. */
+export const adminProcedure = t.procedure.use(requireRole('admin'))

@@ -1,0 +1,46 @@
+import { z } from 'zod'
+import { brazeConnectionShape, DEFAULT_BRAZE_ENDPOINT, externalUserIdField } from '../shared/braze-config'
+import type { NodeSpec } from '../spec'
+
+export const brazeSendMessageConfigSchema = z.object({
+  ...brazeConnectionShape,
+  channel: z.enum(['email', 'push']).default('email'),
+  externalUserId: externalUserIdField,
+  appId: z.string().default('').describe('Braze app identifier (required by Braze for email)'),
+  campaignId: z
+    .string()
+    .optional()
+    .describe('Optional campaign id to attribute the send to in Braze reports'),
+  from: z.string().default('').describe('Email: sender, e.g. "Shop <news@example.com>"'),
+  subject: z.string().default('').describe('Email: subject, a {{ }} template'),
+  body: z.string().default('').describe('Email: HTML body, a {{ }} template'),
+  title: z.string().default('').describe('Push: title, a {{ }} template'),
+  alert: z.string().default('').describe('Push: message text, a {{ }} template'),
+})
+export type BrazeSendMessageConfig = z.infer<typeof brazeSendMessageConfigSchema>
+
+export const brazeSendMessageSpec: NodeSpec<BrazeSendMessageConfig> = {
+  id: 'braze-send-message',
+  title: 'Braze: send message',
+  category: 'messaging',
+  icon: '✉️',
+  description: 'POST /messages/send: sends an email or a push notification to one user right away.',
+  shape: 'rectangle',
+  configSchema: brazeSendMessageConfigSchema,
+  defaultConfig: {
+    restEndpoint: DEFAULT_BRAZE_ENDPOINT,
+    apiKey: '',
+    channel: 'email',
+    externalUserId: 'event.userId',
+    appId: '',
+    from: '',
+    subject: '',
+    body: '',
+    title: '',
+    alert: '',
+  },
+  sideEffect: true,
+  expressionFields: ['externalUserId'],
+  templateFields: ['subject', 'body', 'title', 'alert'],
+  secretFields: ['apiKey'],
+}

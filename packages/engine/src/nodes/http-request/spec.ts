@@ -1,0 +1,44 @@
+import { z } from 'zod'
+import type { NodeSpec } from '../spec'
+
+export const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const
+
+export const httpRequestConfigSchema = z.object({
+  method: z.enum(httpMethods).default('GET'),
+  url: z
+    .string()
+    .default('')
+    .describe('Text with {{ JSONata }} parts, e.g. https://api.example.com/users/{{ event.userId }}'),
+  headers: z.record(z.string(), z.string()).default({}).describe('Header values are {{ }} templates too'),
+  body: z
+    .string()
+    .optional()
+    .describe('JSONata building the JSON body, e.g. {"userId": event.userId, "type": event.type}'),
+  timeoutMs: z.number().int().min(1).max(120_000).default(10_000),
+  /** Unset: GET and HEAD are read-only, everything else is treated as a side effect. */
+  sideEffect: z
+    .boolean()
+    .optional()
+    .describe(
+      'Does this call change something outside? Unset: only non-GET/HEAD calls do. Read-only calls run in test runs',
+    ),
+  failOnError: z.boolean().default(true).describe('Fail the step on a non-2xx status'),
+})
+export type HttpRequestConfig = z.infer<typeof httpRequestConfigSchema>
+
+export const httpRequestSpec: NodeSpec<HttpRequestConfig> = {
+  id: 'http-request',
+  title: 'HTTP request',
+  category: 'integration',
+  icon: '🌐',
+  description:
+    'Calls an HTTP API. Output: {status, headers, body}, the body parsed when the answer is JSON. A mock of this step has the same shape.',
+  shape: 'rectangle',
+  configSchema: httpRequestConfigSchema,
+  defaultConfig: { method: 'GET', url: '', headers: {}, timeoutMs: 10_000, failOnError: true },
+  sideEffect: true,
+  sideEffectNote:
+    'Per node: GET and HEAD are read-only and really run in test runs; other methods are recorded instead of sent unless "sideEffect" is false (e.g. a POST to a recommendation API).',
+  expressionFields: ['body'],
+  templateFields: ['url', 'headers'],
+}

@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { executors, getExecutor, getNodeSpec, nodeSpecs } from './registry'
+import { nodeSpecs as paletteSpecs } from './specs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+describe('node registry', () => {
+  it('declares every type once, with a folder holding its spec and executor', () => {
+    const ids = nodeSpecs.map((s) => s.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(ids).toEqual([
+      'start',
+      'end',
+      'decision',
+      'pass-through',
+      'transform',
+      'wait',
+      'http-request',
+      'braze-update-profile',
+      'braze-trigger-campaign',
+      'braze-send-message',
+    ])
+    expect(paletteSpecs).toBe(nodeSpecs)
+    for (const id of ids) {
+      expect(getNodeSpec(id)?.id).toBe(id)
+      expect(getExecutor(id), id).toBeDefined()
+      expect(readdirSync(join(here, id)).sort()).toEqual(expect.arrayContaining(['execute.ts', 'spec.ts']))
+    }
+    expect([...executors.keys()].sort()).toEqual([...ids].sort())
+    expect(getNodeSpec('nope')).toBeUndefined()
+  })
+
+  it('gives every type a default config its own schema accepts, and describes its fields', () => {
+    for (const spec of nodeSpecs) {
+      expect(spec.configSchema.safeParse(spec.defaultConfig).success, spec.id).toBe(true)
+      expect(spec.title.length, spec.id).toBeGreaterThan(0)
+      expect(spec.description.length, spec.id).toBeGreaterThan(20)
+    }
+  })
+
+  it('keeps executor code out of the palette module the browser imports', () => {
+    const imports = (file: string) =>
+      [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1])
+    for (const spec of imports(join(here, 'specs.ts'))) {
+      expect(spec, 'specs.ts').toMatch(/^\.\/([a-z-]+\/spec|spec)$/)
+    }
+    for (const id of nodeSpecs.map((s) => s.id)) {
+      for (const spec of imports(join(here, id, 'spec.ts')))
+        expect(spec, `${id}/spec.ts`).toMatch(/^(zod|\.\.\/spec|\.\.\/shared\/braze-config)$/)
+    }
+  })
+
+  it('marks side effects: Braze always, HTTP per node, the rest never', () => {
+    const effects = Object.fromEntries(nodeSpecs.map((s) => [s.id, s.sideEffect]))
+    expect(effects).toMatchObject({
+      'braze-send-message': true,
+      'http-request': true,
+      transform: false,
+      wait: false,
+    })
+    expect(getNodeSpec('http-request')?.sideEffectNote).toMatch(/GET and HEAD/)
+    expect(getNodeSpec('braze-update-profile')?.secretFields).toEqual(['apiKey'])
+  })
+})

@@ -1,0 +1,36 @@
+import { brazeSendMessageSpec } from './braze-send-message/spec'
+import { brazeTriggerCampaignSpec } from './braze-trigger-campaign/spec'
+import { brazeUpdateProfileSpec } from './braze-update-profile/spec'
+import { decisionSpec } from './decision/spec'
+import { endSpec } from './end/spec'
+import { httpRequestSpec } from './http-request/spec'
+import { passThroughSpec } from './pass-through/spec'
+import type { NodeSpec } from './spec'
+import { startSpec } from './start/spec'
+import { transformSpec } from './transform/spec'
+import { waitSpec } from './wait/spec'
+
+/**
+ * Every node type's spec, in palette order. This module pulls in no executor code, so
+ * the browser can import it (`@flowline/engine/nodes`) to build the palette and forms.
+ */
+export const nodeSpecs: NodeSpec[] = [
+  startSpec,
+  endSpec,
+  decisionSpec,
+  passThroughSpec,
+  transformSpec,
+  waitSpec,
+  httpRequestSpec,
+  brazeUpdateProfileSpec,
+  brazeTriggerCampaignSpec,
+  brazeSendMessageSpec,
+] as NodeSpec[]
+
+const byId = new Map(nodeSpecs.map((s) => [s.id, s]))
+
+export function getNodeSpec(typeId: string): NodeSpec | undefined {
+  return byId.get(typeId)
+}
+
+export type { NodeCategory, NodeSpec } from './spec'

@@ -1,0 +1,33 @@
+import { z } from 'zod'
+import type { NodeSpec } from '../spec'
+
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+export const transformConfigSchema = z.object({
+  vars: z
+    .record(z.string().regex(VAR_NAME, 'a variable name is letters, digits and _'), z.string())
+    .default({})
+    .describe(
+      'Variables to set: name → JSONata. Evaluated in order; later ones can read earlier ones as vars.name',
+    ),
+  output: z
+    .string()
+    .optional()
+    .describe(
+      'JSONata for the step output (steps.<id>); default: the variables just set, or the input when none',
+    ),
+})
+export type TransformConfig = z.infer<typeof transformConfigSchema>
+
+export const transformSpec: NodeSpec<TransformConfig> = {
+  id: 'transform',
+  title: 'Transform',
+  category: 'data',
+  icon: '⇄',
+  description: 'Maps data with JSONata into the step output and into workflow variables (vars).',
+  shape: 'rectangle',
+  configSchema: transformConfigSchema,
+  defaultConfig: { vars: {} },
+  sideEffect: false,
+  expressionFields: ['vars', 'output'],
+}

@@ -1,0 +1,50 @@
+import type { ExpressionScope } from '../expressions/evaluate'
+import type { WorkflowNode } from '../model/schema'
+import type { RecordedRequest } from '../run/trace'
+
+/** The subset of `fetch` executors use, so the server can inject a guarded client. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+) => Promise<{
+  status: number
+  headers: { forEach(cb: (value: string, key: string) => void): void }
+  text(): Promise<string>
+}>
+
+export interface ExecuteContext {
+  runId: string
+  nodeId: string
+  /** `{event, steps, vars}`; `vars` may be written by transforms. */
+  scope: ExpressionScope
+  /** Output of the predecessor whose edge started this node (the event for a start node). */
+  input: unknown
+  dryRun: boolean
+  fetch: FetchLike
+  /** The run's clock in epoch ms: virtual in test runs, where waits advance it. */
+  now(): number
+  /** Aborted when the run exceeds its time limit. */
+  signal: AbortSignal | undefined
+}
+
+export interface StepOutcome {
+  output: unknown
+  /** Side-effect steps in dry runs: the exact request that would have been sent. */
+  request?: RecordedRequest
+  /** Wait steps: when the run may continue (epoch ms on the run clock). */
+  waitUntil?: number
+}
+
+export type MaybePromise<T> = T | Promise<T>
+
+/**
+ * The runtime half of a node type. `prepare` runs once per workflow (compiling every
+ * expression of the node's config); `execute` runs per visit and returns synchronously
+ * whenever it can, so the executor only awaits real I/O or slow-path JSONata.
+ */
+export interface NodeExecutor<C = unknown, P = unknown> {
+  prepare(config: C, node: WorkflowNode): P
+  execute(prepared: P, ctx: ExecuteContext): MaybePromise<StepOutcome>
+  /** Per-node side-effect flag when the type's flag is not the whole story. */
+  sideEffect?(prepared: P): boolean
+}

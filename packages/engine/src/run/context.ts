@@ -1,0 +1,124 @@
+import type { ExpressionScope } from '../expressions/evaluate'
+import type { ExecuteContext, FetchLike } from '../nodes/types'
+import type { Plan } from './plan'
+import type { TraceEvent, TraceListener } from './trace'
+import { DEFAULT_LIMITS, type RunLimits, type RunOptions, type RunState } from './types'
+
+/** A run in progress: the serializable state plus everything that must not be serialized. */
+export interface Run {
+  plan: Plan
+  s: RunState
+  scope: ExpressionScope
+  limits: RunLimits
+  mocks: Record<string, unknown> | undefined
+  /** null when nobody listens: events are then never built. */
+  listener: TraceListener | null
+  events: TraceEvent[] | null
+  tracing: boolean
+  now: () => number
+  /** performance.now() when this segment started; compute time = s.activeMs + elapsed. */
+  segmentStart: number
+  abort: AbortController | null
+  /** The last trace timestamp: many events share a millisecond, and toISOString is not free. */
+  lastAtMs: number
+  lastAt: string
+  /** One context object per run, updated per step: steps run one at a time. */
+  ctx: ExecuteContext
+}
+
+const noFetch: FetchLike = () => Promise.reject(new Error('no fetch is available in this environment'))
+
+export function newRunId(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto
+  if (c?.randomUUID) return c.randomUUID()
+  return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+}
+
+export function createState(plan: Plan, options: RunOptions): RunState {
+  const n = plan.nodes.length
+  const dryRun = options.dryRun ?? true
+  return {
+    version: 1,
+    runId: options.runId ?? newRunId(),
+    nodeIds: plan.nodes.map((node) => node.id),
+    status: 'running',
+    dryRun,
+    skipWaits: options.skipWaits ?? dryRun,
+    event: options.event,
+    steps: {},
+    vars: {},
+    results: {},
+    visits: new Array(n).fill(0),
+    resolved: new Array(n).fill(0),
+    fired: new Array(n).fill(0),
+    inputFrom: new Array(n).fill(-1),
+    queue: [...plan.starts],
+    deferred: [],
+    stepCount: 0,
+    skippedMs: 0,
+    activeMs: 0,
+  }
+}
+
+export function createRun(plan: Plan, s: RunState, options: RunOptions): Run {
+  const now = options.now ?? Date.now
+  const listener = options.onEvent ?? null
+  const events = options.recordEvents === false ? null : []
+  const fetchImpl =
+    options.fetch ?? (globalThis.fetch ? (globalThis.fetch.bind(globalThis) as FetchLike) : noFetch)
+  const run: Run = {
+    plan,
+    s,
+    scope: { event: s.event, steps: s.steps, vars: s.vars },
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    mocks: options.mocks,
+    listener,
+    events,
+    tracing: listener !== null || events !== null,
+    now: () => now() + s.skippedMs,
+    segmentStart: performance.now(),
+    abort: null,
+    lastAtMs: Number.NaN,
+    lastAt: '',
+    ctx: undefined as unknown as ExecuteContext,
+  }
+  run.ctx = {
+    runId: s.runId,
+    nodeId: '',
+    scope: run.scope,
+    input: undefined,
+    dryRun: s.dryRun,
+    fetch: fetchImpl,
+    now: run.now,
+    // Created on first use: most runs never make a request that could be cancelled.
+    get signal() {
+      run.abort ??= new AbortController()
+      return run.abort.signal
+    },
+  }
+  return run
+}
+
+export function at(run: Run): string {
+  const ms = run.now()
+  if (ms !== run.lastAtMs) {
+    run.lastAtMs = ms
+    run.lastAt = new Date(ms).toISOString()
+  }
+  return run.lastAt
+}
+
+export function emit(run: Run, event: TraceEvent) {
+  run.events?.push(event)
+  if (run.listener) {
+    try {
+      run.listener(event)
+    } catch {
+      // A broken subscriber (a closed socket, a full queue) must not change the run's outcome.
+    }
+  }
+}
+
+export function computeMs(run: Run): number {
+  return run.s.activeMs + (performance.now() - run.segmentStart)
+}

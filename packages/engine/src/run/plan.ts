@@ -1,0 +1,171 @@
+import { type Condition, parseCondition } from '../expressions/conditions'
+import { buildAdjacency } from '../model/adjacency'
+import { degrees, effectiveType, type NodeKind, nodeKind } from '../model/node-kind'
+import type { Workflow, WorkflowNode } from '../model/schema'
+import { getExecutor, getNodeSpec } from '../nodes/registry'
+import type { NodeSpec } from '../nodes/spec'
+import type { NodeExecutor } from '../nodes/types'
+import { analyzeGraph } from './graph'
+
+export interface Branch {
+  edge: number
+  condition: Condition
+}
+
+export interface PlanNode {
+  index: number
+  id: string
+  label: string
+  node: WorkflowNode
+  typeId: string
+  kind: NodeKind
+  spec: NodeSpec | undefined
+  executor: NodeExecutor<never, unknown> | undefined
+  /** The executor's compiled config. */
+  prepared: unknown
+  /** Why the node cannot run (bad config, bad expression, bad branch labels); reported when it is reached. */
+  prepareError: string | null
+  sideEffect: boolean
+  out: number[]
+  /** Incoming edges that must fire or be ruled out before the node runs: forward edges from reachable nodes. */
+  forwardIn: number
+  /** Decisions: branches in edge order (without else) and the else edge (-1 when none). */
+  branches: Branch[]
+  elseEdge: number
+  isDecision: boolean
+  isWait: boolean
+}
+
+export interface PlanEdge {
+  index: number
+  id: string
+  source: number
+  target: number
+  /** Closes a cycle: firing it starts another pass of the target. */
+  back: boolean
+  /**
+   * Starts inside a loop. While the loop may still come round, "not taken" is not final
+   * (a later pass may take it), so ruling such an edge out waits until the run has
+   * nothing else to do.
+   */
+  inLoop: boolean
+}
+
+export interface Plan {
+  workflow: Workflow
+  nodes: PlanNode[]
+  edges: PlanEdge[]
+  byId: Map<string, number>
+  starts: number[]
+}
+
+// Prepared per workflow object: runs of the same (immutable) model reuse every compiled expression.
+const plans = new WeakMap<Workflow, Plan>()
+
+function prepareNode(node: WorkflowNode, typeId: string) {
+  const spec = getNodeSpec(typeId)
+  const executor = getExecutor(typeId)
+  if (!spec || !executor) {
+    return {
+      spec,
+      executor,
+      prepared: null,
+      prepareError: `unknown node type "${typeId}"`,
+      sideEffect: false,
+    }
+  }
+  const parsed = spec.configSchema.safeParse(node.config ?? spec.defaultConfig)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''
+    return {
+      spec,
+      executor,
+      prepared: null,
+      prepareError: `config ${where}${issue.message}`,
+      sideEffect: spec.sideEffect,
+    }
+  }
+  try {
+    const prepared = (executor as NodeExecutor<unknown, unknown>).prepare(parsed.data, node)
+    const sideEffect = executor.sideEffect ? executor.sideEffect(prepared) : spec.sideEffect
+    return { spec, executor, prepared, prepareError: null, sideEffect }
+  } catch (err) {
+    return {
+      spec,
+      executor,
+      prepared: null,
+      prepareError: (err as Error).message,
+      sideEffect: spec.sideEffect,
+    }
+  }
+}
+
+function buildPlan(workflow: Workflow): Plan {
+  const degree = degrees(workflow)
+  const adj = buildAdjacency(workflow)
+  const nodes: PlanNode[] = workflow.nodes.map((node, index) => {
+    const d = degree.get(node.id)
+    const typeId = effectiveType(node, d)
+    return {
+      index,
+      id: node.id,
+      label: node.label,
+      node,
+      typeId,
+      kind: nodeKind(node, d),
+      ...prepareNode(node, typeId),
+      out: [],
+      forwardIn: 0,
+      branches: [],
+      elseEdge: -1,
+      isDecision: typeId === 'decision',
+      isWait: typeId === 'wait',
+    }
+  })
+  const starts = nodes.filter((n) => n.typeId === 'start').map((n) => n.index)
+  const facts = analyzeGraph(adj, starts)
+  // Edges with a missing endpoint are left out (validation reports them); indices stay the workflow's.
+  const edges: PlanEdge[] = workflow.edges.map((e, index) => ({
+    index,
+    id: e.id,
+    source: adj.edgeSource[index],
+    target: adj.edgeTarget[index],
+    back: facts.back[index] === 1,
+    inLoop: facts.inLoop[index] === 1,
+  }))
+  for (const edge of edges) {
+    if (edge.source < 0 || edge.target < 0) continue
+    nodes[edge.source].out.push(edge.index)
+    if (!edge.back && facts.reachable[edge.source]) nodes[edge.target].forwardIn++
+  }
+  for (const n of nodes) if (n.isDecision && !n.prepareError) prepareBranches(workflow, n)
+  return { workflow, nodes, edges, byId: adj.index, starts }
+}
+
+function prepareBranches(workflow: Workflow, n: PlanNode) {
+  const problems: string[] = []
+  for (const ei of n.out) {
+    const edge = workflow.edges[ei]
+    const parsed = parseCondition(edge.label)
+    if (!parsed.ok) {
+      problems.push(`edge ${edge.id}: ${parsed.error}`)
+      continue
+    }
+    if (parsed.condition.kind === 'else') {
+      if (n.elseEdge >= 0) problems.push('more than one "else" branch')
+      n.elseEdge = ei
+    } else n.branches.push({ edge: ei, condition: parsed.condition })
+  }
+  if (n.out.length === 0) problems.push('a decision needs outgoing branches')
+  if (problems.length > 0) n.prepareError = problems.join('; ')
+}
+
+export function getPlan(workflow: Workflow): Plan {
+  let plan = plans.get(workflow)
+  if (!plan) {
+    plan = buildPlan(workflow)
+    plans.set(workflow, plan)
+  }
+  return plan
+}

@@ -1,0 +1,104 @@
+import type { FetchLike } from '../nodes/types'
+import type { RecordedRequest, TraceEvent, TraceListener } from './trace'
+
+export interface RunLimits {
+  /** How often one node may run in one run (loops). */
+  maxVisitsPerNode: number
+  /** Steps over the whole run. */
+  maxSteps: number
+  /** Wall-clock time the run may compute (time suspended at a wait does not count). */
+  timeoutMs: number
+}
+
+export const DEFAULT_LIMITS: RunLimits = { maxVisitsPerNode: 100, maxSteps: 10_000, timeoutMs: 30_000 }
+
+export interface RunOptions {
+  /** The Segment event that triggers the run. */
+  event: unknown
+  runId?: string
+  /** Pinned outputs by node id: the node "runs" instantly with this output (like pinned data). */
+  mocks?: Record<string, unknown>
+  /** Side-effect steps record their request instead of sending it. Default true. */
+  dryRun?: boolean
+  /** Waits advance a virtual clock instead of suspending the run. Default: same as dryRun. */
+  skipWaits?: boolean
+  /** Called synchronously for every trace event as it happens. */
+  onEvent?: TraceListener
+  /** Keep the trace in RunResult.events. Default true. */
+  recordEvents?: boolean
+  limits?: Partial<RunLimits>
+  /** HTTP client for HTTP and Braze steps; default globalThis.fetch. */
+  fetch?: FetchLike
+  /** Clock in epoch ms; default Date.now. Waits in test runs add to it virtually. */
+  now?: () => number
+}
+
+export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'waiting'
+
+export interface StepResult {
+  status: StepStatus
+  output?: unknown
+  input?: unknown
+  /** The HTTP request the step sent, or in a dry run would have sent (secrets masked). */
+  request?: RecordedRequest
+  error?: string
+  durationMs: number
+  /** How many times the node ran (loops run a node more than once; this is its last visit). */
+  visits: number
+  mocked?: boolean
+  skippedWait?: boolean
+}
+
+export type RunStatus = 'running' | 'suspended' | 'succeeded' | 'failed'
+
+/**
+ * Everything a run needs to continue, as plain JSON: a live run that reaches a wait is
+ * stored as this and resumed later, possibly by another process. Per-node arrays are
+ * indexed by the node's position in the workflow (checked against `nodeIds` on resume).
+ */
+export interface RunState {
+  version: 1
+  runId: string
+  nodeIds: string[]
+  status: RunStatus
+  dryRun: boolean
+  skipWaits: boolean
+  event: unknown
+  /** Finished nodes' outputs: the `steps` of expressions. */
+  steps: Record<string, unknown>
+  vars: Record<string, unknown>
+  results: Record<string, StepResult>
+  visits: number[]
+  /** Per node: incoming forward edges that fired or were ruled out in the current pass. */
+  resolved: number[]
+  /** Per node: 1 when at least one of those fired. */
+  fired: number[]
+  /** Per node: the predecessor whose edge fired last (-1: none, the input is the event). */
+  inputFrom: number[]
+  /** Nodes ready to run, in order. */
+  queue: number[]
+  /** Edges inside loops not taken yet; ruled out when the run has nothing else to do. */
+  deferred: number[]
+  stepCount: number
+  /** Virtual time added by skipped waits. */
+  skippedMs: number
+  /** Compute time used by earlier segments of the run (before a suspension). */
+  activeMs: number
+  /** Set while suspended at a wait. */
+  waiting?: { node: number; until: number; since: number }
+  error?: string
+}
+
+export interface RunResult {
+  runId: string
+  status: 'succeeded' | 'failed' | 'suspended'
+  error?: string
+  steps: Record<string, StepResult>
+  vars: Record<string, unknown>
+  /** The trace of this call (of this segment, for a resumed run). */
+  events?: TraceEvent[]
+  durationMs: number
+  /** Suspended runs: the state to pass to resumeRun, and when the wait ends. */
+  state?: RunState
+  resumeAt?: string
+}
