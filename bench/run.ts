@@ -7,6 +7,7 @@ const benches: Bench[] = [
   { name: 'engine: notation and validation', load: async () => (await import('./engine-dsl.ts')).benchDsl },
   { name: 'engine: executor', load: async () => (await import('./engine-run.ts')).benchRun },
   { name: 'server: webhook throughput', load: async () => (await import('./server.ts')).benchServer },
+  { name: 'web: editor', load: async () => (await import('./web.ts')).benchWeb },
 ]
 
 const only = process.argv.slice(2)

@@ -1,0 +1,138 @@
+import {
+  Background,
+  BackgroundVariant,
+  ConnectionMode,
+  Controls,
+  type EdgeTypes,
+  MiniMap,
+  type NodeTypes,
+  ReactFlow,
+  useReactFlow,
+} from '@xyflow/react'
+import { useCallback, useState } from 'react'
+import { addNodeOfType } from '../commands/add-node'
+import { useEditor, useEditorStoreApi } from '../store/context'
+import type { CanvasNode, FlowEdge as FlowEdgeType } from './adapters'
+import { GRID } from './adapters'
+import { FlowEdge } from './flow-edge'
+import { FlowNode } from './flow-node'
+import { GroupNode } from './group-node'
+import { OverviewMap } from './overview-map'
+
+export const PALETTE_MIME = 'application/x-flowline-node-type'
+
+// Module scope: React Flow re-mounts every node when these objects change identity.
+const nodeTypes: NodeTypes = { flow: FlowNode, group: GroupNode }
+const edgeTypes: EdgeTypes = { flow: FlowEdge }
+const snapGrid: [number, number] = [GRID, GRID]
+const proOptions = { hideAttribution: true }
+/** Fit leaves room for the minimap (bottom right) and the zoom controls (bottom left). */
+// Large workflows are not shrunk below half size: unreadable, and every node would render.
+export const FIT_VIEW_OPTIONS = {
+  padding: { top: '28px', right: '28px', bottom: '132px', left: '28px' },
+  maxZoom: 1,
+  minZoom: 0.5,
+} as const
+const minimapStyle = { width: 168, height: 112 }
+
+function minimapColor(n: CanvasNode): string {
+  if (n.type === 'group') return 'rgba(148,163,184,0.25)'
+  return n.data.node.shape === 'diamond' ? '#fcd34d' : n.data.node.shape === 'circle' ? '#a5b4fc' : '#cbd5e1'
+}
+
+// Past this many nodes the light overview replaces React Flow's minimap, whose per-node
+// subscriptions would run on every drag frame.
+const MINIMAP_DETAIL_LIMIT = 400
+
+export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
+  const store = useEditorStoreApi()
+  const nodes = useEditor((s) => s.rfNodes)
+  const edges = useEditor((s) => s.rfEdges)
+  const onNodesChange = useEditor((s) => s.onNodesChange)
+  const onEdgesChange = useEditor((s) => s.onEdgesChange)
+  const onConnect = useEditor((s) => s.connect)
+  const large = nodes.length > MINIMAP_DETAIL_LIMIT
+  const flow = useReactFlow()
+  // Fit once on open; an empty canvas keeps a 1:1 view so the first drop does not move it.
+  const [fitOnOpen] = useState(() => store.getState().graph.nodes.length > 0)
+
+  const onNodeDragStop = useCallback(
+    (_: unknown, _node: CanvasNode, dragged: CanvasNode[]) =>
+      store.getState().finishDrag(dragged.map((n) => n.id)),
+    [store],
+  )
+  const onDragOver = useCallback((e: React.DragEvent) => {
+    if (!e.dataTransfer.types.includes(PALETTE_MIME)) return
+    e.preventDefault()
+    e.dataTransfer.dropEffect = 'copy'
+  }, [])
+  const onDrop = useCallback(
+    (e: React.DragEvent) => {
+      const type = e.dataTransfer.getData(PALETTE_MIME)
+      if (!type) return
+      e.preventDefault()
+      const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY })
+      addNodeOfType(store, type, at)
+    },
+    [flow, store],
+  )
+  const onNodeDoubleClick = useCallback(
+    (_: React.MouseEvent, node: CanvasNode) => {
+      if (node.type === 'flow' && !readOnly) store.getState().setEditing({ kind: 'node', id: node.id })
+    },
+    [store, readOnly],
+  )
+  const onEdgeDoubleClick = useCallback(
+    (_: React.MouseEvent, edge: { id: string }) => {
+      if (!readOnly) store.getState().setEditing({ kind: 'edge', id: edge.id })
+    },
+    [store, readOnly],
+  )
+
+  return (
+    <ReactFlow<CanvasNode, FlowEdgeType>
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
+      onNodesChange={onNodesChange}
+      onEdgesChange={onEdgesChange}
+      onConnect={onConnect}
+      onNodeDragStop={onNodeDragStop}
+      onNodeDoubleClick={onNodeDoubleClick}
+      onEdgeDoubleClick={onEdgeDoubleClick}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      connectionMode={ConnectionMode.Loose}
+      nodesDraggable={!readOnly}
+      nodesConnectable={!readOnly}
+      snapToGrid
+      snapGrid={snapGrid}
+      onlyRenderVisibleElements
+      deleteKeyCode={null}
+      zoomOnDoubleClick={false}
+      minZoom={0.1}
+      maxZoom={2}
+      fitView={fitOnOpen}
+      fitViewOptions={FIT_VIEW_OPTIONS}
+      proOptions={proOptions}
+      elevateNodesOnSelect={false}
+      aria-label="Workflow canvas"
+    >
+      <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#cbd5e1" />
+      {large ? (
+        <OverviewMap />
+      ) : (
+        <MiniMap<CanvasNode>
+          style={minimapStyle}
+          pannable
+          zoomable
+          nodeColor={minimapColor}
+          nodeStrokeWidth={0}
+          maskColor="rgba(241,245,249,0.7)"
+        />
+      )}
+      <Controls showInteractive={false} />
+    </ReactFlow>
+  )
+}

@@ -1,0 +1,116 @@
+import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getSmoothStepPath } from '@xyflow/react'
+import { memo, useCallback } from 'react'
+import { updateEdge } from '../commands/graph-ops'
+import { parseCondition } from '../lib/engine'
+import { useEditor, useEditorStoreApi } from '../store/context'
+import { worstSeverity } from '../store/issues'
+import type { FlowEdge as FlowEdgeType } from './adapters'
+import { InlineEditor } from './inline-editor'
+import { IssueBadge } from './issue-badge'
+
+const conditionError = (text: string) => {
+  const r = parseCondition(text)
+  return r.ok ? null : r.error
+}
+
+/** An edge with its label on it; a decision's branches are edited as conditions. */
+export const FlowEdge = memo(function FlowEdge(props: EdgeProps<FlowEdgeType>) {
+  const { id, data, selected, markerEnd } = props
+  const label = data?.edge.label
+  const decision = data?.decision ?? false
+  const [path, labelX, labelY] = getSmoothStepPath({
+    sourceX: props.sourceX,
+    sourceY: props.sourceY,
+    sourcePosition: props.sourcePosition,
+    targetX: props.targetX,
+    targetY: props.targetY,
+    targetPosition: props.targetPosition,
+    borderRadius: 10,
+    offset: 18,
+  })
+  const issues = useEditor((s) => s.issuesByEdge[id])
+  const editing = useEditor((s) => s.editing?.kind === 'edge' && s.editing.id === id)
+  // "+ label" only for the one selected edge, and never on a read-only canvas.
+  const offerLabel = useEditor((s) => !s.readOnly && (s.selection.edges.length === 1 || decision) && !label)
+  const store = useEditorStoreApi()
+  const commit = useCallback(
+    (value: string) => {
+      const s = store.getState()
+      s.setEditing(null)
+      const next = value.trim()
+      if (next !== (label ?? '')) s.commit(updateEdge(s.graph, id, { label: next || undefined }))
+    },
+    [store, id, label],
+  )
+  const severity = worstSeverity(issues)
+  const stroke = severity === 'error' ? '#ef4444' : undefined
+  return (
+    <>
+      <BaseEdge
+        id={id}
+        path={path}
+        markerEnd={markerEnd}
+        style={stroke ? { stroke } : undefined}
+        interactionWidth={18}
+      />
+      {(label || editing || issues || (offerLabel && (decision || selected))) && (
+        <EdgeLabelRenderer>
+          <div
+            className="nodrag nopan absolute"
+            style={{
+              transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`,
+              pointerEvents: 'all',
+            }}
+            data-testid={`edge-label-${id}`}
+            onDoubleClick={() => store.getState().setEditing({ kind: 'edge', id })}
+          >
+            {editing ? (
+              <div className="relative">
+                <InlineEditor
+                  value={label ?? ''}
+                  ariaLabel={decision ? 'Branch condition' : 'Edge label'}
+                  placeholder={decision ? 'page, > 0.7, else' : 'label'}
+                  validate={decision ? conditionError : undefined}
+                  onCommit={commit}
+                  onCancel={() => store.getState().setEditing(null)}
+                  className="w-36 rounded-md border border-indigo-500 bg-white px-1.5 py-0.5 text-[12px] outline-none"
+                />
+              </div>
+            ) : label ? (
+              <div
+                className={`relative rounded-md border px-1.5 py-px text-[11.5px] leading-snug whitespace-nowrap shadow-xs ${
+                  decision
+                    ? 'border-amber-300 bg-amber-50 font-mono text-amber-900'
+                    : 'border-slate-200 bg-white text-slate-600'
+                } ${selected ? 'ring-2 ring-indigo-200' : ''}`}
+                title={decision ? 'Branch condition — double-click to edit' : 'Double-click to edit'}
+              >
+                {label}
+              </div>
+            ) : (
+              offerLabel &&
+              (decision || selected) && (
+                // An unlabelled branch invites its condition; any selected edge offers a label.
+                <button
+                  type="button"
+                  data-testid={`edge-add-label-${id}`}
+                  onClick={() => store.getState().setEditing({ kind: 'edge', id })}
+                  className={`rounded-md border border-dashed px-1.5 py-px text-[11px] leading-snug whitespace-nowrap ${
+                    decision
+                      ? 'border-amber-400 bg-white/90 text-amber-700'
+                      : 'border-slate-300 bg-white/90 text-slate-500'
+                  }`}
+                >
+                  {decision ? '+ condition' : '+ label'}
+                </button>
+              )
+            )}
+            {!editing && (
+              <IssueBadge issues={issues} className={label ? '-top-3 -right-3' : '-top-2 -left-2'} />
+            )}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  )
+})

@@ -1,0 +1,67 @@
+import type { ReactNode } from 'react'
+import type { WorkflowNode } from '../lib/engine'
+import { Icon, type IconName } from '../ui/icons'
+
+const TRACE_RING: Record<string, string> = {
+  running: 'ring-4 ring-sky-300 animate-pulse',
+  succeeded: 'ring-4 ring-emerald-300',
+  failed: 'ring-4 ring-red-300',
+  skipped: 'opacity-50',
+}
+
+/** The three shapes drawn as themselves; `label` is the text or the in-place editor. */
+export function NodeShape(props: {
+  shape: WorkflowNode['shape']
+  icon: IconName
+  label: ReactNode
+  selected: boolean
+  status?: string
+}) {
+  const ring = props.status ? TRACE_RING[props.status] : ''
+  const border = props.selected
+    ? 'border-indigo-500 ring-2 ring-indigo-200'
+    : 'border-slate-300 group-hover/node:border-slate-400'
+  if (props.shape === 'rectangle') {
+    return (
+      <div
+        className={`flex h-full w-full items-center gap-2 rounded-lg border bg-white pr-2 pl-2 text-[12.5px] leading-[1.25] text-slate-800 shadow-[0_1px_2px_rgb(15_23_42/0.06)] ${border} ${ring}`}
+      >
+        <span className="flex h-7 w-7 shrink-0 items-center justify-center rounded-md bg-indigo-50 text-indigo-600">
+          <Icon name={props.icon} size={15} />
+        </span>
+        <div className="relative min-w-0 flex-1">{props.label}</div>
+      </div>
+    )
+  }
+  if (props.shape === 'circle') {
+    return (
+      <div
+        className={`flex h-full w-full flex-col items-center justify-center rounded-full border-[1.5px] bg-white text-center text-[11px] leading-tight font-medium text-slate-700 shadow-[0_1px_2px_rgb(15_23_42/0.06)] ${border} ${ring}`}
+      >
+        <Icon name={props.icon} size={13} className="text-emerald-600" />
+        <div className="relative mt-0.5 max-w-[52px]">{props.label}</div>
+      </div>
+    )
+  }
+  return (
+    <div className={`relative flex h-full w-full items-center justify-center rounded-lg ${ring}`}>
+      <svg
+        className="absolute inset-0 h-full w-full overflow-visible"
+        viewBox="0 0 100 100"
+        preserveAspectRatio="none"
+        aria-hidden
+      >
+        <polygon
+          points="50,1 99,50 50,99 1,50"
+          vectorEffect="non-scaling-stroke"
+          className={props.selected ? 'fill-indigo-50 stroke-indigo-500' : 'fill-amber-50 stroke-amber-400'}
+          strokeWidth={props.selected ? 2 : 1.25}
+        />
+      </svg>
+      <div className="relative flex max-w-[66%] flex-col items-center text-center text-[11px] leading-tight text-slate-800">
+        <Icon name={props.icon} size={12} className="text-amber-600" />
+        <div className="relative mt-0.5">{props.label}</div>
+      </div>
+    </div>
+  )
+}

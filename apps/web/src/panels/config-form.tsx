@@ -1,0 +1,369 @@
+import { useId, useState } from 'react'
+import { expressionError, type NodeSpec } from '../lib/engine'
+import { templateError } from '../lib/expressions'
+import { FieldRow, inputClass, SelectField, TextField } from './fields'
+
+/** The subset of JSON Schema that `z.toJSONSchema` produces for node configs. */
+interface JsonSchema {
+  type?: string | string[]
+  properties?: Record<string, JsonSchema>
+  required?: string[]
+  additionalProperties?: boolean | JsonSchema
+  items?: JsonSchema
+  enum?: unknown[]
+  const?: unknown
+  anyOf?: JsonSchema[]
+  oneOf?: JsonSchema[]
+  description?: string
+  default?: unknown
+  minimum?: number
+  maximum?: number
+}
+
+const schemaCache = new Map<string, JsonSchema | null>()
+
+export function configJsonSchema(spec: NodeSpec): JsonSchema | null {
+  if (!schemaCache.has(spec.id)) {
+    let schema: JsonSchema | null = null
+    try {
+      schema = spec.configSchema.toJSONSchema({ io: 'input', unrepresentable: 'any' }) as JsonSchema
+    } catch {
+      schema = null
+    }
+    schemaCache.set(spec.id, schema)
+  }
+  return schemaCache.get(spec.id)!
+}
+
+type Kind = 'expression' | 'template' | 'secret' | 'plain'
+
+function fieldKind(spec: NodeSpec, name: string): Kind {
+  if (spec.expressionFields?.includes(name)) return 'expression'
+  if (spec.templateFields?.includes(name)) return 'template'
+  if (spec.secretFields?.includes(name)) return 'secret'
+  return 'plain'
+}
+
+const validatorFor = (kind: Kind, optional: boolean) => {
+  if (kind === 'expression')
+    return (v: string) =>
+      v.trim() === '' ? (optional ? null : 'Enter a JSONata expression') : expressionError(v)
+  if (kind === 'template') return templateError
+  return undefined
+}
+
+const humanize = (name: string) =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[-_]/g, ' ')
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/\bMs\b/, '(ms)')
+    .replace(/\bId\b/, 'ID')
+    .replace(/\bUrl\b/, 'URL')
+
+function unwrap(schema: JsonSchema): JsonSchema {
+  const variants = schema.anyOf ?? schema.oneOf
+  if (!variants) return schema
+  const real = variants.filter((v) => v.type !== 'null')
+  if (real.length === 1) return { ...real[0], description: schema.description ?? real[0].description }
+  return schema
+}
+
+/** The inspector's generated form: one field per config property of the node type. */
+export function ConfigForm(props: {
+  spec: NodeSpec
+  config: unknown
+  onChange: (config: Record<string, unknown>) => void
+  disabled?: boolean
+  errors: Map<string, string>
+}) {
+  const schema = configJsonSchema(props.spec)
+  const config = (props.config && typeof props.config === 'object' ? props.config : {}) as Record<
+    string,
+    unknown
+  >
+  if (!schema?.properties)
+    return <JsonField value={props.config} onChange={(v) => props.onChange(v as never)} />
+  const entries = Object.entries(schema.properties)
+  if (entries.length === 0) return <p className="text-[12.5px] text-slate-400">This step has no settings.</p>
+  const set = (name: string, value: unknown) => {
+    const next = { ...config }
+    if (value === undefined) delete next[name]
+    else next[name] = value
+    props.onChange(next)
+  }
+  return (
+    <div data-testid="config-form">
+      {entries.map(([name, raw]) => (
+        <Field
+          key={name}
+          name={name}
+          schema={unwrap(raw)}
+          optional={!schema.required?.includes(name) || raw.default !== undefined}
+          kind={fieldKind(props.spec, name)}
+          value={config[name]}
+          onChange={(v) => set(name, v)}
+          disabled={props.disabled}
+          error={props.errors.get(name)}
+        />
+      ))}
+    </div>
+  )
+}
+
+function Field(props: {
+  name: string
+  schema: JsonSchema
+  optional: boolean
+  kind: Kind
+  value: unknown
+  onChange: (value: unknown) => void
+  disabled?: boolean
+  error?: string
+}) {
+  const id = useId()
+  const { schema, name, kind } = props
+  const label = humanize(name)
+  const hint = schema.description
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type
+
+  if (schema.enum) {
+    const options = schema.enum.map((v) => ({ value: String(v), label: String(v) }))
+    if (props.optional && props.value === undefined) options.unshift({ value: '', label: '—' })
+    return (
+      <SelectField
+        id={id}
+        label={label}
+        hint={hint}
+        value={props.value === undefined ? '' : String(props.value)}
+        options={options}
+        disabled={props.disabled}
+        testId={`config-${name}`}
+        onChange={(v) => props.onChange(v === '' ? undefined : v)}
+      />
+    )
+  }
+  if (type === 'string') {
+    return (
+      <TextField
+        id={id}
+        label={label}
+        hint={hint}
+        value={typeof props.value === 'string' ? props.value : ''}
+        multiline={kind === 'expression' || kind === 'template' ? name !== 'url' : false}
+        mono={kind === 'expression' || kind === 'template'}
+        secret={kind === 'secret'}
+        validate={validatorFor(kind, props.optional)}
+        disabled={props.disabled}
+        testId={`config-${name}`}
+        error={props.error}
+        onCommit={(v) => props.onChange(v === '' && props.optional && kind === 'expression' ? undefined : v)}
+      />
+    )
+  }
+  if (type === 'number' || type === 'integer') {
+    return (
+      <TextField
+        id={id}
+        label={label}
+        hint={hint}
+        value={props.value === undefined ? '' : String(props.value)}
+        validate={(v) => (v.trim() === '' || Number.isFinite(Number(v)) ? null : 'Enter a number')}
+        disabled={props.disabled}
+        testId={`config-${name}`}
+        error={props.error}
+        onCommit={(v) => {
+          const n = Number(v)
+          if (v.trim() === '') props.onChange(undefined)
+          else if (Number.isFinite(n)) props.onChange(type === 'integer' ? Math.round(n) : n)
+        }}
+      />
+    )
+  }
+  if (type === 'boolean') {
+    if (props.optional && schema.default === undefined) {
+      return (
+        <SelectField
+          id={id}
+          label={label}
+          hint={hint}
+          value={props.value === undefined ? '' : String(props.value)}
+          options={[
+            { value: '', label: 'Automatic' },
+            { value: 'true', label: 'Yes' },
+            { value: 'false', label: 'No' },
+          ]}
+          disabled={props.disabled}
+          onChange={(v) => props.onChange(v === '' ? undefined : v === 'true')}
+        />
+      )
+    }
+    return (
+      <div className="mb-3">
+        <label className="flex items-center gap-2 text-[12.5px] font-medium text-slate-700">
+          <input
+            type="checkbox"
+            className="h-3.5 w-3.5 accent-indigo-600"
+            checked={props.value === true || (props.value === undefined && schema.default === true)}
+            disabled={props.disabled}
+            onChange={(e) => props.onChange(e.target.checked)}
+          />
+          {label}
+        </label>
+        {hint && <p className="mt-1 ml-5.5 text-[11.5px] leading-snug text-slate-400">{hint}</p>}
+      </div>
+    )
+  }
+  if (
+    type === 'object' &&
+    schema.additionalProperties &&
+    typeof schema.additionalProperties === 'object' &&
+    !schema.properties
+  ) {
+    return (
+      <FieldRow label={label} hint={hint} error={props.error}>
+        <RecordField
+          value={(props.value ?? {}) as Record<string, string>}
+          kind={kind}
+          disabled={props.disabled}
+          onChange={props.onChange}
+        />
+      </FieldRow>
+    )
+  }
+  return (
+    <FieldRow label={label} hint={hint} error={props.error}>
+      <JsonField value={props.value} onChange={props.onChange} disabled={props.disabled} />
+    </FieldRow>
+  )
+}
+
+/** name → value pairs (variables, headers, attributes), values checked as expressions or templates. */
+function RecordField(props: {
+  value: Record<string, string>
+  kind: Kind
+  onChange: (v: Record<string, string>) => void
+  disabled?: boolean
+}) {
+  const entries = Object.entries(props.value)
+  const validate = validatorFor(props.kind, false)
+  const update = (index: number, key: string, value: string) => {
+    const next: Record<string, string> = {}
+    entries.forEach(([k, v], i) => {
+      if (i === index) next[key] = value
+      else next[k] = v
+    })
+    props.onChange(next)
+  }
+  const remove = (index: number) => props.onChange(Object.fromEntries(entries.filter((_, i) => i !== index)))
+  const add = () => {
+    let n = entries.length + 1
+    while (`name${n}` in props.value) n++
+    props.onChange({ ...props.value, [`name${n}`]: props.kind === 'expression' ? 'event.userId' : '' })
+  }
+  return (
+    <div className="space-y-1.5">
+      {entries.map(([k, v], i) => (
+        <RecordRow
+          key={k}
+          name={k}
+          value={v}
+          validate={validate}
+          mono={props.kind !== 'plain'}
+          disabled={props.disabled}
+          onCommit={(name, value) => update(i, name, value)}
+          onRemove={() => remove(i)}
+        />
+      ))}
+      {!props.disabled && (
+        <button
+          type="button"
+          onClick={add}
+          className="text-[12px] font-medium text-indigo-600 hover:text-indigo-700"
+        >
+          + Add entry
+        </button>
+      )}
+    </div>
+  )
+}
+
+function RecordRow(props: {
+  name: string
+  value: string
+  validate?: (v: string) => string | null
+  mono: boolean
+  disabled?: boolean
+  onCommit: (name: string, value: string) => void
+  onRemove: () => void
+}) {
+  const [name, setName] = useState(props.name)
+  const [value, setValue] = useState(props.value)
+  const error = props.validate?.(value) ?? null
+  const commit = () => {
+    if (name !== props.name || value !== props.value) props.onCommit(name.trim() || props.name, value)
+  }
+  return (
+    <div>
+      <div className="flex gap-1.5">
+        <input
+          aria-label="Name"
+          value={name}
+          disabled={props.disabled}
+          onChange={(e) => setName(e.target.value)}
+          onBlur={commit}
+          className={`${inputClass} w-[38%] min-w-0 font-mono text-[12px]`}
+        />
+        <input
+          aria-label={`Value of ${props.name}`}
+          value={value}
+          disabled={props.disabled}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => setValue(e.target.value)}
+          onBlur={commit}
+          className={`${inputClass} min-w-0 flex-1 ${props.mono ? 'font-mono text-[12px]' : ''} ${error ? 'border-red-400' : ''}`}
+        />
+        <button
+          type="button"
+          aria-label={`Remove ${props.name}`}
+          disabled={props.disabled}
+          onClick={props.onRemove}
+          className="px-1 text-slate-400 hover:text-red-600"
+        >
+          ×
+        </button>
+      </div>
+      {error && <p className="mt-0.5 text-[11.5px] text-red-600">{error}</p>}
+    </div>
+  )
+}
+
+/** Anything the form cannot draw is edited as JSON. */
+function JsonField(props: { value: unknown; onChange: (v: unknown) => void; disabled?: boolean }) {
+  const [text, setText] = useState(() =>
+    props.value === undefined ? '' : JSON.stringify(props.value, null, 2),
+  )
+  let error: string | null = null
+  try {
+    if (text.trim()) JSON.parse(text)
+  } catch (err) {
+    error = (err as Error).message
+  }
+  return (
+    <>
+      <textarea
+        rows={4}
+        value={text}
+        spellCheck={false}
+        disabled={props.disabled}
+        aria-label="JSON value"
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => {
+          if (!error) props.onChange(text.trim() ? JSON.parse(text) : undefined)
+        }}
+        className={`${inputClass} font-mono text-[12px] ${error ? 'border-red-400' : ''}`}
+      />
+      {error && <p className="mt-0.5 text-[11.5px] text-red-600">{error}</p>}
+    </>
+  )
+}

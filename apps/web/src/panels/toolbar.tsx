@@ -1,0 +1,203 @@
+import { useEffect, useRef, useState } from 'react'
+import { type CommandContext, commandById, formatShortcut, runCommand } from '../commands/commands'
+import { navigate } from '../lib/router'
+import { StatusBadge } from '../pages/workflows-page'
+import { useEditor, useHistoryState } from '../store/context'
+import { isDirty } from '../store/editor-store'
+import { Button, IconButton } from '../ui/button'
+import { Icon, type IconName } from '../ui/icons'
+
+function Cmd({
+  id,
+  ctx,
+  icon,
+  disabled,
+}: {
+  id: string
+  ctx: CommandContext
+  icon: IconName
+  disabled?: boolean
+}) {
+  const c = commandById.get(id)!
+  return (
+    <IconButton
+      label={c.label.replace('…', '')}
+      shortcut={c.shortcut ? formatShortcut(c.shortcut) : undefined}
+      data-testid={`cmd-${id}`}
+      disabled={disabled}
+      onClick={() => void runCommand(id, ctx)}
+    >
+      <Icon name={icon} size={16} strokeWidth={1.8} />
+    </IconButton>
+  )
+}
+
+const Divider = () => <span className="mx-1 h-5 w-px bg-slate-200" />
+
+export function Toolbar(props: {
+  ctx: CommandContext
+  readOnly: boolean
+  publishReason: string | null
+  publishing: boolean
+  onPublish: () => void
+  onShowProblems: () => void
+}) {
+  const { ctx, readOnly } = props
+  const title = useEditor((s) => s.graph.title)
+  const dirty = useEditor(isDirty)
+  const version = useEditor((s) => s.baseVersion)
+  const published = useEditor((s) => s.publishedVersion)
+  const hasSelection = useEditor((s) => s.selection.nodes.length + s.selection.edges.length > 0)
+  const errors = useEditor((s) => s.issues.filter((i) => i.severity === 'error').length)
+  const warnings = useEditor((s) => s.issues.filter((i) => i.severity === 'warning').length)
+  const { canUndo, canRedo } = useHistoryState()
+
+  return (
+    <div
+      className="flex h-12 shrink-0 items-center gap-1 border-b border-slate-200 bg-white px-3"
+      role="toolbar"
+      aria-label="Editor"
+    >
+      <button
+        type="button"
+        onClick={() => navigate('/workflows')}
+        className="rounded-md px-1.5 py-1 text-[13px] text-slate-500 hover:bg-slate-100 hover:text-slate-800"
+      >
+        Workflows
+      </button>
+      <span className="text-slate-300">/</span>
+      <h1
+        className="max-w-[300px] truncate px-1.5 text-[14px] font-semibold text-slate-900"
+        data-testid="workflow-title"
+        title={title}
+      >
+        {title || 'Untitled workflow'}
+      </h1>
+      <StatusBadge status={published ? 'published' : 'draft'} version={published} />
+      <span
+        className="ml-1.5 text-[12px] whitespace-nowrap text-slate-400"
+        data-testid="save-state"
+        data-dirty={dirty}
+      >
+        v{version}
+        {dirty ? (
+          <span className="ml-1.5 font-medium text-amber-600">● Unsaved changes</span>
+        ) : (
+          <span className="ml-1.5">· Saved</span>
+        )}
+      </span>
+
+      <div className="mx-auto flex items-center">
+        {!readOnly && (
+          <>
+            <Cmd id="undo" icon="undo" ctx={ctx} disabled={!canUndo} />
+            <Cmd id="redo" icon="redo" ctx={ctx} disabled={!canRedo} />
+            <Divider />
+            <Cmd id="copy" icon="copy" ctx={ctx} disabled={!hasSelection} />
+            <Cmd id="paste" icon="paste" ctx={ctx} />
+            <Cmd id="delete" icon="trash" ctx={ctx} disabled={!hasSelection} />
+            <Divider />
+            <Cmd id="layout" icon="layout" ctx={ctx} />
+          </>
+        )}
+        <Cmd id="fit-view" icon="fit" ctx={ctx} />
+        <Cmd id="help" icon="keyboard" ctx={ctx} />
+      </div>
+
+      <button
+        type="button"
+        onClick={props.onShowProblems}
+        data-testid="problems-toggle"
+        className="mr-1 flex items-center gap-2 rounded-md px-2 py-1 text-[12.5px] text-slate-600 hover:bg-slate-100"
+        title="Show problems"
+      >
+        <span className="flex items-center gap-1">
+          <span className={`h-2 w-2 rounded-full ${errors ? 'bg-red-500' : 'bg-slate-300'}`} />
+          {errors} error{errors === 1 ? '' : 's'}
+        </span>
+        <span className="flex items-center gap-1">
+          <span className={`h-2 w-2 rounded-full ${warnings ? 'bg-amber-400' : 'bg-slate-300'}`} />
+          {warnings} warning{warnings === 1 ? '' : 's'}
+        </span>
+      </button>
+      <ExportMenu ctx={ctx} />
+      {!readOnly && (
+        <>
+          <Button
+            data-testid="save-button"
+            onClick={() => void runCommand('save', ctx)}
+            title={`Save (${formatShortcut('Mod+S')})`}
+            variant={dirty ? 'primary' : 'secondary'}
+          >
+            Save
+          </Button>
+          <span
+            title={props.publishReason ?? 'Publish this version: real events will run it'}
+            className="inline-flex"
+          >
+            <Button
+              data-testid="publish-button"
+              variant="secondary"
+              disabled={props.publishReason !== null || props.publishing}
+              aria-describedby="publish-reason"
+              onClick={props.onPublish}
+              className="ml-1.5"
+            >
+              {published === version && !dirty ? '✓ Published' : props.publishing ? 'Publishing…' : 'Publish'}
+            </Button>
+          </span>
+          <span id="publish-reason" className="sr-only" data-testid="publish-reason">
+            {props.publishReason ?? ''}
+          </span>
+        </>
+      )}
+    </div>
+  )
+}
+
+function ExportMenu({ ctx }: { ctx: CommandContext }) {
+  const [open, setOpen] = useState(false)
+  const ref = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (!open) return
+    const close = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false)
+    }
+    window.addEventListener('mousedown', close)
+    return () => window.removeEventListener('mousedown', close)
+  }, [open])
+  return (
+    <div className="relative mr-1.5" ref={ref}>
+      <Button
+        variant="ghost"
+        data-testid="export-menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      >
+        Export ▾
+      </Button>
+      {open && (
+        <div
+          role="menu"
+          className="absolute right-0 z-20 mt-1 w-44 rounded-lg border border-slate-200 bg-white py-1 shadow-lg"
+        >
+          {(['flow', 'json'] as const).map((kind) => (
+            <button
+              key={kind}
+              type="button"
+              role="menuitem"
+              data-testid={`export-${kind}`}
+              onClick={() => {
+                setOpen(false)
+                ctx.exportAs(kind)
+              }}
+              className="block w-full px-3 py-1.5 text-left text-[13px] text-slate-700 hover:bg-slate-50"
+            >
+              {kind === 'flow' ? 'Notation (.flow)' : 'JSON model (.json)'}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  )
+}

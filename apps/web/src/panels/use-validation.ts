@@ -1,0 +1,43 @@
+import { useEffect } from 'react'
+import { validate } from '../lib/engine'
+import type { EditorStore } from '../store/editor-store'
+import type { Issue } from '../store/types'
+
+const DELAY = 200
+
+/** Validates the graph in the browser after every change (debounced), as the server will on save. */
+export function useValidation(store: EditorStore) {
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const run = () => {
+      timer = undefined
+      const s = store.getState()
+      let issues: Issue[]
+      try {
+        issues = validate(s.graph) as Issue[]
+      } catch (err) {
+        issues = [
+          {
+            severity: 'error',
+            code: 'validator-crashed',
+            message: `Validation failed: ${(err as Error).message}`,
+          },
+        ]
+      }
+      s.setIssues(issues)
+    }
+    // The first check waits for an idle moment, so a large workflow paints before it is validated.
+    const idle = window.requestIdleCallback?.(run, { timeout: 300 })
+    if (idle === undefined) timer = setTimeout(run, 0)
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (s.graph === prev.graph) return
+      clearTimeout(timer)
+      timer = setTimeout(run, DELAY)
+    })
+    return () => {
+      unsubscribe()
+      if (idle !== undefined) window.cancelIdleCallback(idle)
+      clearTimeout(timer)
+    }
+  }, [store])
+}

@@ -1,0 +1,100 @@
+import type { ReactNode } from 'react'
+import { useAuthMutations } from '../api/session'
+import type { CurrentUser } from '../api/trpc'
+import { confirmLeave, navigate, useRoute } from '../lib/router'
+import { Icon } from './icons'
+
+const NAV = [
+  { id: 'workflows', label: 'Workflows', icon: 'workflow', enabled: true },
+  { id: 'runs', label: 'Runs', icon: 'play', enabled: false },
+  { id: 'audit', label: 'Audit', icon: 'list', enabled: false },
+  { id: 'connections', label: 'Connect', icon: 'link', enabled: false },
+] as const
+
+export function Logo() {
+  return (
+    <span className="flex items-center gap-2">
+      <svg width="22" height="22" viewBox="0 0 32 32" aria-hidden>
+        <rect width="32" height="32" rx="8" className="fill-indigo-600" />
+        <path d="M9 11h8M15 16h8M9 21h8" stroke="white" strokeWidth="3" strokeLinecap="round" />
+      </svg>
+      <span className="text-[15px] font-semibold tracking-tight text-slate-900">Flowline</span>
+    </span>
+  )
+}
+
+/** Header (product, user, sign out) and the left rail around every signed-in page. */
+export function Shell({
+  user,
+  version,
+  children,
+}: {
+  user: CurrentUser
+  version: string
+  children: ReactNode
+}) {
+  const { logout } = useAuthMutations()
+  const route = useRoute()
+  return (
+    <div className="flex h-full flex-col">
+      <header className="flex h-12 shrink-0 items-center justify-between border-b border-slate-200 bg-white px-4">
+        <button type="button" onClick={() => navigate('/workflows')} aria-label="Flowline home">
+          <Logo />
+        </button>
+        <div className="flex items-center gap-3 text-[13px]">
+          <span className="text-slate-400" title="Server version">
+            v{version}
+          </span>
+          <span className="h-4 w-px bg-slate-200" />
+          <span className="flex items-center gap-2" data-testid="current-user">
+            <span className="flex h-6 w-6 items-center justify-center rounded-full bg-indigo-100 text-[11px] font-semibold text-indigo-700 uppercase">
+              {user.email.slice(0, 1)}
+            </span>
+            <span className="text-slate-700">{user.email}</span>
+            <span className="rounded-full bg-slate-100 px-2 py-px text-[11.5px] font-medium text-slate-600 capitalize">
+              {user.role}
+            </span>
+          </span>
+          <button
+            type="button"
+            onClick={() => confirmLeave() && logout.mutate()}
+            className="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800"
+          >
+            Sign out
+          </button>
+        </div>
+      </header>
+      <div className="flex min-h-0 flex-1">
+        <nav
+          aria-label="Main"
+          className="flex w-[60px] shrink-0 flex-col items-center gap-1 border-r border-slate-200 bg-white py-3"
+        >
+          {NAV.map((item) => {
+            const active = item.id === 'workflows' && (route.name === 'workflows' || route.name === 'editor')
+            return (
+              <button
+                key={item.id}
+                type="button"
+                disabled={!item.enabled}
+                aria-current={active ? 'page' : undefined}
+                title={item.enabled ? item.label : `${item.label} — coming soon`}
+                onClick={() => item.enabled && navigate('/workflows')}
+                className={`flex w-12 flex-col items-center gap-0.5 rounded-lg py-1.5 text-[10.5px] ${
+                  active
+                    ? 'bg-indigo-50 text-indigo-700'
+                    : item.enabled
+                      ? 'text-slate-600 hover:bg-slate-100'
+                      : 'cursor-not-allowed text-slate-300'
+                }`}
+              >
+                <Icon name={item.icon} size={18} strokeWidth={1.8} />
+                {item.label}
+              </button>
+            )
+          })}
+        </nav>
+        <main className="min-w-0 flex-1">{children}</main>
+      </div>
+    </div>
+  )
+}
