@@ -6,12 +6,12 @@ import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page } from '@playwright/test'
+import { chromiumLaunchOptions } from '../e2e/browser'
 
 const ADMIN = {
   email: process.env.FLOWLINE_BENCH_EMAIL ?? 'bench@flowline.test',
   password: process.env.FLOWLINE_BENCH_PASSWORD ?? 'bench-password-1',
 }
-const CHROMIUM = '/usr/bin/chromium'
 
 /** A 1,000-node workflow with positions: 10 groups of 100 in rows, a chain of edges plus cross links. */
 export function bigWorkflow(nodeCount = 1000) {
@@ -139,18 +139,7 @@ export async function benchWeb(): Promise<void> {
       stdio: 'ignore',
     })
   }
-  const browser = await chromium.launch({
-    ...(existsSync(CHROMIUM) ? { executablePath: CHROMIUM } : {}),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  })
+  const browser = await chromium.launch(chromiumLaunchOptions)
   try {
     await waitForHealth(url, 30_000)
     const login = await trpc(url, 'auth.login', ADMIN)
