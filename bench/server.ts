@@ -1,12 +1,18 @@
 /**
  * Webhook → finished-run throughput and latency: the personalization template, published,
  * with n8 calling the built-in demo recommender on the same server and the Braze steps
- * calling a loopback fake (production runs are live). autocannon posts unique Segment
- * events on 10 connections flat out (throughput); then a smooth pacer on 10 keep-alive
- * connections sends at half that rate (latency without a backlog; autocannon's own rate
- * limit sends each second's quota in one burst). Latency comes from the run records (accepted →
- * finished), not from the 202s. Standalone: `node --import tsx bench/server.ts`.
+ * sending through a Braze connection to a loopback fake (production runs are live).
+ * autocannon posts unique Segment events on 10 connections flat out (throughput); then a
+ * smooth pacer on 10 keep-alive connections sends at half that rate (latency without a
+ * backlog; autocannon's own rate limit sends each second's quota in one burst). Latency
+ * comes from the run records (accepted → finished), not from the 202s.
+ *
+ * Then the live end-to-end figure (issue 9): n8 calls a stub recommendation API and Braze
+ * a stub Braze, both separate HTTP servers on 127.0.0.1 (allow-listed), through the guarded
+ * keep-alive client; 10 connections each post a webhook and wait until its run is finished
+ * and persisted before posting the next. Standalone: `node --import tsx bench/server.ts`.
  */
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { createRequire } from 'node:module'
@@ -17,7 +23,10 @@ import pg from 'pg'
 import type { Db } from '../apps/server/src/db'
 import { createLogger } from '../apps/server/src/logger'
 import { startServer } from '../apps/server/src/server'
+import type { Workflow } from '../apps/server/src/services/engine'
 import { startFakeBraze, withBraze } from '../apps/server/src/testing/fake-braze'
+import { startStubServer } from '../apps/server/src/testing/stub-server'
+import { liveEndToEnd } from './server-live'
 
 interface AutocannonResult {
   requests: { average: number }
@@ -197,7 +206,13 @@ export async function benchServer(): Promise<void> {
     logger: createLogger('warn'),
     webDist: join(dataDir, 'no-web'),
     admin: { email: 'bench@example.com', password: PASSWORD },
+    // The fake Braze and the stub recommender listen on loopback.
+    allowHosts: '127.0.0.1',
+    secretKey: randomBytes(32).toString('hex'),
   })
+  const reco = await startStubServer(() => ({
+    body: { confidence: 0.83, recommendations: [{ id: 'sku-run-01', title: 'Trail shoe', score: 0.83 }] },
+  }))
   try {
     const { cookie } = await call(app.url, 'auth.login', { email: 'bench@example.com', password: PASSWORD })
     const { data: created } = await call<{ id: string }>(
@@ -206,8 +221,19 @@ export async function benchServer(): Promise<void> {
       { template: 'personalization' },
       cookie,
     )
+    const { data: connection } = await call<{ id: string }>(
+      app.url,
+      'connections.create',
+      {
+        name: 'Fake Braze',
+        type: 'braze',
+        config: { restEndpoint: braze.url },
+        secret: 'bench-key-0123456789',
+      },
+      cookie,
+    )
     const wf = await app.services.workflows.get(created.id)
-    const model = withBraze(wf.version.model, braze.url)
+    const model = withBraze(wf.version.model, connection.id)
     const { data: saved } = await call<{ version: number }>(
       app.url,
       'workflows.save',
@@ -261,9 +287,32 @@ export async function benchServer(): Promise<void> {
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirstOrThrow()
     console.log(`  ${Number(events.n)} trace events stored, ${braze.calls()} calls to the fake Braze`)
+
+    // Live end to end: the same template, n8 pointed at the stub recommendation API.
+    const live: Workflow = {
+      ...model,
+      nodes: model.nodes.map((n) =>
+        n.id === 'n8' ? { ...n, config: { ...(n.config as object), url: `${reco.url}/recommend` } } : n,
+      ),
+    }
+    const { data: liveWf } = await call<{ id: string }>(app.url, 'workflows.create', { model: live }, cookie)
+    await call(app.url, 'workflows.publish', { id: liveWf.id, version: 1 }, cookie)
+    const brazeBefore = braze.calls()
+    const l = await liveEndToEnd(app, `${app.url}/api/hooks/${liveWf.id}`, CONNECTIONS, DURATION_S, (n) =>
+      nextEvent(`live-${n}`),
+    )
+    console.log(
+      `  live end to end (webhook → finished, persisted run; recommendation + Braze really sent to stub servers on 127.0.0.1, allow-listed): ` +
+        `${l.completed} runs (${l.succeeded} succeeded) in ${l.seconds.toFixed(1)} s = ${l.perSecond.toFixed(0)} completed runs/s at ${CONNECTIONS} connections; ` +
+        `p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms`,
+    )
+    console.log(
+      `    stub recommender got ${reco.requests.length} calls, stub Braze ${braze.calls() - brazeBefore} (${((braze.calls() - brazeBefore) / Math.max(1, l.completed)).toFixed(2)} per run)`,
+    )
   } finally {
     await app.close()
     await braze.close()
+    await reco.close()
     rmSync(dataDir, { recursive: true, force: true })
     if (process.env.BENCH_DATABASE_URL) await pgSchema('drop', schema)
   }

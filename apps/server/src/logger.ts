@@ -1,8 +1,14 @@
-import pino, { type Logger } from 'pino'
+import pino, { type DestinationStream, type Logger } from 'pino'
 
-/** pino with secrets redacted by path, in case one is ever logged by accident. */
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+/**
+ * pino with secrets redacted by path, in case one is ever logged by accident. `destination`
+ * lets tests capture every line (the secret-leak test scans them).
+ */
+export function createLogger(
+  level = process.env.LOG_LEVEL ?? 'info',
+  destination?: DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { app: 'flowline' },
     redact: {
@@ -19,8 +25,15 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
         '*.token',
         'req.headers.cookie',
         'req.headers["x-signature"]',
+        'apiKey',
+        '*.apiKey',
+        'authorization',
+        '*.authorization',
+        '*.headers.authorization',
+        '*.headers.Authorization',
       ],
       censor: '[redacted]',
     },
-  })
+  }
+  return destination ? pino(options, destination) : pino(options)
 }

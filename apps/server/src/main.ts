@@ -21,6 +21,8 @@ try {
     runConcurrency: env.FLOWLINE_RUN_CONCURRENCY ? Number(env.FLOWLINE_RUN_CONCURRENCY) : undefined,
     admin,
     logger,
+    secretKey: env.FLOWLINE_SECRET_KEY,
+    allowHosts: env.FLOWLINE_ALLOW_HOSTS,
   })
   let stopping = false
   const stop = (signal: string) => {

@@ -7,6 +7,8 @@ import { createHttpApp } from './http/app'
 import { createLogger } from './logger'
 import { createServices, type Services } from './services'
 import type { RunDeps } from './services/engine'
+import type { OutboundGuardOptions } from './services/outbound-guard'
+import { loadSecretKey } from './services/secret-box'
 
 export interface ServerOptions {
   port?: number
@@ -23,6 +25,12 @@ export interface ServerOptions {
   runConcurrency?: number
   /** How long shutdown waits for in-flight runs before marking them interrupted. */
   shutdownGraceMs?: number
+  /** FLOWLINE_SECRET_KEY; without it a key is generated into dataDir/secret.key. */
+  secretKey?: string
+  /** FLOWLINE_ALLOW_HOSTS (default: the environment variable). */
+  allowHosts?: string
+  /** DNS resolution for outbound calls (tests). */
+  lookup?: OutboundGuardOptions['lookup']
 }
 
 export interface FlowlineServer {
@@ -51,7 +59,11 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
     serverUrl: () => url,
     runDeps: opts.runDeps,
     runConcurrency: opts.runConcurrency,
+    secretKey: loadSecretKey({ secretKey: opts.secretKey, dataDir: opts.dataDir, logger }),
+    allowHosts: opts.allowHosts ?? process.env.FLOWLINE_ALLOW_HOSTS,
+    lookup: opts.lookup,
   })
+  await services.connections.verifyKey()
 
   const interrupted = await services.runs.interruptLeftovers()
   if (interrupted > 0)

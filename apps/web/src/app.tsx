@@ -1,7 +1,13 @@
 import { useSession } from './api/session'
 import { errorMessage } from './api/trpc'
 import { useRoute } from './lib/router'
+import { AuditLogPage } from './pages/audit/audit-log-page'
+import { AuditWorkflowsPage } from './pages/audit/audit-workflows-page'
+import { DiffPage } from './pages/audit/diff-page'
+import { HistoryPage } from './pages/audit/history-page'
+import { RunsPage } from './pages/audit/runs-page'
 import { EditorPage } from './pages/editor-page'
+import { RunPage } from './pages/run-page'
 import { SetupPage, SignInPage } from './pages/sign-in-page'
 import { WorkflowsPage } from './pages/workflows-page'
 import { Shell } from './ui/shell'
@@ -24,6 +30,18 @@ export function App() {
           <EditorPage key={route.id} id={route.id} user={user} />
         ) : route.name === 'workflows' ? (
           <WorkflowsPage user={user} />
+        ) : route.name === 'audit-workflows' ? (
+          <AuditWorkflowsPage />
+        ) : route.name === 'audit-log' ? (
+          <AuditLogPage query={route.query} />
+        ) : route.name === 'history' ? (
+          <HistoryPage key={route.id} id={route.id} version={route.version} user={user} />
+        ) : route.name === 'diff' ? (
+          <DiffPage key={route.id} id={route.id} from={route.from} to={route.to} />
+        ) : route.name === 'runs' ? (
+          <RunsPage query={route.query} />
+        ) : route.name === 'run' ? (
+          <RunPage key={route.runId} runId={route.runId} />
         ) : (
           <div className="p-10 text-slate-500">Nothing here: {route.path}</div>
         )}

@@ -15,7 +15,8 @@ export const personalizationDescription =
 
 type NodeConfig = { type: string; config: Record<string, unknown> }
 
-const braze = { restEndpoint: 'https://rest.iad-01.braze.com', apiKey: '' }
+// Credentials live in a Braze connection chosen after creating the workflow; dry test runs need none.
+const braze = { connectionId: '' }
 
 export const personalizationNodes: Record<string, NodeConfig> = {
   n1: { type: 'start', config: {} },

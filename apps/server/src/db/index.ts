@@ -1,6 +1,7 @@
 import { Kysely, Migrator } from 'kysely'
 import { createDialect, type DatabaseTarget, type DialectKind } from './dialect'
 import { initialMigration } from './migrations/0001-initial'
+import { connectionsMigration } from './migrations/0002-connections'
 import type { Database } from './schema'
 
 export type Db = Kysely<Database>
@@ -17,7 +18,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
   const db = new Kysely<Database>({ dialect })
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => ({ '0001-initial': initialMigration(kind) }) },
+    provider: {
+      getMigrations: async () => ({
+        '0001-initial': initialMigration(kind),
+        '0002-connections': connectionsMigration,
+      }),
+    },
   })
   const { error } = await migrator.migrateToLatest()
   if (error) {

@@ -90,6 +90,21 @@ export interface AuditTable {
   details: string
 }
 
+export interface ConnectionsTable {
+  id: string
+  name: string
+  type: string
+  /** Non-secret settings as JSON (REST endpoint, base URL, auth scheme). */
+  config: string
+  /** AES-256-GCM ciphertext of the secret (services/secret-box.ts); never returned by any procedure. */
+  secret: string
+  created_at: string
+  created_by: string
+  updated_at: string
+  updated_by: string
+  secret_updated_at: string
+}
+
 /** One-row-per-key guard table (e.g. the first-admin setup can only happen once, even concurrently). */
 export interface MetaTable {
   key: string
@@ -105,4 +120,5 @@ export interface Database {
   run_events: RunEventsTable
   audit_log: AuditTable
   meta: MetaTable
+  connections: ConnectionsTable
 }

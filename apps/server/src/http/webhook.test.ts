@@ -36,7 +36,7 @@ function postChunked(url: string, size: number): Promise<number> {
 
 async function waitForRuns(server: Server, cookie: string, workflowId: string, count: number) {
   for (let i = 0; i < 200; i++) {
-    const runs = await trpcHttp<{ status: string }[]>(
+    const runs = await trpcHttp<{ status: string; error?: string | null }[]>(
       server.url,
       'runs.list',
       { workflowId, limit: 1000 },
@@ -48,8 +48,24 @@ async function waitForRuns(server: Server, cookie: string, workflowId: string, c
   throw new Error('runs did not finish')
 }
 
-/** The personalization template, its Braze steps pointed at the fake, saved and published. */
-async function publishLiveTemplate(server: Server, cookie: string, brazeUrl: string): Promise<string> {
+/** The personalization template, its Braze steps sending through a connection to the fake, saved and published. */
+async function publishLiveTemplate(
+  server: Server,
+  cookie: string,
+  brazeUrl: string,
+  publish = true,
+): Promise<string> {
+  const connection = await trpcHttp<{ id: string }>(
+    server.url,
+    'connections.create',
+    {
+      name: `Fake Braze ${Math.random().toString(36).slice(2)}`,
+      type: 'braze',
+      config: { restEndpoint: brazeUrl },
+      secret: 'test-key',
+    },
+    { cookie },
+  )
   const { id } = await trpcHttp<{ id: string }>(
     server.url,
     'workflows.create',
@@ -62,14 +78,14 @@ async function publishLiveTemplate(server: Server, cookie: string, brazeUrl: str
     { id },
     { cookie, type: 'query' },
   )
-  const model = withBraze(wf.version.model, brazeUrl)
+  const model = withBraze(wf.version.model, connection.id)
   const saved = await trpcHttp<{ version: number }>(
     server.url,
     'workflows.save',
     { id, baseVersion: 1, model },
     { cookie },
   )
-  await trpcHttp(server.url, 'workflows.publish', { id, version: saved.version }, { cookie })
+  if (publish) await trpcHttp(server.url, 'workflows.publish', { id, version: saved.version }, { cookie })
   return id
 }
 
@@ -82,7 +98,8 @@ describe.each(dialects)('Segment webhook over HTTP (%s)', (dialect) => {
 
   beforeAll(async () => {
     braze = await startFakeBraze()
-    server = await startTestServer(dialect)
+    // The fake Braze listens on loopback, which the outbound guard refuses unless allow-listed.
+    server = await startTestServer(dialect, { allowHosts: '127.0.0.1' })
     cookie = await loginCookie(server.url)
     workflowId = await publishLiveTemplate(server, cookie, braze.url)
     hook = `${server.url}/api/hooks/${workflowId}`
@@ -129,15 +146,10 @@ describe.each(dialects)('Segment webhook over HTTP (%s)', (dialect) => {
   })
 
   it('answers 404 while a workflow is not published', async () => {
-    const draft = await trpcHttp<{ id: string }>(
-      server.url,
-      'workflows.create',
-      { template: 'personalization' },
-      { cookie },
-    )
+    const draft = { id: await publishLiveTemplate(server, cookie, braze.url, false) }
     const url = `${server.url}/api/hooks/${draft.id}`
     expect((await post(url, JSON.stringify(segmentEvent('np-1')))).status).toBe(404)
-    await trpcHttp(server.url, 'workflows.publish', { id: draft.id, version: 1 }, { cookie })
+    await trpcHttp(server.url, 'workflows.publish', { id: draft.id, version: 2 }, { cookie })
     expect((await post(url, JSON.stringify(segmentEvent('np-1')))).status).toBe(202)
     await trpcHttp(server.url, 'workflows.unpublish', { id: draft.id }, { cookie })
     expect((await post(url, JSON.stringify(segmentEvent('np-2')))).status).toBe(404)
@@ -202,6 +214,7 @@ describe.each(dialects)('Segment webhook over HTTP (%s)', (dialect) => {
 
     const runs = await waitForRuns(server, cookie, id, 150)
     expect(runs).toHaveLength(150)
-    expect(runs.filter((r) => r.status === 'succeeded')).toHaveLength(150)
+    // Failures are listed with their errors, so a flaky run says why.
+    expect(runs.filter((r) => r.status !== 'succeeded')).toEqual([])
   })
 })

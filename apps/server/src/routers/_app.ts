@@ -1,6 +1,7 @@
 import { router } from '../trpc'
 import { auditRouter } from './audit'
 import { authRouter } from './auth'
+import { connectionsRouter } from './connections'
 import { runsRouter } from './runs'
 import { systemRouter } from './system'
 import { usersRouter } from './users'
@@ -15,6 +16,7 @@ export const appRouter = router({
   versions: versionsRouter,
   runs: runsRouter,
   audit: auditRouter,
+  connections: connectionsRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -1,7 +1,10 @@
 import { tracked } from '@trpc/server'
 import { z } from 'zod'
 import { workflowSchema } from '../services/engine'
+import { runTestsOf } from '../services/runs-tests'
 import { editorProcedure, router, viewerProcedure } from '../trpc'
+
+const AWAIT_START_MS = 120_000
 
 export const runsRouter = router({
   /** A test run of a saved version (latest by default) or of the unsaved draft; dry unless `live`. */
@@ -14,9 +17,22 @@ export const runsRouter = router({
         event: z.unknown(),
         mocks: z.record(z.string(), z.unknown()).optional(),
         live: z.boolean().optional(),
+        /** A fresh UUID the client picked, to open runs.onTrace ({awaitStart}) while this call is in flight. */
+        runId: z.uuid().optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.services.runs.startTestRun(ctx.user, input)),
+
+  /**
+   * Runs the saved test cases of a model (typically the unsaved draft) the way publishing
+   * does, and reports each one: the editor's "Run all" without creating a version first.
+   */
+  runTests: editorProcedure
+    .input(z.object({ workflowId: z.string(), model: workflowSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.workflows.requireWorkflow(input.workflowId)
+      return { results: await runTestsOf(input.model, ctx.services.runDeps) }
+    }),
 
   get: viewerProcedure
     .input(z.object({ runId: z.string() }))
@@ -43,10 +59,22 @@ export const runsRouter = router({
    * reconnecting client (httpSubscriptionLink sends lastEventId) resumes without gaps.
    */
   onTrace: viewerProcedure
-    .input(z.object({ runId: z.string(), lastEventId: z.string().nullish() }))
+    .input(
+      z.object({
+        runId: z.string(),
+        lastEventId: z.string().nullish(),
+        /**
+         * A run with this id is about to be started (runs.start with `runId`): wait for it
+         * (up to two minutes) instead of answering NOT_FOUND. The editor opens this stream
+         * ahead of the click, so events flow the moment the run executes.
+         */
+        awaitStart: z.boolean().optional(),
+      }),
+    )
     .subscription(async function* ({ ctx, input, signal }) {
       const afterSeq = Number(input.lastEventId ?? 0) || 0
-      for await (const { seq, event } of ctx.services.runs.trace(input.runId, afterSeq, signal)) {
+      const awaitMs = input.awaitStart ? AWAIT_START_MS : 0
+      for await (const { seq, event } of ctx.services.runs.trace(input.runId, afterSeq, signal, awaitMs)) {
         yield tracked(String(seq), event)
       }
     }),

@@ -21,6 +21,15 @@ const node = (id: string, label: string, shape: 'circle' | 'rectangle' = 'rectan
   label,
 })
 
+/** A Braze connection: templates pick it up, so their Braze steps validate. */
+const addBraze = (app: TestApp) =>
+  app.as(app.users.editor).connections.create({
+    name: 'Braze EU',
+    type: 'braze',
+    config: { restEndpoint: 'https://rest.fra-01.braze.eu' },
+    secret: 'braze-key-0123456789',
+  })
+
 describe.each(dialects)('workflows and versions (%s)', (dialect) => {
   let app: TestApp
   beforeEach(async () => {
@@ -61,17 +70,32 @@ describe.each(dialects)('workflows and versions (%s)', (dialect) => {
 
     const templates = await editor.workflows.templates()
     expect(templates.map((t) => t.id)).toEqual(['personalization'])
+    // Without a Braze connection the template's Braze steps are flagged; with exactly one, they use it.
+    const unconnected = await editor.workflows.create({ template: 'personalization' })
+    const errors = (await editor.workflows.get({ id: unconnected.id })).version.issues.filter(
+      (i) => i.severity === 'error',
+    )
+    expect(errors.map((i) => `${i.code} ${i.nodeId}`)).toEqual([
+      'connection-missing n15',
+      'connection-missing n16',
+      'connection-missing n18',
+      'connection-missing n19',
+    ])
+    const braze = await addBraze(app)
     const fromTemplate = await editor.workflows.create({ template: 'personalization' })
     const tpl = await editor.workflows.get({ id: fromTemplate.id })
     expect(tpl.version.model.nodes).toHaveLength(20)
     expect(tpl.version.issues.filter((i) => i.severity === 'error')).toEqual([])
+    expect(
+      (tpl.version.model.nodes.find((n) => n.id === 'n15')!.config as { connectionId: string }).connectionId,
+    ).toBe(braze.id)
     // The demo recommender is this server's own.
     expect((tpl.version.model.nodes.find((n) => n.id === 'n8')!.config as { url: string }).url).toBe(
       `${TEST_SERVER_URL}/api/demo/recommendations`,
     )
 
     const list = await app.as(app.users.viewer).workflows.list()
-    expect(list).toHaveLength(4)
+    expect(list).toHaveLength(5)
     expect(list[0]).toMatchObject({
       status: 'draft',
       latestVersion: 1,
@@ -172,6 +196,7 @@ describe.each(dialects)('workflows and versions (%s)', (dialect) => {
     expect(noStart.code).toBe('PRECONDITION_FAILED')
     expect(noStart.message).toMatch(/validation error/)
 
+    await addBraze(app)
     const { id } = await editor.workflows.create({ template: 'personalization' })
     const model = (await editor.workflows.get({ id })).version.model
     const [first, ...rest] = model.tests ?? []
@@ -201,6 +226,7 @@ describe.each(dialects)('workflows and versions (%s)', (dialect) => {
 
   it('archives, duplicates and keeps webhook secrets out of reads and the audit log', async () => {
     const editor = app.as(app.users.editor)
+    await addBraze(app)
     const { id } = await editor.workflows.create({ template: 'personalization' })
     await editor.workflows.publish({ id, version: 1 })
     await editor.workflows.setWebhookSecret({ id, secret: 'super-secret-value' })

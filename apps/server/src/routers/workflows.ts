@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { fillSoleConnections } from '../services/connection-rules'
 import { emptyModel, loadTemplate, parseNotation, TEMPLATES, workflowSchema } from '../services/engine'
 import { editorProcedure, router, viewerProcedure } from '../trpc'
 
@@ -32,10 +33,11 @@ export const workflowsRouter = router({
   create: editorProcedure.input(createInput).mutation(async ({ ctx, input = {} }) => {
     const wf = ctx.services.workflows
     if ('template' in input) {
-      const model = await loadTemplate(
+      const template = await loadTemplate(
         input.template as (typeof TEMPLATES)[number]['id'],
         ctx.services.serverUrl(),
       )
+      const model = fillSoleConnections(template, await ctx.services.connections.catalog())
       return wf.create(ctx.user, model, 'workflow.create', { template: input.template })
     }
     if ('notation' in input) {

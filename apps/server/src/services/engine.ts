@@ -5,6 +5,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import {
+  degrees,
+  effectiveType,
   emptyWorkflow,
   format,
   type Issue,
@@ -13,7 +15,7 @@ import {
   type Workflow,
   workflowSchema,
 } from '@flowline/engine'
-import { nodeSpecs } from '@flowline/engine/nodes'
+import { getNodeSpec, nodeSpecs } from '@flowline/engine/nodes'
 import { TRPCError } from '@trpc/server'
 // TODO(engine facade): the run surface comes from run/index.ts until index.ts re-exports it,
 // and the demo recommender from templates/ (not exported by the package yet).
@@ -28,11 +30,24 @@ import {
 } from '../../../../packages/engine/src/run/index'
 import { recommend } from '../../../../packages/engine/templates/demo-recommender'
 
-export type { Issue, RunResult, RunState, TraceEvent, Workflow }
-export { recommend, workflowSchema }
+// TODO(engine facade): connections and the error-branch label are not exported by index.ts yet.
+export {
+  type ConnectionResolver,
+  type ConnectionType,
+  connectionConfigSchemas,
+  connectionTypes,
+  type ResolvedConnection,
+} from '../../../../packages/engine/src/nodes/shared/connections'
+export { isErrorLabel } from '../../../../packages/engine/src/nodes/shared/spec-fields'
 
-/** Execution settings the server injects into every run (limits, a fetch for tests). */
-export type RunDeps = Pick<RunOptions, 'fetch' | 'limits'>
+export type { Issue, RunResult, RunState, TraceEvent, Workflow }
+export { degrees, effectiveType, getNodeSpec, recommend, workflowSchema }
+
+/**
+ * Execution settings the server injects into every run: the guarded HTTP client, retry
+ * policy, the connection resolver (fresh per run) and limits.
+ */
+export type RunDeps = Pick<RunOptions, 'fetch' | 'limits' | 'http' | 'resolveConnection'>
 
 export const emptyModel = (title: string): Workflow => emptyWorkflow(title)
 
@@ -40,10 +55,21 @@ export function nodeTypeIds(): string[] {
   return nodeSpecs.map((s) => s.id)
 }
 
-/** The canonical model (schema-checked, unknown keys dropped) and the validator's verdict. */
-export function checkModel(input: Workflow) {
-  const model = workflowSchema.parse(input)
+/**
+ * The canonical model (schema-checked, unknown keys dropped) and the validator's verdict.
+ * `serverRules` adds what only the server can judge (connections) to the engine's issues.
+ */
+export function checkModel(
+  input: Workflow,
+  serverRules?: (model: Workflow) => { model: Workflow; issues: Issue[] },
+) {
+  let model = workflowSchema.parse(input)
   const issues = validate(model)
+  if (serverRules) {
+    const extra = serverRules(model)
+    model = extra.model
+    issues.push(...extra.issues)
+  }
   const errorCount = issues.filter((i) => i.severity === 'error').length
   return { model, issues, errorCount, warningCount: issues.length - errorCount }
 }

@@ -2,12 +2,15 @@ import type { Logger } from 'pino'
 import type { Db } from '../db'
 import { createAuditService } from './audit'
 import { createAuthService } from './auth'
+import { createConnectionService } from './connections'
 import type { RunDeps, Workflow } from './engine'
 import { EventSink } from './event-sink'
 import { createHttpClient } from './http-client'
+import { createOutboundGuard, type OutboundGuardOptions } from './outbound-guard'
 import { InProcessRunQueue, type RunQueue } from './run-queue'
 import { createRunWorker } from './run-worker'
 import { createRunService } from './runs'
+import { createSecretBox } from './secret-box'
 import { InProcessTraceBus, type TraceBus } from './trace-bus'
 import { createUserService } from './users'
 import { createVersionService } from './versions'
@@ -21,6 +24,12 @@ export interface ServicesOptions {
   serverUrl: () => string
   runDeps?: RunDeps
   runConcurrency?: number
+  /** The 32-byte key sealing connection secrets (see secret-box.ts: loadSecretKey). */
+  secretKey: Buffer
+  /** FLOWLINE_ALLOW_HOSTS: loopback/private hosts outbound calls may reach anyway. */
+  allowHosts?: string
+  /** DNS resolution for outbound calls; tests substitute their own. */
+  lookup?: OutboundGuardOptions['lookup']
 }
 
 // Versions are immutable, so their parsed models can be cached without invalidation.
@@ -45,13 +54,31 @@ function versionModelCache(db: Db, limit = 500) {
 
 export function createServices(opts: ServicesOptions) {
   const { db, logger } = opts
-  const http = createHttpClient()
-  const runDeps = (): RunDeps => ({ fetch: http, ...opts.runDeps })
+  const guard = createOutboundGuard({
+    allowHosts: opts.allowHosts,
+    selfUrl: opts.serverUrl,
+    lookup: opts.lookup,
+  })
+  const http = createHttpClient({ guard })
   const audit = createAuditService(db)
+  const connections = createConnectionService({
+    db,
+    audit,
+    box: createSecretBox(opts.secretKey),
+    http,
+    logger,
+  })
+  // A fresh resolver per run: a rotated secret is picked up by the next run, never mid-run.
+  const runDeps = (): RunDeps => ({
+    fetch: http,
+    resolveConnection: connections.resolverForRun(),
+    ...opts.runDeps,
+  })
   const users = createUserService(db)
   const auth = createAuthService(db, users)
-  const workflows = createWorkflowService(db, audit)
-  const versions = createVersionService(db, workflows, audit, runDeps)
+  const catalog = () => connections.catalog()
+  const workflows = createWorkflowService(db, audit, catalog)
+  const versions = createVersionService(db, workflows, audit, runDeps, catalog)
   const bus: TraceBus = new InProcessTraceBus()
   const sink = new EventSink(db, logger)
   const waits = new WaitScheduler((runId) => {
@@ -68,7 +95,22 @@ export function createServices(opts: ServicesOptions) {
   })
   const queue: RunQueue = new InProcessRunQueue(worker, opts.runConcurrency ?? 32)
   const runs = createRunService({ db, bus, queue, audit, workflows })
-  return { audit, users, auth, workflows, versions, runs, bus, queue, waits, http, serverUrl: opts.serverUrl }
+  return {
+    audit,
+    users,
+    auth,
+    connections,
+    workflows,
+    versions,
+    runs,
+    bus,
+    queue,
+    waits,
+    http,
+    /** What every run gets injected; runs.runTests judges drafts' test cases with it, as publish does. */
+    runDeps,
+    serverUrl: opts.serverUrl,
+  }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -42,6 +42,8 @@ function toRun(r: RunRow) {
 }
 
 const POLL_MS = 250
+const START_POLL_MS = 10
+const START_LOOKUP_MS = 1_000
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export interface RunServiceDeps {
@@ -85,9 +87,19 @@ export function createRunService({ db, bus, queue, audit, workflows }: RunServic
         event: unknown
         mocks?: Record<string, unknown>
         live?: boolean
+        /** Chosen by the client, which then subscribes to the trace before the run exists. */
+        runId?: string
       },
     ) {
       const wf = await workflows.requireWorkflow(input.workflowId)
+      if (input.runId) {
+        const taken = await db
+          .selectFrom('runs')
+          .select('id')
+          .where('id', '=', input.runId)
+          .executeTakeFirst()
+        if (taken) throw new TRPCError({ code: 'CONFLICT', message: `Run ${input.runId} already exists` })
+      }
       const version = input.model ? null : (input.version ?? wf.latest_version)
       if (version !== null) {
         const exists = await db
@@ -103,6 +115,7 @@ export function createRunService({ db, bus, queue, audit, workflows }: RunServic
       const dryRun = !input.live
       const row: RunsTable = {
         ...baseRow(wf.id, version, input.event, at),
+        ...(input.runId ? { id: input.runId } : {}),
         model: input.model ? JSON.stringify(input.model) : null,
         kind: 'test',
         trigger: 'manual',
@@ -111,18 +124,26 @@ export function createRunService({ db, bus, queue, audit, workflows }: RunServic
         mocks: input.mocks ? JSON.stringify(input.mocks) : null,
         actor: actor.email,
       }
-      await db.transaction().execute(async (trx) => {
-        await trx.insertInto('runs').values(row).execute()
-        await audit.record(
-          {
-            actor: actor.email,
-            action: 'run.test',
-            workflowId: wf.id,
-            details: { runId: row.id, version, draft: version === null, dryRun },
-          },
-          trx,
-        )
-      })
+      // Live before it is stored: a subscriber waiting for this id (awaitStart) follows the
+      // bus from the first event instead of catching up from the database afterwards.
+      bus.open(row.id)
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto('runs').values(row).execute()
+          await audit.record(
+            {
+              actor: actor.email,
+              action: 'run.test',
+              workflowId: wf.id,
+              details: { runId: row.id, version, draft: version === null, dryRun },
+            },
+            trx,
+          )
+        })
+      } catch (err) {
+        bus.close(row.id)
+        throw err
+      }
       await accept(row, {
         runId: row.id,
         workflowId: wf.id,
@@ -229,11 +250,36 @@ export function createRunService({ db, bus, queue, audit, workflows }: RunServic
      * this process stream from the bus; others (finished, or running elsewhere) from the
      * database, polled while the run is still running.
      */
-    async *trace(runId: string, afterSeq: number, signal?: AbortSignal): AsyncGenerator<SeqEvent> {
-      const exists = await db.selectFrom('runs').select('id').where('id', '=', runId).executeTakeFirst()
-      if (!exists) throw new TRPCError({ code: 'NOT_FOUND', message: `No run ${runId}` })
+    async *trace(
+      runId: string,
+      afterSeq: number,
+      signal?: AbortSignal,
+      /** How long to wait for a run that is about to start (client-chosen id) before NOT_FOUND. */
+      awaitStartMs = 0,
+    ): AsyncGenerator<SeqEvent> {
+      const find = () => db.selectFrom('runs').select('id').where('id', '=', runId).executeTakeFirst()
+      let live = bus.subscribe(runId, afterSeq, signal)
+      if (!live) {
+        const until = Date.now() + awaitStartMs
+        let exists = await find()
+        let nextLookup = Date.now() + START_LOOKUP_MS
+        // Waiting for a run about to start here: the bus (memory) is checked often, so the
+        // stream attaches within milliseconds; the database (a run started by another
+        // process, or one that already finished) only now and then.
+        while (!exists && Date.now() < until && !signal?.aborted) {
+          await sleep(START_POLL_MS)
+          live = bus.subscribe(runId, afterSeq, signal)
+          if (live) break
+          if (Date.now() >= nextLookup) {
+            exists = await find()
+            nextLookup = Date.now() + START_LOOKUP_MS
+          }
+        }
+        if (!live && !exists) throw new TRPCError({ code: 'NOT_FOUND', message: `No run ${runId}` })
+        // Stored by now; still live here if it is running in this process.
+        live ??= bus.subscribe(runId, afterSeq, signal)
+      }
       let last = afterSeq
-      const live = bus.subscribe(runId, afterSeq, signal)
       if (live) {
         for await (const item of live) {
           last = item.seq

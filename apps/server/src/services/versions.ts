@@ -2,14 +2,16 @@ import { TRPCError } from '@trpc/server'
 import type { Db } from '../db'
 import { now } from '../db'
 import type { AuditService } from './audit'
+import { connectionRules } from './connection-rules'
 import { type RunDeps, runSavedTests, type Workflow } from './engine'
-import { type Actor, toVersion, type WorkflowService } from './workflows'
+import { type Actor, type ConnectionCatalog, toVersion, type WorkflowService } from './workflows'
 
 export function createVersionService(
   db: Db,
   workflows: WorkflowService,
   audit: AuditService,
   runDeps: () => RunDeps,
+  catalog: ConnectionCatalog,
 ) {
   async function requireVersion(workflowId: string, number: number) {
     const row = await db
@@ -73,7 +75,15 @@ export function createVersionService(
           message: `Version ${number} has ${row.error_count} validation error(s)${first ? `, e.g. ${first.message}` : ''}; fix them before publishing`,
         })
       }
-      const failures = await runSavedTests(JSON.parse(row.model) as Workflow, runDeps())
+      const model = JSON.parse(row.model) as Workflow
+      // Connections may have changed since the save: a live version must be able to send.
+      const broken = connectionRules(await catalog())(model).issues.find((i) => i.severity === 'error')
+      if (broken)
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: `Version ${number} cannot send: ${broken.message}`,
+        })
+      const failures = await runSavedTests(model, runDeps())
       if (failures.length > 0) {
         const f = failures[0]
         throw new TRPCError({

@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server'
 import type { Db } from '../db'
 import { isUniqueViolation, now } from '../db'
 import type { AuditService } from './audit'
+import { type ConnectionInfo, connectionRules } from './connection-rules'
 import { checkModel, type Issue, type Workflow } from './engine'
 
 export interface Actor {
@@ -38,7 +39,14 @@ export function toVersion(row: {
   }
 }
 
-export function createWorkflowService(db: Db, audit: AuditService) {
+export type ConnectionCatalog = () => Promise<ReadonlyMap<string, ConnectionInfo>>
+
+/** Engine validation plus the server's connection checks: the authority on every save. */
+export async function checkWithConnections(model: Workflow, catalog: ConnectionCatalog) {
+  return checkModel(model, connectionRules(await catalog()))
+}
+
+export function createWorkflowService(db: Db, audit: AuditService, catalog: ConnectionCatalog) {
   async function requireWorkflow(id: string, trx: Db = db) {
     const row = await trx.selectFrom('workflows').selectAll().where('id', '=', id).executeTakeFirst()
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No workflow ${id}` })
@@ -51,7 +59,7 @@ export function createWorkflowService(db: Db, audit: AuditService) {
     action: string,
     details: Record<string, unknown> = {},
   ) {
-    const { model: canonical, issues, errorCount, warningCount } = checkModel(model)
+    const { model: canonical, issues, errorCount, warningCount } = await checkWithConnections(model, catalog)
     const id = newWorkflowId()
     const at = now()
     await db.transaction().execute(async (trx) => {
@@ -150,7 +158,7 @@ export function createWorkflowService(db: Db, audit: AuditService) {
      * loser of two truly simultaneous saves, so nothing is ever overwritten.
      */
     async save(actor: Actor, input: { id: string; baseVersion: number; model: Workflow; message?: string }) {
-      const { model, issues, errorCount, warningCount } = checkModel(input.model)
+      const { model, issues, errorCount, warningCount } = await checkWithConnections(input.model, catalog)
       const number = input.baseVersion + 1
       try {
         await db.transaction().execute(async (trx) => {

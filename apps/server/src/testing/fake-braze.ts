@@ -1,6 +1,5 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Workflow } from '../services/engine'
+import { startStubServer } from './stub-server'
 
 /**
  * A loopback stand-in for Braze's REST API, so production (live) runs of the template can
@@ -8,36 +7,19 @@ import type { Workflow } from '../services/engine'
  */
 export async function startFakeBraze() {
   let calls = 0
-  const server = createServer((req, res) => {
-    req.resume()
-    req.on('end', () => {
-      calls++
-      res.writeHead(201, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ message: 'success', dispatch_id: `fake-${calls}` }))
-    })
+  const stub = await startStubServer(() => {
+    calls++
+    return { status: 201, body: { message: 'success', dispatch_id: `fake-${calls}` } }
   })
-  server.keepAliveTimeout = 30_000
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    calls: () => calls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return { url: stub.url, calls: () => calls, requests: stub.requests, close: stub.close }
 }
 
-/** The model with every Braze node pointed at `url` with a dummy API key. */
-export function withBraze(model: Workflow, url: string): Workflow {
+/** The model with every Braze node sending through connection `connectionId`. */
+export function withBraze(model: Workflow, connectionId: string): Workflow {
   return {
     ...model,
     nodes: model.nodes.map((n) =>
-      n.type?.startsWith('braze-')
-        ? { ...n, config: { ...(n.config as object), restEndpoint: url, apiKey: 'test-key' } }
-        : n,
+      n.type?.startsWith('braze-') ? { ...n, config: { ...(n.config as object), connectionId } } : n,
     ),
   }
 }

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto'
-import pino from 'pino'
+import { randomBytes, randomUUID } from 'node:crypto'
+import pino, { type Logger } from 'pino'
 import { createContextInner } from '../context'
 import { type Db, now, openDatabase } from '../db'
 import type { Role } from '../db/schema'
@@ -7,6 +7,7 @@ import { appRouter } from '../routers/_app'
 import { startServer } from '../server'
 import { createServices, type Services } from '../services'
 import { type RunDeps, recommend } from '../services/engine'
+import type { OutboundGuardOptions } from '../services/outbound-guard'
 import { hashPassword } from '../services/passwords'
 import type { SessionUser } from '../services/users'
 import { createCallerFactory } from '../trpc'
@@ -50,18 +51,27 @@ export async function insertUser(db: Db, email: string, role: Role): Promise<Ses
   return user
 }
 
+export interface TestAppOptions {
+  withUsers?: boolean
+  /** Default: the in-process demo recommender as the only reachable URL. `{}` uses the real guarded client. */
+  runDeps?: RunDeps
+  allowHosts?: string
+  lookup?: OutboundGuardOptions['lookup']
+  logger?: Logger
+}
+
 /** Services over a fresh database with four accounts, for router tests through createCaller. */
-export async function createTestApp(
-  dialect: DialectName,
-  opts: { withUsers?: boolean } = {},
-): Promise<TestApp> {
+export async function createTestApp(dialect: DialectName, opts: TestAppOptions = {}): Promise<TestApp> {
   const { target, dispose } = await freshTarget(dialect)
   const { db } = await openDatabase(target)
   const services = createServices({
     db,
-    logger: silentLogger,
+    logger: opts.logger ?? silentLogger,
     serverUrl: () => TEST_SERVER_URL,
-    runDeps: { fetch: demoFetch },
+    runDeps: opts.runDeps ?? { fetch: demoFetch },
+    secretKey: randomBytes(32),
+    allowHosts: opts.allowHosts,
+    lookup: opts.lookup,
   })
   const users = {} as TestApp['users']
   if (opts.withUsers !== false) {
@@ -88,13 +98,19 @@ export async function createTestApp(
 }
 
 /** The real server on an ephemeral loopback port, over a fresh database. */
-export async function startTestServer(dialect: DialectName, opts: { webDist?: string } = {}) {
+export async function startTestServer(
+  dialect: DialectName,
+  opts: { webDist?: string; allowHosts?: string; logger?: Logger; runDeps?: RunDeps } = {},
+) {
   const { target, dispose } = await freshTarget(dialect)
   const app = await startServer({
     port: 0,
     host: '127.0.0.1',
     ...target,
-    logger: silentLogger,
+    logger: opts.logger ?? silentLogger,
+    // Tests never read FLOWLINE_ALLOW_HOSTS from the environment: each says what it allows.
+    allowHosts: opts.allowHosts ?? '',
+    runDeps: opts.runDeps,
     webDist: opts.webDist ?? '/nonexistent-flowline-dist',
     admin: { email: 'admin@example.com', password: PASSWORD },
     shutdownGraceMs: 5_000,

@@ -1,5 +1,5 @@
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getSmoothStepPath } from '@xyflow/react'
-import { memo, useCallback } from 'react'
+import { memo, useCallback, useEffect, useRef } from 'react'
 import { updateEdge } from '../commands/graph-ops'
 import { parseCondition } from '../lib/engine'
 import { useEditor, useEditorStoreApi } from '../store/context'
@@ -42,17 +42,13 @@ export const FlowEdge = memo(function FlowEdge(props: EdgeProps<FlowEdgeType>) {
     },
     [store, id, label],
   )
+  const run = useEditor((s) => s.trace.edges[id])
   const severity = worstSeverity(issues)
-  const stroke = severity === 'error' ? '#ef4444' : undefined
+  const style = severity === 'error' ? ERROR_STYLE : run ? RUN_STYLE[run] : undefined
   return (
-    <>
-      <BaseEdge
-        id={id}
-        path={path}
-        markerEnd={markerEnd}
-        style={stroke ? { stroke } : undefined}
-        interactionWidth={18}
-      />
+    <g data-testid={`edge-${id}`} data-trace={run}>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} style={style} interactionWidth={18} />
+      {run === 'taken' && <TakenPulse path={path} />}
       {(label || editing || issues || (offerLabel && (decision || selected))) && (
         <EdgeLabelRenderer>
           <div
@@ -60,6 +56,8 @@ export const FlowEdge = memo(function FlowEdge(props: EdgeProps<FlowEdgeType>) {
             style={{
               transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`,
               pointerEvents: 'all',
+              // A ruled-out branch's condition fades with its line.
+              opacity: run === 'ruled-out' ? 0.4 : undefined,
             }}
             data-testid={`edge-label-${id}`}
             onDoubleClick={() => store.getState().setEditing({ kind: 'edge', id })}
@@ -111,6 +109,36 @@ export const FlowEdge = memo(function FlowEdge(props: EdgeProps<FlowEdgeType>) {
           </div>
         </EdgeLabelRenderer>
       )}
-    </>
+    </g>
+  )
+})
+
+const ERROR_STYLE = { stroke: '#ef4444' }
+const RUN_STYLE: Record<string, React.CSSProperties> = {
+  taken: { stroke: '#10b981', strokeWidth: 2.25 },
+  'ruled-out': { strokeDasharray: '4 5', opacity: 0.3 },
+}
+const PULSE_FRAMES = [{ strokeDashoffset: 32 }, { strokeDashoffset: 0 }]
+
+/** Dashes running along a taken edge for a moment: the eye follows the path the run went. */
+const TakenPulse = memo(function TakenPulse({ path }: { path: string }) {
+  const ref = useRef<SVGPathElement>(null)
+  useEffect(() => {
+    const a = ref.current?.animate?.(PULSE_FRAMES, { duration: 600, iterations: 4 })
+    if (a) a.onfinish = () => ref.current?.setAttribute('opacity', '0')
+    return () => a?.cancel()
+  }, [])
+  return (
+    <path
+      ref={ref}
+      d={path}
+      fill="none"
+      stroke="#d1fae5"
+      strokeWidth={2.25}
+      strokeDasharray="6 10"
+      strokeLinecap="round"
+      pointerEvents="none"
+      data-testid="edge-pulse"
+    />
   )
 })

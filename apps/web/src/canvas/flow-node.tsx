@@ -7,6 +7,7 @@ import type { FlowNode as FlowNodeType } from './adapters'
 import { InlineEditor } from './inline-editor'
 import { IssueBadge } from './issue-badge'
 import { NodeShape } from './node-shapes'
+import { TraceBadges } from './trace-badges'
 
 const HANDLES = [
   ['top', Position.Top],
@@ -19,7 +20,13 @@ const HANDLES = [
 export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps<FlowNodeType>) {
   const node = data.node
   const issues = useEditor((s) => s.issuesByNode[id])
-  const status = useEditor((s) => s.trace[id]?.status)
+  const trace = useEditor((s) => s.trace.nodes[id])
+  // One boolean for every node: they re-render when a run starts or ends, not per event.
+  const phase = useEditor((s) =>
+    s.trace.status === 'idle' ? 'idle' : s.trace.status === 'running' ? 'live' : 'done',
+  )
+  const status =
+    trace?.status ?? (phase === 'live' ? 'waiting' : phase === 'done' ? 'not-reached' : undefined)
   const editing = useEditor((s) => s.editing?.kind === 'node' && s.editing.id === id)
   const store = useEditorStoreApi()
   const stopEditing = useCallback(() => store.getState().setEditing(null), [store])
@@ -51,6 +58,7 @@ export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps
       data-testid={`node-${id}`}
       data-shape={node.shape}
       data-type={node.type ?? ''}
+      data-trace={status}
     >
       <NodeShape
         shape={node.shape}
@@ -59,6 +67,7 @@ export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps
         selected={!!selected}
         status={status}
       />
+      {trace && <TraceBadges id={id} trace={trace} circle={node.shape === 'circle'} />}
       <IssueBadge
         issues={issues}
         className={node.shape === 'rectangle' ? '-top-2 -right-2' : 'top-0 right-0'}

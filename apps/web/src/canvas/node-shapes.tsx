@@ -2,11 +2,27 @@ import type { ReactNode } from 'react'
 import type { WorkflowNode } from '../lib/engine'
 import { Icon, type IconName } from '../ui/icons'
 
+/** Run states (trace): the ring shows the state; the border stays free to show selection. */
 const TRACE_RING: Record<string, string> = {
-  running: 'ring-4 ring-sky-300 animate-pulse',
-  succeeded: 'ring-4 ring-emerald-300',
+  running: 'ring-4 ring-sky-200 animate-pulse',
+  succeeded: 'ring-[3px] ring-emerald-300',
   failed: 'ring-4 ring-red-300',
-  skipped: 'opacity-50',
+  skipped: 'opacity-40',
+  'not-reached': 'opacity-55',
+  // Not reached yet in a live run: dimmed, so each step visibly lights up as it runs.
+  waiting: 'opacity-60',
+}
+const TRACE_BORDER: Record<string, string> = {
+  running: 'border-sky-500',
+  succeeded: 'border-emerald-500',
+  failed: 'border-red-500 bg-red-50!',
+  skipped: 'border-dashed border-slate-300',
+}
+const FADE: Record<string, string> = { skipped: 'opacity-40', 'not-reached': 'opacity-55', waiting: 'opacity-60' }
+const TRACE_DIAMOND: Record<string, string> = {
+  running: 'fill-sky-50 stroke-sky-500',
+  succeeded: 'fill-emerald-50 stroke-emerald-500',
+  failed: 'fill-red-50 stroke-red-500',
 }
 
 /** The three shapes drawn as themselves; `label` is the text or the in-place editor. */
@@ -17,10 +33,11 @@ export function NodeShape(props: {
   selected: boolean
   status?: string
 }) {
-  const ring = props.status ? TRACE_RING[props.status] : ''
+  const status = props.status ?? ''
+  const ring = props.selected && !TRACE_RING[status] ? 'ring-2 ring-indigo-200' : (TRACE_RING[status] ?? '')
   const border = props.selected
-    ? 'border-indigo-500 ring-2 ring-indigo-200'
-    : 'border-slate-300 group-hover/node:border-slate-400'
+    ? 'border-indigo-500'
+    : (TRACE_BORDER[status] ?? 'border-slate-300 group-hover/node:border-slate-400')
   if (props.shape === 'rectangle') {
     return (
       <div
@@ -44,7 +61,8 @@ export function NodeShape(props: {
     )
   }
   return (
-    <div className={`relative flex h-full w-full items-center justify-center rounded-lg ${ring}`}>
+    // The diamond shows its state in its own outline; a box-shaped ring would not fit it.
+    <div className={`relative flex h-full w-full items-center justify-center ${FADE[status] ?? ''}`}>
       <svg
         className="absolute inset-0 h-full w-full overflow-visible"
         viewBox="0 0 100 100"
@@ -54,8 +72,12 @@ export function NodeShape(props: {
         <polygon
           points="50,1 99,50 50,99 1,50"
           vectorEffect="non-scaling-stroke"
-          className={props.selected ? 'fill-indigo-50 stroke-indigo-500' : 'fill-amber-50 stroke-amber-400'}
-          strokeWidth={props.selected ? 2 : 1.25}
+          className={
+            props.selected
+              ? 'fill-indigo-50 stroke-indigo-500'
+              : (TRACE_DIAMOND[status] ?? 'fill-amber-50 stroke-amber-400')
+          }
+          strokeWidth={props.selected || TRACE_DIAMOND[status] ? 2 : 1.25}
         />
       </svg>
       <div className="relative flex max-w-[66%] flex-col items-center text-center text-[11px] leading-tight text-slate-800">

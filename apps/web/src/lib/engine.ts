@@ -2,7 +2,31 @@
  * The web's one doorway to @flowline/engine (its browser-safe parts): model types, the
  * notation, validation, expressions and the node-type specs.
  */
-export type { Group, Issue, Side, Workflow, WorkflowEdge, WorkflowNode } from '@flowline/engine'
-export { expressionError, format, parse, parseCondition, validate } from '@flowline/engine'
+export type {
+  DiffStatus,
+  FieldChange,
+  Group,
+  Issue,
+  ItemDiff,
+  RecordedRequest,
+  Side,
+  TestCase,
+  TraceEvent,
+  Workflow,
+  WorkflowDiff,
+  WorkflowEdge,
+  WorkflowNode,
+} from '@flowline/engine'
+export {
+  diffStatusById,
+  diffWorkflows,
+  expressionError,
+  format,
+  parse,
+  parseCondition,
+  personalizationEvents,
+  personalizationMocks,
+  validate,
+} from '@flowline/engine'
 export type { NodeSpec } from '@flowline/engine/nodes'
 export { nodeSpecs } from '@flowline/engine/nodes'

@@ -1,25 +1,92 @@
 import { useSyncExternalStore } from 'react'
 
 /**
- * A tiny hash router: `#/workflows`, `#/workflows/:id`. Hash URLs survive a reload without
- * the server knowing the app's routes; a history-style path (`/workflows/abc`) served by a
- * fallback is turned into its hash form on load.
+ * A tiny hash router: `#/workflows`, `#/workflows/:id`, the audit area (`#/audit…`) and
+ * runs (`#/runs`, `#/runs/:runId`). Hash URLs survive a reload without the server knowing
+ * the app's routes; a history-style path (`/workflows/abc`) served by a fallback is turned
+ * into its hash form on load. List filters live in the hash's query (`#/runs?status=failed`)
+ * so a filtered view can be linked to and survives a reload.
  */
+export type Query = Record<string, string>
 export type Route =
   | { name: 'workflows' }
   | { name: 'editor'; id: string }
+  | { name: 'audit-workflows' }
+  | { name: 'audit-log'; query: Query }
+  | { name: 'history'; id: string; version?: number }
+  | { name: 'diff'; id: string; from: number; to: number }
+  | { name: 'runs'; query: Query }
+  | { name: 'run'; runId: string }
   | { name: 'not-found'; path: string }
 
+const seg = '([^/?#]+)'
+const ROUTES: [RegExp, (m: string[], query: Query) => Route][] = [
+  [/^\/(workflows\/?)?$/, () => ({ name: 'workflows' })],
+  [new RegExp(`^/workflows/${seg}/?$`), (m) => ({ name: 'editor', id: m[1] })],
+  [/^\/audit\/?$/, () => ({ name: 'audit-workflows' })],
+  [/^\/audit\/log\/?$/, (_, query) => ({ name: 'audit-log', query })],
+  [new RegExp(`^/audit/workflows/${seg}/?$`), (m) => ({ name: 'history', id: m[1] })],
+  [
+    new RegExp(`^/audit/workflows/${seg}/v/(\\d+)/?$`),
+    (m) => ({ name: 'history', id: m[1], version: Number(m[2]) }),
+  ],
+  [
+    new RegExp(`^/audit/workflows/${seg}/diff/(\\d+)/(\\d+)/?$`),
+    (m) => ({ name: 'diff', id: m[1], from: Number(m[2]), to: Number(m[3]) }),
+  ],
+  [/^\/runs\/?$/, (_, query) => ({ name: 'runs', query })],
+  [new RegExp(`^/runs/${seg}/?$`), (m) => ({ name: 'run', runId: m[1] })],
+]
+
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '') || '/'
-  if (path === '/' || path === '/workflows' || path === '/workflows/') return { name: 'workflows' }
-  const m = /^\/workflows\/([^/?#]+)\/?$/.exec(path)
-  if (m) return { name: 'editor', id: decodeURIComponent(m[1]) }
-  return { name: 'not-found', path }
+  const full = hash.replace(/^#/, '') || '/'
+  const q = full.indexOf('?')
+  const path = q === -1 ? full : full.slice(0, q)
+  const query = Object.fromEntries(new URLSearchParams(q === -1 ? '' : full.slice(q + 1)))
+  for (const [re, build] of ROUTES) {
+    const m = re.exec(path)
+    if (m)
+      return build(
+        m.map((part, i) => (i === 0 || part === undefined ? part : decodeURIComponent(part))),
+        query,
+      )
+  }
+  return { name: 'not-found', path: full }
 }
 
 export function workflowPath(id: string): string {
   return `/workflows/${encodeURIComponent(id)}`
+}
+
+/** A path with its filters as the hash query; empty values are left out. */
+export function withQuery(path: string, query: Record<string, string | number | undefined | null>): string {
+  const params = new URLSearchParams()
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v))
+  const qs = params.toString()
+  return qs ? `${path}?${qs}` : path
+}
+
+/** A workflow's version timeline, optionally showing one version on the canvas. */
+export function historyPath(id: string, version?: number): string {
+  const base = `/audit/workflows/${encodeURIComponent(id)}`
+  return version ? `${base}/v/${version}` : base
+}
+
+export function diffPath(id: string, from: number, to: number): string {
+  return `/audit/workflows/${encodeURIComponent(id)}/diff/${from}/${to}`
+}
+
+export function runsPath(query: Record<string, string | number | undefined> = {}): string {
+  return withQuery('/runs', query)
+}
+
+export function runPath(runId: string): string {
+  return `/runs/${encodeURIComponent(runId)}`
+}
+
+export function auditLogPath(query: Record<string, string | number | undefined> = {}): string {
+  return withQuery('/audit/log', query)
 }
 
 type Guard = () => string | null

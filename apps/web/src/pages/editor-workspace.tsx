@@ -14,6 +14,9 @@ import { HelpOverlay } from '../panels/help-overlay'
 import { Inspector } from '../panels/inspector'
 import { Palette } from '../panels/palette'
 import { ProblemsList } from '../panels/problems-list'
+import { RunBanner } from '../panels/run/run-banner'
+import { RunPanel, type RunSegment } from '../panels/run/run-panel'
+import { useRunController } from '../panels/run/use-run-controller'
 import { ConflictDialog, SaveDialog } from '../panels/save-dialogs'
 import { Toolbar } from '../panels/toolbar'
 import { useValidation } from '../panels/use-validation'
@@ -24,7 +27,7 @@ import { Button } from '../ui/button'
 import { toast } from '../ui/toast'
 import { prepareGraph } from './editor-page'
 
-type Tab = 'inspector' | 'text' | 'problems'
+type Tab = 'inspector' | 'text' | 'problems' | 'run'
 
 // CodeMirror is a third of the bundle: it loads when the text view is first opened.
 const TextView = lazy(() => import('../panels/text-view').then((m) => ({ default: m.TextView })))
@@ -58,6 +61,10 @@ export function EditorWorkspace({
   const [conflict, setConflict] = useState<string | null>(null)
   const [rescued, setRescued] = useState<Workflow | null>(null)
   const [busy, setBusy] = useState(false)
+  const [runSegment, setRunSegment] = useState<RunSegment>('setup')
+  /** The server's last refusal to publish (a failing test case, by name), shown until the next try. */
+  const [publishRefusal, setPublishRefusal] = useState<string | null>(null)
+  const runs = useRunController(store)
   useValidation(store)
 
   // Leaving with unsaved changes asks first: tab close/reload and in-app navigation.
@@ -89,6 +96,7 @@ export function EditorWorkspace({
         store.getState().markSaved(graph, result.version)
         store.getState().setServerIssues(result.issues as Issue[])
         setSaveOpen(false)
+        setPublishRefusal(null)
         const errors = (result.issues as Issue[]).filter((i) => i.severity === 'error').length
         toast(
           `Saved as version ${result.version}${errors ? ` — the server found ${errors} error${errors > 1 ? 's' : ''}` : ''}`,
@@ -203,13 +211,26 @@ export function EditorWorkspace({
 
   const publish = async () => {
     const s = store.getState()
+    setPublishRefusal(null)
     try {
       await mutations.publish.mutateAsync({ id: s.workflowId, version: s.baseVersion })
       s.setPublished(s.baseVersion)
       toast(`Version ${s.baseVersion} is published: real events now run it`, 'success')
     } catch (err) {
-      toast(`Cannot publish: ${errorMessage(err)}`, 'error')
+      // A refusal (failing test case, validation errors) stays in the toolbar: it is the to-do list.
+      if (errorCode(err) === 'PRECONDITION_FAILED') setPublishRefusal(errorMessage(err))
+      else toast(`Cannot publish: ${errorMessage(err)}`, 'error')
     }
+  }
+
+  const runFromToolbar = async () => {
+    setTab('run')
+    store.getState().select({ nodes: [], edges: [] })
+    setRunSegment((await runs.start()) ? 'steps' : 'setup')
+  }
+  const showTests = () => {
+    setTab('run')
+    setRunSegment('tests')
   }
 
   const tabButton = (id: Tab, label: string, badge?: number) => (
@@ -245,6 +266,11 @@ export function EditorWorkspace({
         publishing={mutations.publish.isPending}
         onPublish={() => void publish()}
         onShowProblems={() => setTab('problems')}
+        onRun={() => void runFromToolbar()}
+        running={runs.starting}
+        publishRefusal={publishRefusal}
+        onDismissRefusal={() => setPublishRefusal(null)}
+        onShowTests={showTests}
       />
       {rescued && (
         <div
@@ -273,12 +299,17 @@ export function EditorWorkspace({
         )}
         <div className="relative min-w-0 flex-1 bg-slate-50" data-testid="canvas">
           <Canvas readOnly={readOnly} />
+          <RunBanner visible={tab === 'run'} />
         </div>
-        <div className="flex w-[340px] shrink-0 flex-col border-l border-slate-200 bg-white">
+        {/* The run tab holds JSON and step timings: it gets a little more room. */}
+        <div
+          className={`flex shrink-0 flex-col border-l border-slate-200 bg-white ${tab === 'run' ? 'w-[400px]' : 'w-[340px]'}`}
+        >
           <div role="tablist" className="flex shrink-0 border-b border-slate-200 px-1">
             {tabButton('inspector', 'Inspector')}
             {tabButton('text', 'Text')}
             {tabButton('problems', 'Problems', problemCount)}
+            {tabButton('run', 'Run')}
           </div>
           <div className="relative min-h-0 flex-1">
             <div className={`absolute inset-0 ${tab === 'inspector' ? '' : 'hidden'}`}>
@@ -295,6 +326,15 @@ export function EditorWorkspace({
             </div>
             <div className={`absolute inset-0 ${tab === 'problems' ? '' : 'hidden'}`}>
               <ProblemsList />
+            </div>
+            <div className={`absolute inset-0 ${tab === 'run' ? '' : 'hidden'}`}>
+              <RunPanel
+                controller={runs}
+                segment={runSegment}
+                onSegment={setRunSegment}
+                readOnly={readOnly}
+                visible={tab === 'run'}
+              />
             </div>
           </div>
         </div>

@@ -41,6 +41,13 @@ export function Toolbar(props: {
   publishing: boolean
   onPublish: () => void
   onShowProblems: () => void
+  /** A dry test run with the run panel's event and mocks. */
+  onRun: () => void
+  running: boolean
+  /** Why the server last refused to publish (e.g. a failing test case, by name). */
+  publishRefusal: string | null
+  onDismissRefusal: () => void
+  onShowTests: () => void
 }) {
   const { ctx, readOnly } = props
   const title = useEditor((s) => s.graph.title)
@@ -53,105 +60,147 @@ export function Toolbar(props: {
   const { canUndo, canRedo } = useHistoryState()
 
   return (
-    <div
-      className="flex h-12 shrink-0 items-center gap-1 border-b border-slate-200 bg-white px-3"
-      role="toolbar"
-      aria-label="Editor"
-    >
-      <button
-        type="button"
-        onClick={() => navigate('/workflows')}
-        className="rounded-md px-1.5 py-1 text-[13px] text-slate-500 hover:bg-slate-100 hover:text-slate-800"
+    <>
+      <div
+        className="flex h-12 shrink-0 items-center gap-1 border-b border-slate-200 bg-white px-3"
+        role="toolbar"
+        aria-label="Editor"
       >
-        Workflows
-      </button>
-      <span className="text-slate-300">/</span>
-      <h1
-        className="max-w-[300px] truncate px-1.5 text-[14px] font-semibold text-slate-900"
-        data-testid="workflow-title"
-        title={title}
-      >
-        {title || 'Untitled workflow'}
-      </h1>
-      <StatusBadge status={published ? 'published' : 'draft'} version={published} />
-      <span
-        className="ml-1.5 text-[12px] whitespace-nowrap text-slate-400"
-        data-testid="save-state"
-        data-dirty={dirty}
-      >
-        v{version}
-        {dirty ? (
-          <span className="ml-1.5 font-medium text-amber-600">● Unsaved changes</span>
-        ) : (
-          <span className="ml-1.5">· Saved</span>
-        )}
-      </span>
+        <button
+          type="button"
+          onClick={() => navigate('/workflows')}
+          className="rounded-md px-1.5 py-1 text-[13px] text-slate-500 hover:bg-slate-100 hover:text-slate-800"
+        >
+          Workflows
+        </button>
+        <span className="text-slate-300">/</span>
+        <h1
+          className="max-w-[300px] truncate px-1.5 text-[14px] font-semibold text-slate-900"
+          data-testid="workflow-title"
+          title={title}
+        >
+          {title || 'Untitled workflow'}
+        </h1>
+        <StatusBadge status={published ? 'published' : 'draft'} version={published} />
+        <span
+          className="ml-1.5 text-[12px] whitespace-nowrap text-slate-400"
+          data-testid="save-state"
+          data-dirty={dirty}
+        >
+          v{version}
+          {dirty ? (
+            <span className="ml-1.5 font-medium text-amber-600">● Unsaved changes</span>
+          ) : (
+            <span className="ml-1.5">· Saved</span>
+          )}
+        </span>
 
-      <div className="mx-auto flex items-center">
+        <div className="mx-auto flex items-center">
+          {!readOnly && (
+            <>
+              <Cmd id="undo" icon="undo" ctx={ctx} disabled={!canUndo} />
+              <Cmd id="redo" icon="redo" ctx={ctx} disabled={!canRedo} />
+              <Divider />
+              <Cmd id="copy" icon="copy" ctx={ctx} disabled={!hasSelection} />
+              <Cmd id="paste" icon="paste" ctx={ctx} />
+              <Cmd id="delete" icon="trash" ctx={ctx} disabled={!hasSelection} />
+              <Divider />
+              <Cmd id="layout" icon="layout" ctx={ctx} />
+            </>
+          )}
+          <Cmd id="fit-view" icon="fit" ctx={ctx} />
+          <Cmd id="help" icon="keyboard" ctx={ctx} />
+        </div>
+
+        <button
+          type="button"
+          onClick={props.onShowProblems}
+          data-testid="problems-toggle"
+          className="mr-1 flex items-center gap-2 rounded-md px-2 py-1 text-[12.5px] text-slate-600 hover:bg-slate-100"
+          title="Show problems"
+        >
+          <span className="flex items-center gap-1">
+            <span className={`h-2 w-2 rounded-full ${errors ? 'bg-red-500' : 'bg-slate-300'}`} />
+            {errors} error{errors === 1 ? '' : 's'}
+          </span>
+          <span className="flex items-center gap-1">
+            <span className={`h-2 w-2 rounded-full ${warnings ? 'bg-amber-400' : 'bg-slate-300'}`} />
+            {warnings} warning{warnings === 1 ? '' : 's'}
+          </span>
+        </button>
+        <ExportMenu ctx={ctx} />
         {!readOnly && (
           <>
-            <Cmd id="undo" icon="undo" ctx={ctx} disabled={!canUndo} />
-            <Cmd id="redo" icon="redo" ctx={ctx} disabled={!canRedo} />
-            <Divider />
-            <Cmd id="copy" icon="copy" ctx={ctx} disabled={!hasSelection} />
-            <Cmd id="paste" icon="paste" ctx={ctx} />
-            <Cmd id="delete" icon="trash" ctx={ctx} disabled={!hasSelection} />
-            <Divider />
-            <Cmd id="layout" icon="layout" ctx={ctx} />
+            <Button
+              data-testid="toolbar-run"
+              variant="ghost"
+              onClick={props.onRun}
+              disabled={props.running}
+              title="Test-run with the Run panel's event — a dry run, nothing is sent"
+              className="mr-1 text-emerald-700 hover:bg-emerald-50 hover:text-emerald-800"
+            >
+              <Icon name="play" size={13} />
+              Run
+            </Button>
+            <Button
+              data-testid="save-button"
+              onClick={() => void runCommand('save', ctx)}
+              title={`Save (${formatShortcut('Mod+S')})`}
+              variant={dirty ? 'primary' : 'secondary'}
+            >
+              Save
+            </Button>
+            <span
+              title={props.publishReason ?? 'Publish this version: real events will run it'}
+              className="inline-flex"
+            >
+              <Button
+                data-testid="publish-button"
+                variant="secondary"
+                disabled={props.publishReason !== null || props.publishing}
+                aria-describedby="publish-reason"
+                onClick={props.onPublish}
+                className="ml-1.5"
+              >
+                {published === version && !dirty
+                  ? '✓ Published'
+                  : props.publishing
+                    ? 'Publishing…'
+                    : 'Publish'}
+              </Button>
+            </span>
+            <span id="publish-reason" className="sr-only" data-testid="publish-reason">
+              {props.publishReason ?? ''}
+            </span>
           </>
         )}
-        <Cmd id="fit-view" icon="fit" ctx={ctx} />
-        <Cmd id="help" icon="keyboard" ctx={ctx} />
       </div>
-
-      <button
-        type="button"
-        onClick={props.onShowProblems}
-        data-testid="problems-toggle"
-        className="mr-1 flex items-center gap-2 rounded-md px-2 py-1 text-[12.5px] text-slate-600 hover:bg-slate-100"
-        title="Show problems"
-      >
-        <span className="flex items-center gap-1">
-          <span className={`h-2 w-2 rounded-full ${errors ? 'bg-red-500' : 'bg-slate-300'}`} />
-          {errors} error{errors === 1 ? '' : 's'}
-        </span>
-        <span className="flex items-center gap-1">
-          <span className={`h-2 w-2 rounded-full ${warnings ? 'bg-amber-400' : 'bg-slate-300'}`} />
-          {warnings} warning{warnings === 1 ? '' : 's'}
-        </span>
-      </button>
-      <ExportMenu ctx={ctx} />
-      {!readOnly && (
-        <>
-          <Button
-            data-testid="save-button"
-            onClick={() => void runCommand('save', ctx)}
-            title={`Save (${formatShortcut('Mod+S')})`}
-            variant={dirty ? 'primary' : 'secondary'}
-          >
-            Save
-          </Button>
-          <span
-            title={props.publishReason ?? 'Publish this version: real events will run it'}
-            className="inline-flex"
-          >
-            <Button
-              data-testid="publish-button"
-              variant="secondary"
-              disabled={props.publishReason !== null || props.publishing}
-              aria-describedby="publish-reason"
-              onClick={props.onPublish}
-              className="ml-1.5"
-            >
-              {published === version && !dirty ? '✓ Published' : props.publishing ? 'Publishing…' : 'Publish'}
+      {props.publishRefusal && (
+        <div
+          role="alert"
+          data-testid="publish-refusal"
+          className="flex shrink-0 items-center gap-3 border-b border-red-200 bg-red-50 px-4 py-1.5 text-[12.5px] text-red-800"
+        >
+          <span className="font-semibold whitespace-nowrap">Publishing refused</span>
+          <span className="min-w-0 flex-1 truncate" title={props.publishRefusal}>
+            {props.publishRefusal}
+          </span>
+          {/^Test case/.test(props.publishRefusal) && (
+            <Button size="sm" onClick={props.onShowTests} data-testid="publish-refusal-show-tests">
+              Show test cases
             </Button>
-          </span>
-          <span id="publish-reason" className="sr-only" data-testid="publish-reason">
-            {props.publishReason ?? ''}
-          </span>
-        </>
+          )}
+          <button
+            type="button"
+            aria-label="Dismiss"
+            onClick={props.onDismissRefusal}
+            className="rounded px-1 text-[15px] leading-none text-red-400 hover:bg-red-100 hover:text-red-700"
+          >
+            ×
+          </button>
+        </div>
       )}
-    </div>
+    </>
   )
 }
 

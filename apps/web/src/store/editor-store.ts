@@ -5,7 +5,9 @@ import { applyDrag, SIDES, toFlow } from '../canvas/adapters'
 import { freshEdgeId } from '../commands/ids'
 import type { Side, Workflow } from '../lib/engine'
 import { groupIssues } from './issues'
-import type { EditorState, Selection } from './types'
+import { defaultRunSetup } from './run-setup'
+import { applyTraceEvents, EMPTY_TRACE, newTrace } from './trace'
+import type { EditorState, RunSetup, Selection } from './types'
 
 export interface EditorInit {
   workflowId: string
@@ -13,6 +15,7 @@ export interface EditorInit {
   version: number
   publishedVersion?: number | null
   readOnly?: boolean
+  runSetup?: RunSetup
 }
 
 const EMPTY_SELECTION: Selection = { nodes: [], edges: [] }
@@ -142,7 +145,16 @@ export function createEditorStore(init: EditorInit) {
         markSaved: (graph, version) => set({ savedGraph: graph, baseVersion: version }),
         setPublished: (publishedVersion) => set({ publishedVersion }),
 
-        trace: {},
+        trace: EMPTY_TRACE,
+        startTrace: (runId) => set({ trace: newTrace(runId) }),
+        applyTrace: (events) => {
+          const s = get()
+          if (events.length > 0) set({ trace: applyTraceEvents(s.trace, events, s.graph) })
+        },
+        clearTrace: () => set({ trace: EMPTY_TRACE }),
+
+        runSetup: init.runSetup ?? defaultRunSetup(),
+        setRunSetup: (patch) => set({ runSetup: { ...get().runSetup, ...patch } }),
 
         readOnly: init.readOnly ?? false,
         editing: null,

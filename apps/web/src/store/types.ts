@@ -1,6 +1,7 @@
 import type { Connection, EdgeChange, NodeChange } from '@xyflow/react'
 import type { CanvasNode, FlowEdge } from '../canvas/adapters'
-import type { Workflow } from '../lib/engine'
+import type { TraceEvent, Workflow } from '../lib/engine'
+import type { RunTrace } from './trace'
 
 /** A validation finding, from the engine in the browser or from the server on save. */
 export interface Issue {
@@ -61,12 +62,32 @@ export interface DocumentSlice {
   setPublished: (version: number | null) => void
 }
 
-/** Per-node run state for the live canvas (filled by the run view, later). */
+/** The run shown on the canvas: live while it executes, or a replay of a stored one. */
 export interface TraceSlice {
-  trace: Record<
-    string,
-    { status: 'running' | 'succeeded' | 'failed' | 'skipped'; output?: unknown; error?: string }
-  >
+  trace: RunTrace
+  /** Shows a fresh, empty trace for `runId`; events of any other run are ignored from now on. */
+  startTrace: (runId: string) => void
+  applyTrace: (events: readonly TraceEvent[]) => void
+  clearTrace: () => void
+}
+
+export interface MockDraft {
+  nodeId: string
+  /** JSON text as typed: parsed only when a run starts, so a half-typed mock is no error yet. */
+  text: string
+}
+
+/** The run panel's inputs; shared by the panel and the toolbar's Run button, never undone. */
+export interface RunSetup {
+  /** The library entry the event came from ('' once edited by hand is still fine). */
+  sample: string
+  eventText: string
+  mocks: MockDraft[]
+}
+
+export interface RunSetupSlice {
+  runSetup: RunSetup
+  setRunSetup: (patch: Partial<RunSetup>) => void
 }
 
 /** Which label is being edited in place on the canvas. */
@@ -77,4 +98,10 @@ export interface UiSlice {
   setEditing: (editing: UiSlice['editing']) => void
 }
 
-export type EditorState = GraphSlice & SelectionSlice & IssuesSlice & DocumentSlice & TraceSlice & UiSlice
+export type EditorState = GraphSlice &
+  SelectionSlice &
+  IssuesSlice &
+  DocumentSlice &
+  TraceSlice &
+  RunSetupSlice &
+  UiSlice

@@ -1,15 +1,41 @@
 import type { ReactNode } from 'react'
 import { useAuthMutations } from '../api/session'
 import type { CurrentUser } from '../api/trpc'
-import { confirmLeave, navigate, useRoute } from '../lib/router'
+import { confirmLeave, navigate, type Route, useRoute } from '../lib/router'
+import { AuditLinks } from '../pages/audit/audit-links'
 import { Icon } from './icons'
 
-const NAV = [
-  { id: 'workflows', label: 'Workflows', icon: 'workflow', enabled: true },
-  { id: 'runs', label: 'Runs', icon: 'play', enabled: false },
-  { id: 'audit', label: 'Audit', icon: 'list', enabled: false },
-  { id: 'connections', label: 'Connect', icon: 'link', enabled: false },
-] as const
+type Section = 'workflows' | 'runs' | 'audit' | 'connections'
+const NAV: {
+  id: Section
+  label: string
+  icon: 'workflow' | 'play' | 'list' | 'link'
+  path: string | null
+}[] = [
+  { id: 'workflows', label: 'Workflows', icon: 'workflow', path: '/workflows' },
+  { id: 'runs', label: 'Runs', icon: 'play', path: '/runs' },
+  { id: 'audit', label: 'Audit', icon: 'list', path: '/audit' },
+  { id: 'connections', label: 'Connect', icon: 'link', path: null },
+]
+
+/** Which rail item a route belongs to. */
+function sectionOf(route: Route): Section | null {
+  switch (route.name) {
+    case 'workflows':
+    case 'editor':
+      return 'workflows'
+    case 'runs':
+    case 'run':
+      return 'runs'
+    case 'audit-workflows':
+    case 'audit-log':
+    case 'history':
+    case 'diff':
+      return 'audit'
+    default:
+      return null
+  }
+}
 
 export function Logo() {
   return (
@@ -38,9 +64,13 @@ export function Shell({
   return (
     <div className="flex h-full flex-col">
       <header className="flex h-12 shrink-0 items-center justify-between border-b border-slate-200 bg-white px-4">
-        <button type="button" onClick={() => navigate('/workflows')} aria-label="Flowline home">
-          <Logo />
-        </button>
+        <div className="flex items-center gap-4">
+          <button type="button" onClick={() => navigate('/workflows')} aria-label="Flowline home">
+            <Logo />
+          </button>
+          {/* In the editor: the way to this workflow's versions and runs. */}
+          {route.name === 'editor' && <AuditLinks workflowId={route.id} />}
+        </div>
         <div className="flex items-center gap-3 text-[13px]">
           <span className="text-slate-400" title="Server version">
             v{version}
@@ -70,19 +100,21 @@ export function Shell({
           className="flex w-[60px] shrink-0 flex-col items-center gap-1 border-r border-slate-200 bg-white py-3"
         >
           {NAV.map((item) => {
-            const active = item.id === 'workflows' && (route.name === 'workflows' || route.name === 'editor')
+            const active = sectionOf(route) === item.id
+            const path = item.path
             return (
               <button
                 key={item.id}
                 type="button"
-                disabled={!item.enabled}
+                disabled={!path}
                 aria-current={active ? 'page' : undefined}
-                title={item.enabled ? item.label : `${item.label} — coming soon`}
-                onClick={() => item.enabled && navigate('/workflows')}
+                title={path ? item.label : `${item.label} — coming soon`}
+                data-testid={`nav-${item.id}`}
+                onClick={() => path && navigate(path)}
                 className={`flex w-12 flex-col items-center gap-0.5 rounded-lg py-1.5 text-[10.5px] ${
                   active
                     ? 'bg-indigo-50 text-indigo-700'
-                    : item.enabled
+                    : path
                       ? 'text-slate-600 hover:bg-slate-100'
                       : 'cursor-not-allowed text-slate-300'
                 }`}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { runWorkflow } from '../run/executor'
 import { flow, start } from '../run/fixtures'
+import type { ConnectionResolver, ResolvedConnection } from './shared/connections'
 import type { FetchLike } from './types'
 
 const event = {
@@ -12,7 +13,24 @@ const event = {
   context: { traits: { email: 'sam@example.com' } },
 }
 const apiKey = 'braze-secret-key-0123456789'
-const conn = { restEndpoint: 'https://rest.fra-01.braze.eu/', apiKey }
+const connections: Record<string, ResolvedConnection> = {
+  'c-braze': {
+    id: 'c-braze',
+    name: 'Braze EU',
+    type: 'braze',
+    config: { restEndpoint: 'https://rest.fra-01.braze.eu/' },
+    secret: apiKey,
+  },
+  'c-http': {
+    id: 'c-http',
+    name: 'Some API',
+    type: 'http',
+    config: { baseUrl: 'https://api.example.com', auth: 'bearer' },
+    secret: 'x-123456',
+  },
+}
+const resolveConnection: ConnectionResolver = (id) => connections[id] ?? null
+const conn = { connectionId: 'c-braze' }
 const one = (type: string, config: Record<string, unknown>) =>
   flow([start('s'), { id: 'b', type, config }], ['s -> b'])
 
@@ -30,13 +48,17 @@ describe('Braze nodes', () => {
           { name: 'order_seen', properties: '{"total": event.properties.total}', time: 'event.timestamp' },
         ],
       }),
-      { event },
+      { event, runId: 'r-1', resolveConnection },
     )
     expect(r.status).toBe('succeeded')
     expect(r.steps.b.request).toEqual({
       method: 'POST',
       url: 'https://rest.fra-01.braze.eu/users/track',
-      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ••••' },
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: 'Bearer ••••',
+        'Idempotency-Key': 'r-1:b:1:1',
+      },
       body: {
         attributes: [{ external_id: 'u-7', email: 'sam@example.com', lifetime_value: 99.5 }],
         events: [
@@ -64,7 +86,7 @@ describe('Braze nodes', () => {
         campaignId: 'camp-1',
         triggerProperties: { total: 'event.properties.total' },
       }),
-      { event, runId: 'r-9' },
+      { event, runId: 'r-9', resolveConnection },
     )
     expect(r.steps.b.request?.body).toEqual({
       campaign_id: 'camp-1',
@@ -86,7 +108,7 @@ describe('Braze nodes', () => {
         subject: 'Thanks, {{ event.context.traits.email }}',
         body: '<p>Total: {{ event.properties.total }}</p>',
       }),
-      { event },
+      { event, resolveConnection },
     )
     expect(email.steps.b.request?.url).toBe('https://rest.fra-01.braze.eu/messages/send')
     expect(email.steps.b.request?.body).toEqual({
@@ -107,10 +129,10 @@ describe('Braze nodes', () => {
         title: 'Hi',
         alert: 'Total {{ event.properties.total }}',
       }),
-      {
-        event,
-      },
+      { event },
     )
+    // Without a resolver (the CLI) a dry run records against Braze's default endpoint.
+    expect(push.steps.b.request?.url).toBe('https://rest.iad-01.braze.com/messages/send')
     expect(push.steps.b.request?.body).toEqual({
       external_user_ids: ['u-7'],
       messages: {
@@ -131,10 +153,17 @@ describe('Braze nodes', () => {
     }
     const r = await runWorkflow(one('braze-trigger-campaign', { ...conn, campaignId: 'bad' }), {
       event,
+      runId: 'r-2',
       dryRun: false,
       fetch,
+      resolveConnection,
     })
-    expect(sent[0].headers.Authorization).toBe(`Bearer ${apiKey}`)
+    expect(sent[0].url).toBe('https://rest.fra-01.braze.eu/campaigns/trigger/send')
+    expect(sent[0].headers).toEqual({
+      'Content-Type': 'application/json',
+      Authorization: `Bearer ${apiKey}`,
+      'Idempotency-Key': 'r-2:b:1:1',
+    })
     expect(JSON.parse(sent[0].body!)).toEqual({
       campaign_id: 'bad',
       recipients: [{ external_user_id: 'u-7' }],
@@ -147,12 +176,29 @@ describe('Braze nodes', () => {
     const noUser = await runWorkflow(one('braze-trigger-campaign', { campaignId: 'c' }), {
       event: { type: 'track' },
     })
-    expect(noUser.error).toBe('b: externalUserId must be a non-empty string, got nothing')
-    const noKey = await runWorkflow(one('braze-trigger-campaign', { campaignId: 'c' }), {
+    expect(noUser.error).toBe('b: externalUserId must be a non-empty string or a list of them, got nothing')
+    const live = { event, dryRun: false, resolveConnection }
+    const noConnection = await runWorkflow(one('braze-trigger-campaign', { campaignId: 'c' }), live)
+    expect(noConnection.error).toBe(
+      'b: no Braze connection is selected: choose one in the step settings (connectionId)',
+    )
+    const gone = await runWorkflow(
+      one('braze-trigger-campaign', { campaignId: 'c', connectionId: 'x' }),
+      live,
+    )
+    expect(gone.error).toBe('b: connection "x" does not exist (deleted?): choose another one')
+    const wrongType = await runWorkflow(
+      one('braze-trigger-campaign', { campaignId: 'c', connectionId: 'c-http' }),
+      live,
+    )
+    expect(wrongType.error).toBe(
+      'b: connection "Some API" is a http connection; this step needs a Braze connection',
+    )
+    const noStore = await runWorkflow(one('braze-trigger-campaign', { ...conn, campaignId: 'c' }), {
       event,
       dryRun: false,
     })
-    expect(noKey.error).toBe('b: no Braze REST API key is configured')
+    expect(noStore.error).toBe('b: connections are not available here, so connection "c-braze" cannot send')
     const empty = await runWorkflow(one('braze-update-profile', {}), { event })
     expect(empty.error).toBe('b: set at least one attribute or event to send to Braze')
     const noApp = await runWorkflow(

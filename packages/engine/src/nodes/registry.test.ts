@@ -45,11 +45,11 @@ describe('node registry', () => {
     const imports = (file: string) =>
       [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1])
     for (const spec of imports(join(here, 'specs.ts'))) {
-      expect(spec, 'specs.ts').toMatch(/^\.\/([a-z-]+\/spec|spec)$/)
+      expect(spec, 'specs.ts').toMatch(/^\.\/([a-z-]+\/spec|spec|shared\/connections)$/)
     }
     for (const id of nodeSpecs.map((s) => s.id)) {
       for (const spec of imports(join(here, id, 'spec.ts')))
-        expect(spec, `${id}/spec.ts`).toMatch(/^(zod|\.\.\/spec|\.\.\/shared\/braze-config)$/)
+        expect(spec, `${id}/spec.ts`).toMatch(/^(zod|\.\.\/spec|\.\.\/shared\/(braze-config|spec-fields))$/)
     }
   })
 
@@ -62,6 +62,22 @@ describe('node registry', () => {
       wait: false,
     })
     expect(getNodeSpec('http-request')?.sideEffectNote).toMatch(/GET and HEAD/)
-    expect(getNodeSpec('braze-update-profile')?.secretFields).toEqual(['apiKey'])
+  })
+
+  it('keeps credentials out of node config: Braze steps name a connection instead', () => {
+    for (const id of ['braze-update-profile', 'braze-trigger-campaign', 'braze-send-message']) {
+      const spec = getNodeSpec(id)!
+      expect(spec.connection, id).toEqual({ field: 'connectionId', type: 'braze', required: true })
+      const fields = Object.keys((spec.configSchema as unknown as { shape: object }).shape)
+      expect(fields, id).toContain('connectionId')
+      expect(fields, id).not.toContain('apiKey')
+      expect(fields, id).not.toContain('restEndpoint')
+    }
+    expect(getNodeSpec('http-request')?.connection).toEqual({
+      field: 'connectionId',
+      type: 'http',
+      required: false,
+    })
+    for (const spec of nodeSpecs) expect(spec.secretFields ?? [], spec.id).toEqual([])
   })
 })

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { Shape } from '../model/schema'
+import type { ConnectionType } from './shared/connections'
 
 export type NodeCategory = 'trigger' | 'flow' | 'data' | 'integration' | 'messaging'
 
@@ -31,4 +32,15 @@ export interface NodeSpec<C = unknown> {
   templateFields?: string[]
   /** Config fields holding secrets: masked in forms, never recorded in traces. */
   secretFields?: string[]
+  /**
+   * The config field naming a connection (credentials kept encrypted by the server), the
+   * connection type it must have, and whether the step needs one. The inspector shows a
+   * connection picker for it; the server checks the reference on save.
+   */
+  connection?: { field: string; type: ConnectionType; required: boolean }
+  /**
+   * Types spreading the shared error-handling fields (`onError`, `retries`) into their
+   * config: see shared/spec-fields.ts. Other types always fail the run on an error.
+   */
+  errorHandling?: boolean
 }

@@ -33,4 +33,11 @@ export function getNodeSpec(typeId: string): NodeSpec | undefined {
   return byId.get(typeId)
 }
 
+// The connections page builds its forms from these (browser-safe: zod schemas and labels only).
+export {
+  type ConnectionType,
+  connectionConfigSchemas,
+  connectionKinds,
+  connectionTypes,
+} from './shared/connections'
 export type { NodeCategory, NodeSpec } from './spec'

@@ -1,11 +1,23 @@
 import type { ExpressionScope } from '../expressions/evaluate'
 import type { WorkflowNode } from '../model/schema'
 import type { RecordedRequest } from '../run/trace'
+import type { ConnectionResolver } from './shared/connections'
+import type { HttpPolicy } from './shared/http-policy'
 
 /** The subset of `fetch` executors use, so the server can inject a guarded client. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+  init: {
+    method: string
+    headers: Record<string, string>
+    body?: string
+    signal?: AbortSignal
+    /**
+     * Names of headers carrying credentials: a client that follows redirects drops them when
+     * the redirect leaves the origin (as fetch does for Authorization). Plain fetch ignores it.
+     */
+    sensitiveHeaders?: string[]
+  },
 ) => Promise<{
   status: number
   headers: { forEach(cb: (value: string, key: string) => void): void }
@@ -15,12 +27,18 @@ export type FetchLike = (
 export interface ExecuteContext {
   runId: string
   nodeId: string
+  /** How many times this node has run in this run, this visit included (loops): part of idempotency keys. */
+  visit: number
   /** `{event, steps, vars}`; `vars` may be written by transforms. */
   scope: ExpressionScope
   /** Output of the predecessor whose edge started this node (the event for a start node). */
   input: unknown
   dryRun: boolean
   fetch: FetchLike
+  /** Retries, backoff and Retry-After limits for HTTP calls. */
+  http: HttpPolicy
+  /** Credentials by connection id; undefined where no connection store exists (e.g. the CLI). */
+  resolveConnection: ConnectionResolver | undefined
   /** The run's clock in epoch ms: virtual in test runs, where waits advance it. */
   now(): number
   /** Aborted when the run exceeds its time limit. */
@@ -29,8 +47,10 @@ export interface ExecuteContext {
 
 export interface StepOutcome {
   output: unknown
-  /** Side-effect steps in dry runs: the exact request that would have been sent. */
+  /** HTTP-speaking steps: the request sent, or in a dry run the one that would have been (secrets masked). */
   request?: RecordedRequest
+  /** Steps that split their work into several calls (Braze batches): every request, in order. */
+  requests?: RecordedRequest[]
   /** Wait steps: when the run may continue (epoch ms on the run clock). */
   waitUntil?: number
 }

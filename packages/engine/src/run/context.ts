@@ -1,4 +1,5 @@
 import type { ExpressionScope } from '../expressions/evaluate'
+import { DEFAULT_HTTP_POLICY } from '../nodes/shared/http-policy'
 import type { ExecuteContext, FetchLike } from '../nodes/types'
 import type { Plan } from './plan'
 import type { TraceEvent, TraceListener } from './trace'
@@ -85,10 +86,13 @@ export function createRun(plan: Plan, s: RunState, options: RunOptions): Run {
   run.ctx = {
     runId: s.runId,
     nodeId: '',
+    visit: 0,
     scope: run.scope,
     input: undefined,
     dryRun: s.dryRun,
     fetch: fetchImpl,
+    http: { ...DEFAULT_HTTP_POLICY, ...options.http },
+    resolveConnection: options.resolveConnection,
     now: run.now,
     // Created on first use: most runs never make a request that could be cancelled.
     get signal() {

@@ -3,6 +3,7 @@ import { buildAdjacency } from '../model/adjacency'
 import { degrees, effectiveType, type NodeKind, nodeKind } from '../model/node-kind'
 import type { Workflow, WorkflowNode } from '../model/schema'
 import { getExecutor, getNodeSpec } from '../nodes/registry'
+import { DEFAULT_RETRIES, isErrorLabel, type OnError } from '../nodes/shared/spec-fields'
 import type { NodeSpec } from '../nodes/spec'
 import type { NodeExecutor } from '../nodes/types'
 import { analyzeGraph } from './graph'
@@ -26,6 +27,9 @@ export interface PlanNode {
   /** Why the node cannot run (bad config, bad expression, bad branch labels); reported when it is reached. */
   prepareError: string | null
   sideEffect: boolean
+  /** Per-node error handling (types with `spec.errorHandling`); "fail" for every other type. */
+  onError: OnError
+  retries: number
   out: number[]
   /** Incoming edges that must fire or be ruled out before the node runs: forward edges from reachable nodes. */
   forwardIn: number
@@ -49,6 +53,8 @@ export interface PlanEdge {
    * nothing else to do.
    */
   inLoop: boolean
+  /** Labelled `error` and leaving a non-decision: taken only when its source fails with `onError: "continue"`. */
+  error: boolean
 }
 
 export interface Plan {
@@ -72,6 +78,7 @@ function prepareNode(node: WorkflowNode, typeId: string) {
       prepared: null,
       prepareError: `unknown node type "${typeId}"`,
       sideEffect: false,
+      ...FAIL,
     }
   }
   const parsed = spec.configSchema.safeParse(node.config ?? spec.defaultConfig)
@@ -84,12 +91,13 @@ function prepareNode(node: WorkflowNode, typeId: string) {
       prepared: null,
       prepareError: `config ${where}${issue.message}`,
       sideEffect: spec.sideEffect,
+      ...FAIL,
     }
   }
   try {
     const prepared = (executor as NodeExecutor<unknown, unknown>).prepare(parsed.data, node)
     const sideEffect = executor.sideEffect ? executor.sideEffect(prepared) : spec.sideEffect
-    return { spec, executor, prepared, prepareError: null, sideEffect }
+    return { spec, executor, prepared, prepareError: null, sideEffect, ...errorHandling(spec, parsed.data) }
   } catch (err) {
     return {
       spec,
@@ -97,8 +105,19 @@ function prepareNode(node: WorkflowNode, typeId: string) {
       prepared: null,
       prepareError: (err as Error).message,
       sideEffect: spec.sideEffect,
+      // A config the executor rejects never runs, so there is nothing to retry or continue from.
+      ...FAIL,
     }
   }
+}
+
+const FAIL = { onError: 'fail' as OnError, retries: 0 }
+
+function errorHandling(spec: NodeSpec, config: unknown): { onError: OnError; retries: number } {
+  if (!spec.errorHandling) return FAIL
+  const c = config as { onError?: OnError; retries?: number }
+  const onError = c.onError ?? 'fail'
+  return { onError, retries: onError === 'retry' ? (c.retries ?? DEFAULT_RETRIES) : 0 }
 }
 
 function buildPlan(workflow: Workflow): Plan {
@@ -133,6 +152,7 @@ function buildPlan(workflow: Workflow): Plan {
     target: adj.edgeTarget[index],
     back: facts.back[index] === 1,
     inLoop: facts.inLoop[index] === 1,
+    error: isErrorLabel(e.label) && adj.edgeSource[index] >= 0 && !nodes[adj.edgeSource[index]].isDecision,
   }))
   for (const edge of edges) {
     if (edge.source < 0 || edge.target < 0) continue

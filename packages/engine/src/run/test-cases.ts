@@ -42,7 +42,9 @@ export async function runTestCase(
     const step = result.steps[id]
     if (!step) failures.push(`expected ${id} to run, but it never started`)
     else if (step.status === 'skipped') failures.push(`expected ${id} to run, but it was ruled out`)
-    else if (step.status === 'failed') failures.push(`expected ${id} to run, but it failed: ${step.error}`)
+    // A step whose failure was handled (onError "continue") did run: its error branch is the expected path.
+    else if (step.status === 'failed' && !step.continued)
+      failures.push(`expected ${id} to run, but it failed: ${step.error}`)
   }
   for (const id of testCase.expectNotRan ?? []) {
     const step = result.steps[id]
@@ -64,7 +66,7 @@ export async function runTestCase(
 function stepOutputs(result: RunResult): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [id, step] of Object.entries(result.steps))
-    if (step.status === 'succeeded') out[id] = step.output
+    if (step.status === 'succeeded' || step.continued) out[id] = step.output
   return out
 }
 

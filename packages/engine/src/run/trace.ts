@@ -9,7 +9,8 @@ interface TraceBase {
 
 export type TraceEvent =
   | (TraceBase & { type: 'run.started'; workflowTitle?: string; dryRun: boolean; event: unknown })
-  | (TraceBase & { type: 'node.started'; nodeId: string; input?: unknown })
+  /** `attempt` (from 2) when `onError: "retry"` runs the step again. */
+  | (TraceBase & { type: 'node.started'; nodeId: string; input?: unknown; attempt?: number })
   | (TraceBase & {
       type: 'node.finished'
       nodeId: string
@@ -17,10 +18,26 @@ export type TraceEvent =
       durationMs: number
       /** HTTP-speaking steps: the request sent, or in a dry run the one that would have been (secrets masked). */
       request?: RecordedRequest
+      /** Steps that made several calls (Braze batches): all of them, in order. */
+      requests?: RecordedRequest[]
       mocked?: boolean
       skippedWait?: boolean
     })
-  | (TraceBase & { type: 'node.failed'; nodeId: string; error: string; durationMs: number })
+  /**
+   * A step failed. With per-node error handling the run may go on: `retryInMs` says it runs
+   * again after that pause (`attempt` is the one that failed); `continued` says the run
+   * follows the step's `error` edges with `output` (`{error: {message, …}}`) as its result.
+   */
+  | (TraceBase & {
+      type: 'node.failed'
+      nodeId: string
+      error: string
+      durationMs: number
+      attempt?: number
+      retryInMs?: number
+      continued?: boolean
+      output?: unknown
+    })
   | (TraceBase & { type: 'node.skipped'; nodeId: string; reason: 'ruled-out' })
   | (TraceBase & { type: 'edge.taken'; edgeId: string; source: string; target: string })
   /** A live run reached a wait: its state is stored and it continues after `until`. */
@@ -33,6 +50,8 @@ export interface RecordedRequest {
   url: string
   headers: Record<string, string>
   body?: unknown
+  /** Set when transient failures (connection errors, 429, 5xx) made the call go out more than once. */
+  attempts?: number
 }
 
 export type TraceListener = (event: TraceEvent) => void

@@ -1,3 +1,5 @@
+import type { ConnectionResolver } from '../nodes/shared/connections'
+import type { HttpPolicy } from '../nodes/shared/http-policy'
 import type { FetchLike } from '../nodes/types'
 import type { RecordedRequest, TraceEvent, TraceListener } from './trace'
 
@@ -29,6 +31,14 @@ export interface RunOptions {
   limits?: Partial<RunLimits>
   /** HTTP client for HTTP and Braze steps; default globalThis.fetch. */
   fetch?: FetchLike
+  /** Retries and backoff of HTTP calls (and of node-level retries); defaults suit live delivery. */
+  http?: Partial<HttpPolicy>
+  /**
+   * Credentials of the connections steps refer to (`connectionId`), looked up when a step
+   * runs. Without it, dry runs record Braze requests against a placeholder endpoint and
+   * live steps that need a connection fail.
+   */
+  resolveConnection?: ConnectionResolver
   /** Clock in epoch ms; default Date.now. Waits in test runs add to it virtually. */
   now?: () => number
 }
@@ -47,6 +57,12 @@ export interface StepResult {
   visits: number
   mocked?: boolean
   skippedWait?: boolean
+  /** Steps that split their work into several calls: every request (the first is also `request`). */
+  requests?: RecordedRequest[]
+  /** How many times the step ran this visit when `onError: "retry"` retried it. */
+  attempts?: number
+  /** The step failed and `onError: "continue"` sent the run along its error branch; `output` is `{error}`. */
+  continued?: boolean
 }
 
 export type RunStatus = 'running' | 'suspended' | 'succeeded' | 'failed'

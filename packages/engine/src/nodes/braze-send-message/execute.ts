@@ -1,4 +1,4 @@
-import { type BrazeTarget, brazeTarget, callBraze, dryDispatchId } from '../shared/braze'
+import { BRAZE_RECIPIENT_LIMIT, callBraze, chunk, dryDispatchId, userIds } from '../shared/braze'
 import {
   compileField,
   compileTemplate,
@@ -13,7 +13,6 @@ import type { BrazeSendMessageConfig } from './spec'
 
 interface PreparedSend {
   config: BrazeSendMessageConfig
-  target: BrazeTarget
   externalUserId: Field
   /** email: subject, body — push: title, alert */
   texts: TemplateField[]
@@ -48,7 +47,6 @@ export const brazeSendMessageExecutor: NodeExecutor<BrazeSendMessageConfig, Prep
       throw new Error('appId is empty (Braze needs it for email)')
     return {
       config,
-      target: brazeTarget(config, '/messages/send'),
       externalUserId: compileField('externalUserId', config.externalUserId),
       texts: names.map((n) => compileTemplate(n, config[n])),
     }
@@ -56,16 +54,20 @@ export const brazeSendMessageExecutor: NodeExecutor<BrazeSendMessageConfig, Prep
   execute: (p, ctx) => {
     const parts: unknown[] = [evalField(p.externalUserId, ctx.scope)]
     for (const t of p.texts) parts.push(evalTemplate(t, ctx.scope))
-    return andThen(all(parts), ([userId, ...texts]) => {
-      if (typeof userId !== 'string' || userId === '') {
-        throw new Error(
-          `externalUserId must be a non-empty string, got ${JSON.stringify(userId) ?? 'nothing'}`,
-        )
-      }
-      const body: Record<string, unknown> = { external_user_ids: [userId] }
-      if (p.config.campaignId) body.campaign_id = p.config.campaignId
-      body.messages = messages(p.config, texts as string[])
-      return callBraze(ctx, p.target, body, { dispatch_id: dryDispatchId(ctx) })
+    return andThen(all(parts), ([rawIds, ...texts]) => {
+      const message = messages(p.config, texts as string[])
+      return callBraze(ctx, {
+        connectionId: p.config.connectionId,
+        path: '/messages/send',
+        timeoutMs: p.config.timeoutMs,
+        bodies: chunk(userIds(rawIds), BRAZE_RECIPIENT_LIMIT).map((ids) => {
+          const body: Record<string, unknown> = { external_user_ids: ids }
+          if (p.config.campaignId) body.campaign_id = p.config.campaignId
+          body.messages = message
+          return body
+        }),
+        dryAnswer: (_b, batch) => ({ dispatch_id: dryDispatchId(ctx, batch) }),
+      })
     })
   },
 }

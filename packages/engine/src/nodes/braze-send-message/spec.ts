@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { brazeConnectionShape, DEFAULT_BRAZE_ENDPOINT, externalUserIdField } from '../shared/braze-config'
+import { brazeConnection, brazeConnectionShape, externalUserIdField } from '../shared/braze-config'
 import type { NodeSpec } from '../spec'
 
 export const brazeSendMessageConfigSchema = z.object({
@@ -24,12 +24,13 @@ export const brazeSendMessageSpec: NodeSpec<BrazeSendMessageConfig> = {
   title: 'Braze: send message',
   category: 'messaging',
   icon: '✉️',
-  description: 'POST /messages/send: sends an email or a push notification to one user right away.',
+  description:
+    'POST /messages/send: sends an email or a push notification right away, through a Braze connection (50 users per call; more are sent in batches).',
   shape: 'rectangle',
   configSchema: brazeSendMessageConfigSchema,
   defaultConfig: {
-    restEndpoint: DEFAULT_BRAZE_ENDPOINT,
-    apiKey: '',
+    connectionId: '',
+    timeoutMs: 15_000,
     channel: 'email',
     externalUserId: 'event.userId',
     appId: '',
@@ -42,5 +43,6 @@ export const brazeSendMessageSpec: NodeSpec<BrazeSendMessageConfig> = {
   sideEffect: true,
   expressionFields: ['externalUserId'],
   templateFields: ['subject', 'body', 'title', 'alert'],
-  secretFields: ['apiKey'],
+  connection: brazeConnection,
+  errorHandling: true,
 }

@@ -1,12 +1,13 @@
-import { type BrazeTarget, brazeTarget, callBraze, dryDispatchId } from '../shared/braze'
+import { BRAZE_RECIPIENT_LIMIT, callBraze, chunk, dryDispatchId, userIds } from '../shared/braze'
 import { compileField, compileMapping, evalField, evalMapping, type Field } from '../shared/fields'
 import { all, andThen } from '../shared/maybe'
 import type { NodeExecutor } from '../types'
 import type { BrazeTriggerCampaignConfig } from './spec'
 
 interface PreparedTrigger {
+  connectionId: string
+  timeoutMs: number
   campaignId: string
-  target: BrazeTarget
   externalUserId: Field
   triggerProperties: Field[]
 }
@@ -15,8 +16,9 @@ export const brazeTriggerCampaignExecutor: NodeExecutor<BrazeTriggerCampaignConf
   prepare: (config) => {
     if (config.campaignId.trim() === '') throw new Error('campaignId is empty')
     return {
+      connectionId: config.connectionId,
+      timeoutMs: config.timeoutMs,
       campaignId: config.campaignId,
-      target: brazeTarget(config, '/campaigns/trigger/send'),
       externalUserId: compileField('externalUserId', config.externalUserId),
       triggerProperties: compileMapping('triggerProperties', config.triggerProperties),
     }
@@ -24,16 +26,22 @@ export const brazeTriggerCampaignExecutor: NodeExecutor<BrazeTriggerCampaignConf
   execute: (p, ctx) =>
     andThen(
       all([evalField(p.externalUserId, ctx.scope), evalMapping(p.triggerProperties, ctx.scope)]),
-      ([userId, properties]) => {
-        if (typeof userId !== 'string' || userId === '') {
-          throw new Error(
-            `externalUserId must be a non-empty string, got ${JSON.stringify(userId) ?? 'nothing'}`,
-          )
-        }
-        const recipient: Record<string, unknown> = { external_user_id: userId }
-        if (p.triggerProperties.length > 0) recipient.trigger_properties = properties
-        const body = { campaign_id: p.campaignId, recipients: [recipient] }
-        return callBraze(ctx, p.target, body, { dispatch_id: dryDispatchId(ctx) })
+      ([rawIds, properties]) => {
+        const recipients = userIds(rawIds).map((id) => {
+          const recipient: Record<string, unknown> = { external_user_id: id }
+          if (p.triggerProperties.length > 0) recipient.trigger_properties = properties
+          return recipient
+        })
+        return callBraze(ctx, {
+          connectionId: p.connectionId,
+          path: '/campaigns/trigger/send',
+          timeoutMs: p.timeoutMs,
+          bodies: chunk(recipients, BRAZE_RECIPIENT_LIMIT).map((part) => ({
+            campaign_id: p.campaignId,
+            recipients: part,
+          })),
+          dryAnswer: (_b, batch) => ({ dispatch_id: dryDispatchId(ctx, batch) }),
+        })
       },
     ),
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { brazeConnectionShape, DEFAULT_BRAZE_ENDPOINT, externalUserIdField } from '../shared/braze-config'
+import { brazeConnection, brazeConnectionShape, externalUserIdField } from '../shared/braze-config'
 import type { NodeSpec } from '../spec'
 
 export const brazeTriggerCampaignConfigSchema = z.object({
@@ -19,17 +19,18 @@ export const brazeTriggerCampaignSpec: NodeSpec<BrazeTriggerCampaignConfig> = {
   category: 'messaging',
   icon: '📣',
   description:
-    'POST /campaigns/trigger/send: triggers an API-triggered campaign for one user with trigger properties.',
+    'POST /campaigns/trigger/send: triggers an API-triggered campaign with trigger properties, through a Braze connection (50 recipients per call; more are sent in batches).',
   shape: 'rectangle',
   configSchema: brazeTriggerCampaignConfigSchema,
   defaultConfig: {
-    restEndpoint: DEFAULT_BRAZE_ENDPOINT,
-    apiKey: '',
+    connectionId: '',
+    timeoutMs: 15_000,
     campaignId: '',
     externalUserId: 'event.userId',
     triggerProperties: {},
   },
   sideEffect: true,
   expressionFields: ['externalUserId', 'triggerProperties'],
-  secretFields: ['apiKey'],
+  connection: brazeConnection,
+  errorHandling: true,
 }

@@ -1,4 +1,4 @@
-import { type BrazeTarget, brazeTarget, callBraze } from '../shared/braze'
+import { batchTrack, callBraze, userIds } from '../shared/braze'
 import { compileField, compileMapping, evalField, evalMapping, type Field } from '../shared/fields'
 import { all, andThen } from '../shared/maybe'
 import type { NodeExecutor } from '../types'
@@ -11,7 +11,8 @@ interface PreparedEvent {
 }
 
 interface PreparedUpdate {
-  target: BrazeTarget
+  connectionId: string
+  timeoutMs: number
   externalUserId: Field
   attributes: Field[]
   events: PreparedEvent[]
@@ -23,7 +24,8 @@ export const brazeUpdateProfileExecutor: NodeExecutor<BrazeUpdateProfileConfig, 
       throw new Error('set at least one attribute or event to send to Braze')
     }
     return {
-      target: brazeTarget(config, '/users/track'),
+      connectionId: config.connectionId,
+      timeoutMs: config.timeoutMs,
       externalUserId: compileField('externalUserId', config.externalUserId),
       attributes: compileMapping('attributes', config.attributes),
       events: config.events.map((e, i) => ({
@@ -39,27 +41,32 @@ export const brazeUpdateProfileExecutor: NodeExecutor<BrazeUpdateProfileConfig, 
       parts.push(e.properties ? evalField(e.properties, ctx.scope) : undefined)
       parts.push(e.time ? evalField(e.time, ctx.scope) : undefined)
     }
-    return andThen(all(parts), ([userId, attributes, ...eventParts]) => {
-      if (typeof userId !== 'string' || userId === '') {
-        throw new Error(
-          `externalUserId must be a non-empty string, got ${JSON.stringify(userId) ?? 'nothing'}`,
+    return andThen(all(parts), ([rawIds, attributes, ...eventParts]) => {
+      const ids = userIds(rawIds)
+      const attrs = attributes as Record<string, unknown>
+      // The same attributes and events for every user; Braze takes 75 of each per request.
+      const body: { attributes?: unknown[]; events?: unknown[] } = {}
+      if (p.attributes.length > 0) body.attributes = ids.map((id) => ({ external_id: id, ...attrs }))
+      if (p.events.length > 0) {
+        body.events = ids.flatMap((id) =>
+          p.events.map((e, i) => {
+            const properties = eventParts[i * 2]
+            const time = eventParts[i * 2 + 1] ?? new Date(ctx.now()).toISOString()
+            const event: Record<string, unknown> = { external_id: id, name: e.name, time }
+            if (properties !== undefined) event.properties = properties
+            return event
+          }),
         )
       }
-      const body: Record<string, unknown> = {}
-      const attrs = attributes as Record<string, unknown>
-      if (p.attributes.length > 0) body.attributes = [{ external_id: userId, ...attrs }]
-      if (p.events.length > 0) {
-        body.events = p.events.map((e, i) => {
-          const properties = eventParts[i * 2]
-          const time = eventParts[i * 2 + 1] ?? new Date(ctx.now()).toISOString()
-          const event: Record<string, unknown> = { external_id: userId, name: e.name, time }
-          if (properties !== undefined) event.properties = properties
-          return event
-        })
-      }
-      return callBraze(ctx, p.target, body, {
-        attributes_processed: p.attributes.length > 0 ? 1 : 0,
-        events_processed: p.events.length,
+      return callBraze(ctx, {
+        connectionId: p.connectionId,
+        path: '/users/track',
+        timeoutMs: p.timeoutMs,
+        bodies: batchTrack(body),
+        dryAnswer: (b) => ({
+          attributes_processed: (b.attributes as unknown[] | undefined)?.length ?? 0,
+          events_processed: (b.events as unknown[] | undefined)?.length ?? 0,
+        }),
       })
     })
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { brazeConnectionShape, DEFAULT_BRAZE_ENDPOINT, externalUserIdField } from '../shared/braze-config'
+import { brazeConnection, brazeConnectionShape, externalUserIdField } from '../shared/braze-config'
 import type { NodeSpec } from '../spec'
 
 export const brazeUpdateProfileConfigSchema = z.object({
@@ -27,17 +27,19 @@ export const brazeUpdateProfileSpec: NodeSpec<BrazeUpdateProfileConfig> = {
   title: 'Braze: update user profile',
   category: 'messaging',
   icon: '👤',
-  description: 'POST /users/track: sets attributes and logs custom events on a Braze user profile.',
+  description:
+    'POST /users/track: sets attributes and logs custom events on Braze user profiles, through a Braze connection (75 items per array and call; more are sent in batches).',
   shape: 'rectangle',
   configSchema: brazeUpdateProfileConfigSchema,
   defaultConfig: {
-    restEndpoint: DEFAULT_BRAZE_ENDPOINT,
-    apiKey: '',
+    connectionId: '',
+    timeoutMs: 15_000,
     externalUserId: 'event.userId',
     attributes: {},
     events: [],
   },
   sideEffect: true,
   expressionFields: ['externalUserId', 'attributes', 'events'],
-  secretFields: ['apiKey'],
+  connection: brazeConnection,
+  errorHandling: true,
 }

@@ -1,14 +1,23 @@
 import { z } from 'zod'
+import { errorHandlingShape } from '../shared/spec-fields'
 import type { NodeSpec } from '../spec'
 
 export const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const
 
 export const httpRequestConfigSchema = z.object({
   method: z.enum(httpMethods).default('GET'),
+  connectionId: z
+    .string()
+    .optional()
+    .describe(
+      'Optional HTTP connection (base URL + credentials): the url is then a path below its base URL, and its auth header is added',
+    ),
   url: z
     .string()
     .default('')
-    .describe('Text with {{ JSONata }} parts, e.g. https://api.example.com/users/{{ event.userId }}'),
+    .describe(
+      'Text with {{ JSONata }} parts, e.g. https://api.example.com/users/{{ event.userId }} (with a connection: /users/{{ event.userId }})',
+    ),
   headers: z.record(z.string(), z.string()).default({}).describe('Header values are {{ }} templates too'),
   body: z
     .string()
@@ -23,6 +32,8 @@ export const httpRequestConfigSchema = z.object({
       'Does this call change something outside? Unset: only non-GET/HEAD calls do. Read-only calls run in test runs',
     ),
   failOnError: z.boolean().default(true).describe('Fail the step on a non-2xx status'),
+  // onError: fail (default) | retry (with retries) | continue along the step's `error` edge.
+  ...errorHandlingShape,
 })
 export type HttpRequestConfig = z.infer<typeof httpRequestConfigSchema>
 
@@ -32,7 +43,7 @@ export const httpRequestSpec: NodeSpec<HttpRequestConfig> = {
   category: 'integration',
   icon: '🌐',
   description:
-    'Calls an HTTP API. Output: {status, headers, body}, the body parsed when the answer is JSON. A mock of this step has the same shape.',
+    'Calls an HTTP API, optionally through an HTTP connection. Output: {status, headers, body}, the body parsed when the answer is JSON. A mock of this step has the same shape. Connection errors, 429 and 5xx are retried with backoff; non-GET calls carry an Idempotency-Key.',
   shape: 'rectangle',
   configSchema: httpRequestConfigSchema,
   defaultConfig: { method: 'GET', url: '', headers: {}, timeoutMs: 10_000, failOnError: true },
@@ -41,4 +52,6 @@ export const httpRequestSpec: NodeSpec<HttpRequestConfig> = {
     'Per node: GET and HEAD are read-only and really run in test runs; other methods are recorded instead of sent unless "sideEffect" is false (e.g. a POST to a recommendation API).',
   expressionFields: ['body'],
   templateFields: ['url', 'headers'],
+  connection: { field: 'connectionId', type: 'http', required: false },
+  errorHandling: true,
 }

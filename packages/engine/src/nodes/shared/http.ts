@@ -1,5 +1,6 @@
 import type { RecordedRequest } from '../../run/trace'
 import type { ExecuteContext } from '../types'
+import { backoffDelay, isRetryableStatus, isTransientError, parseRetryAfter, pause } from './http-policy'
 
 /** The output of every HTTP-speaking node, and the shape of its mocks (DESIGN §4, contract). */
 export interface HttpResult {
@@ -20,8 +21,8 @@ export const MASK = '••••'
 
 // Header and query names whose values are credentials; recorded requests must never hold them.
 const SECRET_NAME = /authorization|cookie|api[-_]?key|token|secret|password|passwd|signature|credential/i
-// Responses bigger than this are refused rather than buffered into the run state.
-const MAX_RESPONSE_CHARS = 5_000_000
+// Responses bigger than this (5 MiB) are refused rather than buffered into the run state.
+const MAX_RESPONSE_CHARS = 5 * 1024 * 1024
 
 function maskValue(name: string, value: string): string {
   if (!SECRET_NAME.test(name)) return value
@@ -51,15 +52,11 @@ function maskUrl(url: string): string {
 }
 
 /** The request as it would go on the wire, minus credentials (headers, query, known secret values). */
-export function recordRequest(call: HttpCall, secrets: string[] = []): RecordedRequest {
+export function recordRequest(call: HttpCall, secrets: readonly string[] = []): RecordedRequest {
   const headers: Record<string, string> = {}
-  for (const [name, value] of Object.entries(call.headers)) headers[name] = maskValue(name, value)
-  let url = maskUrl(call.url)
-  for (const s of secrets) {
-    if (s.length < 4) continue
-    url = url.split(s).join(MASK)
-    for (const name of Object.keys(headers)) headers[name] = headers[name].split(s).join(MASK)
-  }
+  for (const [name, value] of Object.entries(call.headers))
+    headers[name] = scrub(maskValue(name, value), secrets)
+  const url = scrub(maskUrl(call.url), secrets)
   const recorded: RecordedRequest = { method: call.method, url, headers }
   if (call.body !== undefined) recorded.body = call.body
   return recorded
@@ -71,11 +68,48 @@ function describeFetchError(err: unknown): string {
   return cause ? `${e.message} (${cause})` : (e?.message ?? String(err))
 }
 
-/** Send a request; the body is parsed when the response says it is JSON. */
-export async function sendRequest(
+/** Replaces every occurrence of a secret value (connection keys) in text meant for traces. */
+export function scrub(text: string, secrets: readonly string[] = []): string {
+  let out = text
+  for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join(MASK)
+  return out
+}
+
+export interface SendOptions {
+  /** Per attempt: a call that takes longer fails the step (it is not retried). */
+  timeoutMs: number
+  /** Secret values that must not appear in error messages. */
+  secrets?: readonly string[]
+  /** Headers holding credentials, dropped on a cross-origin redirect. */
+  sensitiveHeaders?: string[]
+}
+
+export interface Sent {
+  result: HttpResult
+  /** 1 unless transient failures were retried. */
+  attempts: number
+  /** Why the retries stopped early (a Retry-After beyond the step's patience). */
+  note?: string
+}
+
+class AttemptError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message)
+  }
+}
+
+const cancelled = (what: string) => `${what} was cancelled: the run hit its time limit`
+
+async function attemptOnce(
   ctx: ExecuteContext,
   call: HttpCall,
+  init: { headers: Record<string, string>; body: string | undefined; sensitiveHeaders?: string[] },
   timeoutMs: number,
+  what: string,
+  secrets: readonly string[],
 ): Promise<HttpResult> {
   const controller = new AbortController()
   let timedOut = false
@@ -85,25 +119,18 @@ export async function sendRequest(
   }, timeoutMs)
   const onRunAbort = () => controller.abort()
   ctx.signal?.addEventListener('abort', onRunAbort, { once: true })
-  const headers = { ...call.headers }
-  let body: string | undefined
-  if (call.body !== undefined) {
-    body = JSON.stringify(call.body)
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-      headers['Content-Type'] = 'application/json'
-    }
-  }
-  const what = `${call.method} ${maskUrl(call.url)}`
   try {
-    const res = await ctx.fetch(call.url, { method: call.method, headers, body, signal: controller.signal })
+    const res = await ctx.fetch(call.url, { method: call.method, ...init, signal: controller.signal })
     const resHeaders: Record<string, string> = {}
     res.headers.forEach((value, key) => {
-      resHeaders[key.toLowerCase()] = value
+      resHeaders[key.toLowerCase()] = scrub(value, secrets)
     })
     const declared = Number(resHeaders['content-length'])
-    if (declared > MAX_RESPONSE_CHARS) throw new Error(`${what}: response of ${declared} bytes is too large`)
-    const text = await res.text()
-    if (text.length > MAX_RESPONSE_CHARS) throw new Error(`${what}: response is too large`)
+    if (declared > MAX_RESPONSE_CHARS)
+      throw new AttemptError(`${what}: response of ${declared} bytes is too large`, false)
+    // An API that echoes the credential back (some error pages do) must not carry it into the trace.
+    const text = scrub(await res.text(), secrets)
+    if (text.length > MAX_RESPONSE_CHARS) throw new AttemptError(`${what}: response is too large`, false)
     let parsed: unknown = text
     if (/\bjson\b/i.test(resHeaders['content-type'] ?? '') && text !== '') {
       try {
@@ -114,15 +141,85 @@ export async function sendRequest(
     }
     return { status: res.status, headers: resHeaders, body: parsed }
   } catch (err) {
-    if (timedOut) throw new Error(`${what} timed out after ${timeoutMs} ms`)
-    if (ctx.signal?.aborted) throw new Error(`${what} was cancelled: the run hit its time limit`)
-    if ((err as Error).message?.startsWith(what)) throw err
-    throw new Error(`${what} failed: ${describeFetchError(err)}`)
+    if (err instanceof AttemptError) throw err
+    if (timedOut) throw new AttemptError(`${what} timed out after ${timeoutMs} ms`, false)
+    if (ctx.signal?.aborted) throw new AttemptError(cancelled(what), false)
+    throw new AttemptError(`${what} failed: ${describeFetchError(err)}`, isTransientError(err))
   } finally {
     clearTimeout(timer)
     ctx.signal?.removeEventListener('abort', onRunAbort)
   }
 }
+
+/**
+ * Send a request; the body is parsed when the response says it is JSON. Connection errors,
+ * 429 and 5xx are retried with exponential backoff and jitter (`ctx.http`), honouring
+ * `Retry-After`; the caller gets the last answer and decides whether its status is a failure.
+ */
+export async function sendRequest(ctx: ExecuteContext, call: HttpCall, opts: SendOptions): Promise<Sent> {
+  const headers = { ...call.headers }
+  let body: string | undefined
+  if (call.body !== undefined) {
+    body = JSON.stringify(call.body)
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+      headers['Content-Type'] = 'application/json'
+    }
+  }
+  const what = scrub(`${call.method} ${maskUrl(call.url)}`, opts.secrets)
+  const init = {
+    headers,
+    body,
+    ...(opts.sensitiveHeaders ? { sensitiveHeaders: opts.sensitiveHeaders } : {}),
+  }
+  const policy = ctx.http
+  for (let attempt = 1; ; attempt++) {
+    const mayRetry = attempt <= policy.retries
+    let result: HttpResult
+    try {
+      result = await attemptOnce(ctx, call, init, opts.timeoutMs, what, opts.secrets ?? [])
+    } catch (err) {
+      const e = err as AttemptError
+      if (!(mayRetry && e.transient)) {
+        const after = attempt > 1 ? ` (after ${attempt} attempts)` : ''
+        throw new Error(scrub(`${e.message}${after}`, opts.secrets))
+      }
+      await wait(ctx, backoffDelay(policy, attempt), what)
+      continue
+    }
+    if (!(mayRetry && isRetryableStatus(result.status))) return { result, attempts: attempt }
+    const retryAfter = parseRetryAfter(result.headers['retry-after'])
+    if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
+      const note = `the server asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s a step waits`
+      return { result, attempts: attempt, note }
+    }
+    await wait(ctx, retryAfter ?? backoffDelay(policy, attempt), what)
+  }
+}
+
+async function wait(ctx: ExecuteContext, ms: number, what: string): Promise<void> {
+  try {
+    await pause(ms, ctx.signal)
+  } catch {
+    throw new Error(cancelled(what))
+  }
+}
+
+/** "answered 503", plus how hard we tried: for failure messages of HTTP-speaking steps. */
+export function describeAnswer(sent: Sent): string {
+  const tries = sent.attempts > 1 ? ` after ${sent.attempts} attempts` : ''
+  return `answered ${sent.result.status}${tries}${sent.note ? ` (${sent.note})` : ''}`
+}
+
+/**
+ * The `Idempotency-Key` of one outbound call: the same run, node, visit and batch always get
+ * the same key, so a retried call or a re-run of the same run id does not double-send where
+ * the API honours the header.
+ */
+export function idempotencyKey(ctx: ExecuteContext, batch = 1): string {
+  return `${ctx.runId}:${ctx.nodeId}:${ctx.visit}:${batch}`
+}
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key'
 
 export function isSuccess(status: number): boolean {
   return status >= 200 && status < 300

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { errorHandlingShape } from '../shared/spec-fields'
 import type { NodeSpec } from '../spec'
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -16,6 +17,8 @@ export const transformConfigSchema = z.object({
     .describe(
       'JSONata for the step output (steps.<id>); default: the variables just set, or the input when none',
     ),
+  // onError: fail (default) | retry (with retries) | continue along the step's `error` edge.
+  ...errorHandlingShape,
 })
 export type TransformConfig = z.infer<typeof transformConfigSchema>
 
@@ -30,4 +33,5 @@ export const transformSpec: NodeSpec<TransformConfig> = {
   defaultConfig: { vars: {} },
   sideEffect: false,
   expressionFields: ['vars', 'output'],
+  errorHandling: true,
 }

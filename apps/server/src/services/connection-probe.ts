@@ -1,0 +1,84 @@
+import type { ResolvedConnection, RunDeps } from './engine'
+
+type FetchLike = NonNullable<RunDeps['fetch']>
+
+export interface ProbeResult {
+  ok: boolean
+  /** The HTTP status, when the service answered at all. */
+  status?: number
+  message: string
+  ms: number
+}
+
+const PROBE_TIMEOUT_MS = 10_000
+
+/**
+ * "Test connection": one harmless, read-only request through the guarded client, so the
+ * outbound guard applies exactly as in runs. Braze has no who-am-I endpoint; listing one
+ * page of campaigns is read-only and answers 401 for a bad key.
+ */
+export async function probeConnection(fetch: FetchLike, conn: ResolvedConnection): Promise<ProbeResult> {
+  const { url, headers } = probeRequest(conn)
+  const t0 = performance.now()
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), PROBE_TIMEOUT_MS)
+  const ms = () => Math.round(performance.now() - t0)
+  try {
+    const res = await fetch(url, {
+      method: 'GET',
+      headers,
+      signal: controller.signal,
+      sensitiveHeaders: Object.keys(headers),
+    })
+    await res.text()
+    return { ...judge(conn, res.status), status: res.status, ms: ms() }
+  } catch (err) {
+    const message = controller.signal.aborted
+      ? `no answer within ${PROBE_TIMEOUT_MS / 1000} s`
+      : scrub(describe(err), conn.secret)
+    return { ok: false, message: `Could not reach ${new URL(url).host}: ${message}`, ms: ms() }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function probeRequest(conn: ResolvedConnection): { url: string; headers: Record<string, string> } {
+  if (conn.type === 'braze') {
+    const base = conn.config.restEndpoint.replace(/\/+$/, '')
+    return {
+      url: `${base}/campaigns/list?page=0`,
+      headers: { Authorization: `Bearer ${conn.secret}`, Accept: 'application/json' },
+    }
+  }
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (conn.config.auth === 'bearer') headers.Authorization = `Bearer ${conn.secret}`
+  if (conn.config.auth === 'header' && conn.config.headerName) headers[conn.config.headerName] = conn.secret
+  return { url: conn.config.baseUrl, headers }
+}
+
+function judge(conn: ResolvedConnection, status: number): { ok: boolean; message: string } {
+  if (status === 401) return { ok: false, message: 'The service rejected the credentials (401)' }
+  if (conn.type === 'braze') {
+    if (status >= 200 && status < 300) return { ok: true, message: 'Connected: Braze accepted the API key' }
+    if (status === 403)
+      return {
+        ok: true,
+        message:
+          'Reachable and the key is valid, but it may not list campaigns (403); sending needs users.track, campaigns.trigger.send and messages.send',
+      }
+    return { ok: false, message: `Braze answered ${status}` }
+  }
+  if (status === 403) return { ok: false, message: 'The service refused access (403)' }
+  if (status >= 500) return { ok: false, message: `Reachable, but the service answered ${status}` }
+  return { ok: true, message: `Reachable: the base URL answered ${status}` }
+}
+
+function describe(err: unknown): string {
+  const e = err as { message?: string; code?: string; cause?: { code?: string } }
+  const code = e?.code ?? e?.cause?.code
+  return code && !e.message?.includes(code) ? `${e.message} (${code})` : (e?.message ?? String(err))
+}
+
+function scrub(text: string, secret: string): string {
+  return secret.length >= 4 ? text.split(secret).join('••••') : text
+}

@@ -1,0 +1,58 @@
+import { memo } from 'react'
+import { formatDuration, type NodeTrace } from '../store/trace'
+
+const BADGE: Record<string, string> = {
+  running: 'border-sky-200 bg-sky-50 text-sky-700',
+  succeeded: 'border-emerald-200 bg-emerald-50 text-emerald-700',
+  failed: 'border-red-200 bg-red-50 text-red-700',
+}
+
+/**
+ * What a run did at a node, on the node: its duration, and for a failure the message
+ * right below it, so a failed run reads off the canvas without opening anything.
+ */
+export const TraceBadges = memo(function TraceBadges({
+  id,
+  trace,
+  circle,
+}: {
+  id: string
+  trace: NodeTrace
+  circle: boolean
+}) {
+  if (trace.status === 'skipped') return null
+  const label =
+    trace.status === 'running'
+      ? trace.attempt && trace.attempt > 1
+        ? `retry ${trace.attempt}…`
+        : 'running…'
+      : formatDuration(trace.durationMs)
+  return (
+    <>
+      <span
+        data-testid={`node-duration-${id}`}
+        className={`pointer-events-none absolute -bottom-2.5 z-10 rounded-full border px-1.5 text-[10.5px] leading-4 font-medium whitespace-nowrap tabular-nums shadow-xs ${
+          circle ? 'left-1/2 -translate-x-1/2' : 'right-2'
+        } ${BADGE[trace.status] ?? ''}`}
+      >
+        {trace.mocked ? 'mocked · ' : ''}
+        {label}
+      </span>
+      {trace.status === 'failed' && trace.error && (
+        <div
+          data-testid={`node-error-${id}`}
+          role="alert"
+          title={trace.error}
+          className={`absolute top-full z-20 mt-3.5 w-[220px] rounded-md border border-red-200 bg-white px-2 py-1.5 text-[11.5px] leading-snug text-red-700 shadow-md ${
+            circle ? 'left-1/2 -translate-x-1/2' : 'left-0'
+          }`}
+        >
+          <span className="line-clamp-4 break-words">
+            <strong className="font-semibold">{trace.continued ? 'Failed, handled: ' : 'Failed: '}</strong>
+            {trace.error}
+          </span>
+        </div>
+      )}
+    </>
+  )
+})

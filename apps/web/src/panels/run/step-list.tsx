@@ -1,0 +1,139 @@
+import { memo, useMemo } from 'react'
+import { useEditor, useEditorStoreApi } from '../../store/context'
+import { formatDuration, type TraceStep } from '../../store/trace'
+import { RunStatusChip, StatusDot, Tag } from './run-status'
+
+/** Long loops can make thousands of steps; the list shows the first ones and says so. */
+const MAX_ROWS = 500
+
+/** The run in order: one row per visit (and per ruled-out node), with when it started and how long it took. */
+export const StepList = memo(function StepList() {
+  const steps = useEditor((s) => s.trace.steps)
+  const startedAt = useEditor((s) => s.trace.startedAt)
+  const graph = useEditor((s) => s.graph)
+  const selected = useEditor((s) => (s.selection.nodes.length === 1 ? s.selection.nodes[0] : null))
+  const store = useEditorStoreApi()
+  const labels = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n.label])), [graph])
+  const t0 = startedAt ? Date.parse(startedAt) : 0
+  const span = useMemo(() => {
+    let end = 0
+    for (const st of steps) end = Math.max(end, Date.parse(st.at) - t0 + (st.durationMs ?? 0))
+    return Math.max(end, 1)
+  }, [steps, t0])
+
+  if (steps.length === 0)
+    return <p className="px-1 py-6 text-center text-[12.5px] text-slate-400">Waiting for the first step…</p>
+  return (
+    <ol className="space-y-px" data-testid="step-list" aria-label="Steps">
+      {steps.slice(0, MAX_ROWS).map((step, i) => (
+        <StepRow
+          // biome-ignore lint/suspicious/noArrayIndexKey: steps only ever append; the index is the step number
+          key={i}
+          index={i}
+          step={step}
+          label={labels.get(step.nodeId) ?? step.nodeId}
+          offset={Date.parse(step.at) - t0}
+          span={span}
+          selected={selected === step.nodeId}
+          onOpen={() => store.getState().select({ nodes: [step.nodeId], edges: [] })}
+        />
+      ))}
+      {steps.length > MAX_ROWS && (
+        <li className="px-2 py-1.5 text-[12px] text-slate-400">
+          … and {steps.length - MAX_ROWS} more steps (select a node on the canvas to see its last visit)
+        </li>
+      )}
+    </ol>
+  )
+})
+
+const StepRow = memo(function StepRow(props: {
+  index: number
+  step: TraceStep
+  label: string
+  offset: number
+  span: number
+  selected: boolean
+  onOpen: () => void
+}) {
+  const { step, offset, span } = props
+  const skipped = step.status === 'skipped'
+  const left = Math.min(100, (Math.max(0, offset) / span) * 100)
+  const width = Math.max(2, ((step.durationMs ?? 0) / span) * 100)
+  return (
+    <li>
+      <button
+        type="button"
+        onClick={props.onOpen}
+        data-testid={`step-row-${step.nodeId}`}
+        data-status={step.status}
+        className={`grid w-full grid-cols-[20px_10px_1fr_auto] items-center gap-x-2 rounded-md px-1.5 py-1 text-left text-[12.5px] ${
+          props.selected ? 'bg-indigo-50 ring-1 ring-indigo-200' : 'hover:bg-slate-50'
+        } ${skipped ? 'text-slate-400' : 'text-slate-700'}`}
+      >
+        <span className="text-right text-[11px] text-slate-400 tabular-nums">{props.index + 1}</span>
+        <StatusDot status={step.status} />
+        <span className="min-w-0">
+          <span className="block truncate" title={props.label}>
+            {props.label}
+            {step.attempt && step.attempt > 1 ? (
+              <span className="ml-1 text-[11px] text-amber-700">attempt {step.attempt}</span>
+            ) : null}
+          </span>
+          {!skipped && (
+            // A timeline: where in the run this step sat and how long it took.
+            <span className="mt-0.5 block h-1 rounded-full bg-slate-100" aria-hidden>
+              <span
+                className={`block h-1 rounded-full ${step.status === 'failed' ? 'bg-red-400' : step.status === 'running' ? 'bg-sky-400' : 'bg-emerald-400'}`}
+                style={{
+                  marginLeft: `${Math.min(left, 98)}%`,
+                  width: `${Math.min(width, 100 - Math.min(left, 98))}%`,
+                }}
+              />
+            </span>
+          )}
+        </span>
+        <span className="text-right font-mono text-[11px] whitespace-nowrap text-slate-500 tabular-nums">
+          {skipped ? (
+            'ruled out'
+          ) : (
+            <>
+              <span className="text-slate-400">{props.step.nodeId} · </span>
+              {step.status === 'running' ? '…' : formatDuration(step.durationMs)}
+            </>
+          )}
+        </span>
+      </button>
+    </li>
+  )
+})
+
+/** Status, timing and mode of the run on the canvas, with its error when it failed. */
+export const RunSummary = memo(function RunSummary() {
+  const status = useEditor((s) => s.trace.status)
+  const durationMs = useEditor((s) => s.trace.durationMs)
+  const dryRun = useEditor((s) => s.trace.dryRun)
+  const error = useEditor((s) => s.trace.error)
+  const count = useEditor((s) => s.trace.steps.filter((st) => st.status !== 'skipped').length)
+  if (status === 'idle') return null
+  return (
+    <div className="mb-2">
+      <div className="flex flex-wrap items-center gap-2 text-[12px] text-slate-500">
+        <RunStatusChip status={status} testId="run-status" />
+        {dryRun ? <Tag>dry</Tag> : <Tag tone="red">live</Tag>}
+        <span>
+          {count} step{count === 1 ? '' : 's'}
+          {durationMs !== undefined && ` · ${formatDuration(durationMs)}`}
+        </span>
+      </div>
+      {status === 'failed' && error && (
+        <p
+          className="mt-2 rounded-md border border-red-200 bg-red-50 px-2.5 py-1.5 text-[12px] leading-snug text-red-700"
+          data-testid="run-error"
+        >
+          {error}
+        </p>
+      )}
+    </div>
+  )
+})

@@ -1,0 +1,248 @@
+import type { RecordedRequest, TraceEvent, Workflow } from '../lib/engine'
+
+export type NodeRunStatus = 'running' | 'succeeded' | 'failed' | 'skipped'
+export type EdgeRunStatus = 'taken' | 'ruled-out'
+export type RunTraceStatus = 'idle' | 'running' | 'suspended' | 'succeeded' | 'failed'
+
+/** One node's latest visit in the run on the canvas. */
+export interface NodeTrace {
+  status: NodeRunStatus
+  startedAt?: string
+  durationMs?: number
+  output?: unknown
+  error?: string
+  request?: RecordedRequest
+  requests?: RecordedRequest[]
+  mocked?: boolean
+  skippedWait?: boolean
+  /** Retries: the attempt running or that failed (from 2). */
+  attempt?: number
+  /** The failure was handled: the run followed the step's error edges. */
+  continued?: boolean
+  /** The node whose output this visit received (`null`: the event itself). */
+  inputFrom: string | null
+  visits: number
+}
+
+/** A line of the step list: every visit, retry and ruling-out, in the order it happened. */
+export interface TraceStep {
+  nodeId: string
+  status: NodeRunStatus
+  at: string
+  durationMs?: number
+  attempt?: number
+  error?: string
+}
+
+export interface RunTrace {
+  runId: string | null
+  status: RunTraceStatus
+  dryRun: boolean
+  startedAt?: string
+  durationMs?: number
+  error?: string
+  event?: unknown
+  /** Keyed by node id: a node component reads only its own entry. */
+  nodes: Record<string, NodeTrace>
+  edges: Record<string, EdgeRunStatus>
+  steps: TraceStep[]
+  /** Where each node's next input comes from (the engine's `inputFrom`), filled by edge.taken. */
+  pendingInput: Record<string, string>
+  /** Index in `steps` of each node's open visit. */
+  openStep: Record<string, number>
+}
+
+export const EMPTY_TRACE: RunTrace = {
+  runId: null,
+  status: 'idle',
+  dryRun: true,
+  nodes: {},
+  edges: {},
+  steps: [],
+  pendingInput: {},
+  openStep: {},
+}
+
+const FIRST_VISIT = { inputFrom: null, visits: 1 }
+
+export function newTrace(runId: string): RunTrace {
+  return { ...EMPTY_TRACE, runId, status: 'running' }
+}
+
+interface GraphIndex {
+  outgoing: Map<string, string[]>
+  incoming: Map<string, string[]>
+  decisions: Set<string>
+}
+
+const indexes = new WeakMap<Workflow, GraphIndex>()
+
+/** Edge lists by node, cached per graph object (graphs are immutable). */
+function indexOf(graph: Workflow): GraphIndex {
+  let idx = indexes.get(graph)
+  if (idx) return idx
+  idx = { outgoing: new Map(), incoming: new Map(), decisions: new Set() }
+  for (const e of graph.edges) {
+    idx.outgoing.set(e.source, [...(idx.outgoing.get(e.source) ?? []), e.id])
+    idx.incoming.set(e.target, [...(idx.incoming.get(e.target) ?? []), e.id])
+  }
+  for (const n of graph.nodes)
+    if (n.type === 'decision' || (!n.type && n.shape === 'diamond')) idx.decisions.add(n.id)
+  indexes.set(graph, idx)
+  return idx
+}
+
+/**
+ * Folds trace events (DESIGN §4) into the canvas state. One batch copies each map at most
+ * once, so replaying a stored run of thousands of events is one pass, and untouched nodes
+ * keep their entry objects (their components do not re-render).
+ */
+export function applyTraceEvents(prev: RunTrace, events: readonly TraceEvent[], graph: Workflow): RunTrace {
+  const idx = indexOf(graph)
+  const t: RunTrace = { ...prev }
+  let nodesCopied = false
+  let edgesCopied = false
+  let stepsCopied = false
+  const nodes = () => {
+    if (!nodesCopied) t.nodes = { ...t.nodes }
+    nodesCopied = true
+    return t.nodes
+  }
+  const edges = () => {
+    if (!edgesCopied) {
+      t.edges = { ...t.edges }
+      t.pendingInput = { ...t.pendingInput }
+    }
+    edgesCopied = true
+    return t.edges
+  }
+  const steps = () => {
+    if (!stepsCopied) {
+      t.steps = [...t.steps]
+      t.openStep = { ...t.openStep }
+    }
+    stepsCopied = true
+    return t.steps
+  }
+  const updateStep = (nodeId: string, patch: Partial<TraceStep>) => {
+    const list = steps()
+    const i = t.openStep[nodeId]
+    if (i === undefined) return
+    list[i] = { ...list[i], ...patch }
+  }
+  const ruleOut = (edgeId: string) => {
+    if (t.edges[edgeId] !== 'taken') edges()[edgeId] = 'ruled-out'
+  }
+
+  for (const e of events) {
+    if (t.runId && e.runId !== t.runId) continue
+    switch (e.type) {
+      case 'run.started':
+        t.status = 'running'
+        t.dryRun = e.dryRun
+        t.startedAt = e.at
+        t.event = e.event
+        break
+      case 'node.started': {
+        const before = t.nodes[e.nodeId]
+        nodes()[e.nodeId] = {
+          status: 'running',
+          startedAt: e.at,
+          attempt: e.attempt,
+          inputFrom: t.pendingInput[e.nodeId] ?? null,
+          visits: (before?.visits ?? 0) + (e.attempt && e.attempt > 1 ? 0 : 1),
+        }
+        const list = steps()
+        t.openStep[e.nodeId] = list.length
+        list.push({ nodeId: e.nodeId, status: 'running', at: e.at, attempt: e.attempt })
+        break
+      }
+      case 'node.finished': {
+        const before = t.nodes[e.nodeId]
+        nodes()[e.nodeId] = {
+          ...(before ?? FIRST_VISIT),
+          status: 'succeeded',
+          durationMs: e.durationMs,
+          output: e.output,
+          error: undefined,
+          request: e.request,
+          requests: e.requests,
+          mocked: e.mocked,
+          skippedWait: e.skippedWait,
+        }
+        updateStep(e.nodeId, { status: 'succeeded', durationMs: e.durationMs })
+        break
+      }
+      case 'node.failed': {
+        const before = t.nodes[e.nodeId]
+        nodes()[e.nodeId] = {
+          ...(before ?? FIRST_VISIT),
+          status: 'failed',
+          durationMs: e.durationMs,
+          error: e.error,
+          output: e.output,
+          attempt: e.attempt ?? before?.attempt,
+          continued: e.continued,
+        }
+        updateStep(e.nodeId, { status: 'failed', durationMs: e.durationMs, error: e.error })
+        break
+      }
+      case 'node.skipped': {
+        if (!t.nodes[e.nodeId]) nodes()[e.nodeId] = { status: 'skipped', inputFrom: null, visits: 0 }
+        steps().push({ nodeId: e.nodeId, status: 'skipped', at: e.at })
+        // Dead-path elimination: nothing flows into or out of a ruled-out node.
+        for (const id of idx.incoming.get(e.nodeId) ?? []) ruleOut(id)
+        for (const id of idx.outgoing.get(e.nodeId) ?? []) ruleOut(id)
+        break
+      }
+      case 'edge.taken': {
+        edges()[e.edgeId] = 'taken'
+        t.pendingInput[e.target] = e.source
+        // A decision takes exactly one branch: the others are ruled out even when they lead
+        // straight to a merge node that still runs.
+        if (idx.decisions.has(e.source))
+          for (const id of idx.outgoing.get(e.source) ?? []) if (id !== e.edgeId) ruleOut(id)
+        break
+      }
+      case 'run.suspended':
+        t.status = 'suspended'
+        break
+      case 'run.resumed':
+        t.status = 'running'
+        break
+      case 'run.finished':
+        t.status = e.status
+        t.durationMs = e.durationMs
+        t.error = e.error
+        break
+    }
+  }
+  return t
+}
+
+/** What a node received: the output of the node that fired into it, or the event for a start. */
+export function inputOf(trace: RunTrace, nodeId: string): unknown {
+  const from = trace.nodes[nodeId]?.inputFrom
+  return from ? trace.nodes[from]?.output : trace.event
+}
+
+/** The path a run took, as a test case expects it. */
+export function pathOf(trace: RunTrace): { ran: string[]; notRan: string[] } {
+  const ran: string[] = []
+  const notRan: string[] = []
+  for (const [id, n] of Object.entries(trace.nodes)) {
+    if (n.status === 'succeeded' || (n.status === 'failed' && n.continued)) ran.push(id)
+    else if (n.status === 'skipped') notRan.push(id)
+  }
+  const byNumber = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true })
+  return { ran: ran.sort(byNumber), notRan: notRan.sort(byNumber) }
+}
+
+/** Step durations run from microseconds (transforms) to seconds (HTTP): keep them readable. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || Number.isNaN(ms)) return ''
+  if (ms < 1) return '<1 ms'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
+}

@@ -1,0 +1,297 @@
+import { describeCondition, matchesCondition } from '../expressions/conditions'
+import { isPromiseLike } from '../expressions/evaluate'
+import { pause } from '../nodes/shared/http-policy'
+import type { StepOutcome } from '../nodes/types'
+import { at, computeMs, emit, type Run } from './context'
+import { continueAfterError } from './error-branch'
+import { fire, ruleOut } from './flow'
+import type { PlanNode } from './plan'
+import type { TraceEvent } from './trace'
+import type { StepResult } from './types'
+
+/**
+ * One step of a run: run the node's executor (or its mock), record and trace the result,
+ * apply its error handling, and pass control along its outgoing edges.
+ */
+
+const has = Object.prototype.hasOwnProperty
+
+class TimeLimitError extends Error {}
+
+function formatValue(v: unknown): string {
+  if (v === undefined) return 'undefined (the subject gave no value)'
+  const json = JSON.stringify(v)
+  return json.length > 200 ? `${json.slice(0, 200)}…` : json
+}
+
+export function finishRun(run: Run, status: 'succeeded' | 'failed', error?: string) {
+  const { s } = run
+  s.status = status
+  if (error !== undefined) s.error = error
+  s.activeMs = computeMs(run)
+  run.segmentStart = performance.now()
+  if (run.tracing) {
+    emit(run, {
+      type: 'run.finished',
+      runId: s.runId,
+      at: at(run),
+      status,
+      ...(error ? { error } : {}),
+      durationMs: s.activeMs,
+    })
+  }
+}
+
+export function failNode(run: Run, node: PlanNode, message: string, t0: number) {
+  const { s } = run
+  const durationMs = performance.now() - t0
+  s.results[node.id] = { status: 'failed', error: message, durationMs, visits: s.visits[node.index] }
+  if (run.tracing)
+    emit(run, {
+      type: 'node.failed',
+      runId: s.runId,
+      at: at(run),
+      nodeId: node.id,
+      error: message,
+      durationMs,
+    })
+  finishRun(run, 'failed', `${node.id}: ${message}`)
+}
+
+/** First matching branch in edge order, else the else edge; -1 when none applies. */
+function pickBranch(node: PlanNode, value: unknown): number {
+  for (const b of node.branches) if (matchesCondition(b.condition, value)) return b.edge
+  return node.elseEdge
+}
+
+function suspend(run: Run, node: PlanNode, until: number, t0: number) {
+  const { s } = run
+  s.status = 'suspended'
+  s.waiting = { node: node.index, until, since: run.now() }
+  s.results[node.id] = { status: 'waiting', durationMs: performance.now() - t0, visits: s.visits[node.index] }
+  s.activeMs = computeMs(run)
+  run.segmentStart = performance.now()
+  if (run.tracing) {
+    emit(run, {
+      type: 'run.suspended',
+      runId: s.runId,
+      at: at(run),
+      nodeId: node.id,
+      until: new Date(until).toISOString(),
+    })
+  }
+}
+
+/** Record a finished step, emit it, and pass control along its outgoing edges. */
+export function complete(
+  run: Run,
+  node: PlanNode,
+  outcome: StepOutcome,
+  t0: number,
+  input: unknown,
+  mocked: boolean,
+  attempt = 1,
+) {
+  const { s } = run
+  let output = outcome.output
+  let skippedWait = false
+  if (!mocked && outcome.waitUntil !== undefined) {
+    const now = run.now()
+    const waitedMs = Math.max(0, outcome.waitUntil - now)
+    if (!s.skipWaits && waitedMs > 0) return suspend(run, node, outcome.waitUntil, t0)
+    s.skippedMs += waitedMs
+    output = { waitedMs, until: new Date(outcome.waitUntil).toISOString() }
+    skippedWait = s.skipWaits && waitedMs > 0
+  }
+  let chosen = -1
+  if (node.isDecision) {
+    chosen = pickBranch(node, output)
+    if (chosen < 0) {
+      const labels = node.branches.map((b) => describeCondition(b.condition))
+      const list = labels.length > 0 ? ` (branches: ${labels.join(', ')})` : ''
+      return failNode(run, node, `no branch matches value ${formatValue(output)}${list}`, t0)
+    }
+  }
+  const durationMs = performance.now() - t0
+  s.steps[node.id] = output
+  const result: StepResult = { status: 'succeeded', output, input, durationMs, visits: s.visits[node.index] }
+  if (outcome.request) result.request = outcome.request
+  if (outcome.requests) result.requests = outcome.requests
+  if (attempt > 1) result.attempts = attempt
+  if (mocked) result.mocked = true
+  if (skippedWait) result.skippedWait = true
+  s.results[node.id] = result
+  if (run.tracing) {
+    const event: TraceEvent = {
+      type: 'node.finished',
+      runId: s.runId,
+      at: at(run),
+      nodeId: node.id,
+      output,
+      durationMs,
+    }
+    if (outcome.request) event.request = outcome.request
+    if (outcome.requests) event.requests = outcome.requests
+    if (mocked) event.mocked = true
+    if (skippedWait) event.skippedWait = true
+    emit(run, event)
+  }
+  const out = node.out
+  if (node.isDecision) {
+    for (let i = 0; i < out.length; i++) {
+      if (out[i] === chosen) fire(run, out[i])
+      else ruleOut(run, out[i])
+    }
+  } else {
+    // A step that succeeded never takes its error branch.
+    for (let i = 0; i < out.length; i++) {
+      if (run.plan.edges[out[i]].error) ruleOut(run, out[i])
+      else fire(run, out[i])
+    }
+  }
+}
+
+/** Race an async step against the run's remaining time; cancel its requests when time is up. */
+function withinTimeLimit(run: Run, pending: Promise<StepOutcome>): Promise<StepOutcome> {
+  const remaining = Math.max(0, run.limits.timeoutMs - computeMs(run))
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      run.abort?.abort()
+      reject(new TimeLimitError())
+    }, remaining)
+    pending.then(
+      (v) => {
+        clearTimeout(timer)
+        resolve(v)
+      },
+      (e) => {
+        clearTimeout(timer)
+        reject(e)
+      },
+    )
+  })
+}
+
+export function timeLimitMessage(run: Run): string {
+  return `the run exceeded its time limit of ${run.limits.timeoutMs} ms`
+}
+
+/** Run one node. Returns a Promise only when the step is really asynchronous. */
+export function step(run: Run, index: number): Promise<void> | undefined {
+  const { s, plan, limits } = run
+  const node = plan.nodes[index]
+  const t0 = performance.now()
+  const visits = ++s.visits[index]
+  if (visits > limits.maxVisitsPerNode) {
+    failNode(
+      run,
+      node,
+      `visited more than ${limits.maxVisitsPerNode} times in one run; a loop that never ends? (limit maxVisitsPerNode)`,
+      t0,
+    )
+    return
+  }
+  if (++s.stepCount > limits.maxSteps) {
+    finishRun(
+      run,
+      'failed',
+      `the run took more than ${limits.maxSteps} steps (limit maxSteps); stopped at ${node.id}`,
+    )
+    return
+  }
+  const from = s.inputFrom[index]
+  const input = from < 0 ? s.event : s.steps[plan.nodes[from].id]
+  if (run.tracing) emit(run, { type: 'node.started', runId: s.runId, at: at(run), nodeId: node.id })
+  if (run.mocks && has.call(run.mocks, node.id)) {
+    complete(run, node, { output: run.mocks[node.id] }, t0, input, true)
+    return
+  }
+  if (node.prepareError !== null || !node.executor) {
+    failNode(run, node, node.prepareError ?? `unknown node type "${node.typeId}"`, t0)
+    return
+  }
+  return attemptStep(run, node, input, t0, 1)
+}
+
+/** One execution of a node's executor; failures go to the node's error handling. */
+function attemptStep(
+  run: Run,
+  node: PlanNode,
+  input: unknown,
+  t0: number,
+  attempt: number,
+): Promise<void> | undefined {
+  const ctx = run.ctx
+  ctx.nodeId = node.id
+  ctx.input = input
+  ctx.visit = run.s.visits[node.index]
+  let outcome: StepOutcome | Promise<StepOutcome>
+  try {
+    outcome = node.executor!.execute(node.prepared as never, ctx)
+  } catch (err) {
+    return stepFailed(run, node, input, t0, attempt, (err as Error)?.message ?? String(err))
+  }
+  if (!isPromiseLike(outcome)) {
+    complete(run, node, outcome, t0, input, false, attempt)
+    return
+  }
+  return withinTimeLimit(run, outcome).then(
+    (o) => complete(run, node, o, t0, input, false, attempt),
+    (err) =>
+      err instanceof TimeLimitError
+        ? failNode(run, node, timeLimitMessage(run), t0)
+        : stepFailed(run, node, input, t0, attempt, (err as Error)?.message ?? String(err)),
+  )
+}
+
+/**
+ * Per-node error handling (shared/spec-fields.ts): retry after a growing pause while
+ * retries remain, continue along the error branch, or fail the run.
+ */
+function stepFailed(
+  run: Run,
+  node: PlanNode,
+  input: unknown,
+  t0: number,
+  attempt: number,
+  message: string,
+): Promise<void> | undefined {
+  const { s } = run
+  if (node.onError === 'retry' && attempt <= node.retries) {
+    const http = run.ctx.http
+    const retryInMs = Math.min(http.maxBackoffMs, http.nodeRetryDelayMs * 2 ** (attempt - 1))
+    if (run.tracing) {
+      const durationMs = performance.now() - t0
+      emit(run, {
+        type: 'node.failed',
+        runId: s.runId,
+        at: at(run),
+        nodeId: node.id,
+        error: message,
+        durationMs,
+        attempt,
+        retryInMs,
+      })
+    }
+    return withinTimeLimit(
+      run,
+      pause(retryInMs, undefined).then(() => ({ output: undefined })),
+    ).then(
+      () => {
+        if (run.tracing)
+          emit(run, {
+            type: 'node.started',
+            runId: s.runId,
+            at: at(run),
+            nodeId: node.id,
+            attempt: attempt + 1,
+          })
+        return attemptStep(run, node, input, performance.now(), attempt + 1)
+      },
+      () => failNode(run, node, timeLimitMessage(run), t0),
+    )
+  }
+  const error = attempt > 1 ? `${message} (after ${attempt} attempts)` : message
+  if (node.onError === 'continue') return continueAfterError(run, node, input, t0, attempt, error)
+  failNode(run, node, error, t0)
+}
