@@ -13,6 +13,8 @@ export const e2eAdmin = { email: 'admin@flowline.test', password: 'admin-passwor
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '*.spec.ts',
+  // One folder per port, so concurrent runs on one machine don't delete each other's artifacts.
+  outputDir: `test-results/e2e-${port}`,
   fullyParallel: false,
   workers: 1,
   retries: 0,
