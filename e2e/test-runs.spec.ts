@@ -4,7 +4,24 @@ import { expect as baseExpect, signIn, test, trpc } from './fixtures'
 // Other suites may share the machine: a little more room than the 5 s default.
 const expect = baseExpect.configure({ timeout: 10_000 })
 
-const LIT = ['n1', 'n2', 'n3', 'n4', 'n6', 'n8', 'n9', 'n10', 'n11', 'n13', 'n14', 'n15', 'n16', 'n17', 'n19', 'n20']
+const LIT = [
+  'n1',
+  'n2',
+  'n3',
+  'n4',
+  'n6',
+  'n8',
+  'n9',
+  'n10',
+  'n11',
+  'n13',
+  'n14',
+  'n15',
+  'n16',
+  'n17',
+  'n19',
+  'n20',
+]
 const RULED_OUT = ['n5', 'n7', 'n12', 'n18']
 const recommendations = [
   { id: 'sku-run-02', title: 'Tempo race singlet', score: 0.91 },
@@ -50,7 +67,14 @@ async function openConnectedTemplateRunPanel(page: Page) {
   model.nodes = model.nodes.map((n) =>
     n.type?.startsWith('braze') ? { ...n, config: { ...n.config, connectionId: conn.id } } : n,
   )
-  ok(await trpc(page, 'workflows.save', { id, baseVersion: wf.latestVersion, model, message: 'Connect Braze' }))
+  ok(
+    await trpc(page, 'workflows.save', {
+      id,
+      baseVersion: wf.latestVersion,
+      model,
+      message: 'Connect Braze',
+    }),
+  )
   await page.goto(`/#/workflows/${id}`)
   await expect(node(page, 'n1')).toBeVisible({ timeout: 20_000 })
   await page.getByTestId('panel-tab-run').click()
@@ -58,7 +82,9 @@ async function openConnectedTemplateRunPanel(page: Page) {
 
 async function mockN8(page: Page, body: unknown) {
   await page.getByTestId('run-add-mock').selectOption('n8')
-  await page.getByTestId('run-mock-editor-n8').fill(JSON.stringify({ status: 200, headers: {}, body }, null, 2))
+  await page
+    .getByTestId('run-mock-editor-n8')
+    .fill(JSON.stringify({ status: 200, headers: {}, body }, null, 2))
 }
 
 /** Each canvas node's and edge's trace state, as the DOM shows it. */
@@ -111,7 +137,11 @@ test('a purchase by a push user, with the recommender mocked confident, lights u
   })
   expect(between.length).toBe(15)
   expect(idsWith(edges, 'taken')).toEqual(between.sort())
-  expect(idsWith(edges, 'ruled-out')).toEqual(Object.keys(edges).filter((id) => !between.includes(id)).sort())
+  expect(idsWith(edges, 'ruled-out')).toEqual(
+    Object.keys(edges)
+      .filter((id) => !between.includes(id))
+      .sort(),
+  )
   // Durations on the nodes, and the mocked step says it was mocked.
   await expect(page.getByTestId('node-duration-n8')).toContainText('mocked')
   await expect(page.getByTestId('step-list').locator('[data-testid^="step-row-"]')).toHaveCount(20)
@@ -172,7 +202,9 @@ test('a failing test case blocks publishing by name; fixing it lets the version 
   await page.getByTestId('tc-save').click()
   await page.getByTestId('test-run-all').click()
   await expect(page.getByTestId('test-summary')).toHaveText('4 of 5 passed')
-  await expect(page.getByTestId('test-case-reason-1')).toContainText('expected n19 to run, but it was ruled out')
+  await expect(page.getByTestId('test-case-reason-1')).toContainText(
+    'expected n19 to run, but it was ruled out',
+  )
 
   await save(page)
   await page.getByTestId('publish-button').click()
@@ -206,7 +238,8 @@ test('a past run replays on the canvas from the history; unsaved drafts run as t
   await page.getByTestId('run-segment-setup').click()
   await page.getByTestId('save-as-test-case').click()
   await page.getByTestId('tc-name').fill('page view, saved from a run')
-  await expect(page.getByTestId('tc-expect-not-ran')).toHaveValue('n6 n7 n12 n18')
+  // The demo recommender decides between n11 and n12; the event decides the rest.
+  await expect(page.getByTestId('tc-expect-not-ran')).toHaveValue(/^n6 n7 n1[12] n18$/)
   await page.getByTestId('tc-save').click()
   await page.getByTestId('run-segment-tests').click()
   await expect(page.getByTestId('test-case-5')).toContainText('page view, saved from a run')

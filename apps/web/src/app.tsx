@@ -6,6 +6,7 @@ import { AuditWorkflowsPage } from './pages/audit/audit-workflows-page'
 import { DiffPage } from './pages/audit/diff-page'
 import { HistoryPage } from './pages/audit/history-page'
 import { RunsPage } from './pages/audit/runs-page'
+import { ConnectionsPage } from './pages/connections-page'
 import { EditorPage } from './pages/editor-page'
 import { RunPage } from './pages/run-page'
 import { SetupPage, SignInPage } from './pages/sign-in-page'
@@ -42,6 +43,8 @@ export function App() {
           <RunsPage query={route.query} />
         ) : route.name === 'run' ? (
           <RunPage key={route.runId} runId={route.runId} />
+        ) : route.name === 'connections' ? (
+          <ConnectionsPage user={user} />
         ) : (
           <div className="p-10 text-slate-500">Nothing here: {route.path}</div>
         )}

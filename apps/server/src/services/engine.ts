@@ -5,43 +5,46 @@
  */
 import { readFile } from 'node:fs/promises'
 import {
+  type ConnectionResolver,
+  type ConnectionType,
+  connectionConfigSchemas,
+  connectionTypes,
   degrees,
   effectiveType,
   emptyWorkflow,
   format,
   type Issue,
+  isErrorLabel,
   parse,
+  type ResolvedConnection,
+  type RunOptions,
+  type RunResult,
+  type RunState,
+  recommend,
+  resumeRun,
+  runTestCase,
+  runWorkflow,
+  type TraceEvent,
   validate,
   type Workflow,
   workflowSchema,
 } from '@flowline/engine'
 import { getNodeSpec, nodeSpecs } from '@flowline/engine/nodes'
 import { TRPCError } from '@trpc/server'
-// TODO(engine facade): the run surface comes from run/index.ts until index.ts re-exports it,
-// and the demo recommender from templates/ (not exported by the package yet).
-import {
-  type RunOptions,
-  type RunResult,
-  type RunState,
-  resumeRun,
-  runTestCase,
-  runWorkflow,
-  type TraceEvent,
-} from '../../../../packages/engine/src/run/index'
-import { recommend } from '../../../../packages/engine/templates/demo-recommender'
 
-// TODO(engine facade): connections and the error-branch label are not exported by index.ts yet.
+export type { Issue, ResolvedConnection, RunResult, RunState, TraceEvent, Workflow }
 export {
   type ConnectionResolver,
   type ConnectionType,
   connectionConfigSchemas,
   connectionTypes,
-  type ResolvedConnection,
-} from '../../../../packages/engine/src/nodes/shared/connections'
-export { isErrorLabel } from '../../../../packages/engine/src/nodes/shared/spec-fields'
-
-export type { Issue, RunResult, RunState, TraceEvent, Workflow }
-export { degrees, effectiveType, getNodeSpec, recommend, workflowSchema }
+  degrees,
+  effectiveType,
+  getNodeSpec,
+  isErrorLabel,
+  recommend,
+  workflowSchema,
+}
 
 /**
  * Execution settings the server injects into every run: the guarded HTTP client, retry

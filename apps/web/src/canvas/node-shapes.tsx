@@ -18,7 +18,11 @@ const TRACE_BORDER: Record<string, string> = {
   failed: 'border-red-500 bg-red-50!',
   skipped: 'border-dashed border-slate-300',
 }
-const FADE: Record<string, string> = { skipped: 'opacity-40', 'not-reached': 'opacity-55', waiting: 'opacity-60' }
+const FADE: Record<string, string> = {
+  skipped: 'opacity-40',
+  'not-reached': 'opacity-55',
+  waiting: 'opacity-60',
+}
 const TRACE_DIAMOND: Record<string, string> = {
   running: 'fill-sky-50 stroke-sky-500',
   succeeded: 'fill-emerald-50 stroke-emerald-500',

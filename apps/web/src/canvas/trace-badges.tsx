@@ -1,3 +1,4 @@
+import { EdgeLabelRenderer, useInternalNode } from '@xyflow/react'
 import { memo } from 'react'
 import { formatDuration, type NodeTrace } from '../store/trace'
 
@@ -39,20 +40,36 @@ export const TraceBadges = memo(function TraceBadges({
         {label}
       </span>
       {trace.status === 'failed' && trace.error && (
-        <div
-          data-testid={`node-error-${id}`}
-          role="alert"
-          title={trace.error}
-          className={`absolute top-full z-20 mt-3.5 w-[220px] rounded-md border border-red-200 bg-white px-2 py-1.5 text-[11.5px] leading-snug text-red-700 shadow-md ${
-            circle ? 'left-1/2 -translate-x-1/2' : 'left-0'
-          }`}
-        >
-          <span className="line-clamp-4 break-words">
-            <strong className="font-semibold">{trace.continued ? 'Failed, handled: ' : 'Failed: '}</strong>
-            {trace.error}
-          </span>
-        </div>
+        <ErrorCallout id={id} error={trace.error} continued={!!trace.continued} />
       )}
     </>
+  )
+})
+
+/**
+ * The failure message under the failed node. Drawn in the edge-label layer, which sits above
+ * the nodes: inside the node it would disappear under the labels of nearby branches.
+ */
+const ErrorCallout = memo(function ErrorCallout(props: { id: string; error: string; continued: boolean }) {
+  const node = useInternalNode(props.id)
+  if (!node) return null
+  const { x, y } = node.internals.positionAbsolute
+  const width = node.measured.width ?? node.width ?? 0
+  const height = node.measured.height ?? node.height ?? 0
+  return (
+    <EdgeLabelRenderer>
+      <div
+        data-testid={`node-error-${props.id}`}
+        role="alert"
+        title={props.error}
+        className="nodrag nopan absolute z-10 w-[220px] rounded-md border border-red-200 bg-white px-2 py-1.5 text-[11.5px] leading-snug text-red-700 shadow-md"
+        style={{ transform: `translate(-50%, 0) translate(${x + width / 2}px, ${y + height + 14}px)` }}
+      >
+        <span className="line-clamp-4 break-words">
+          <strong className="font-semibold">{props.continued ? 'Failed, handled: ' : 'Failed: '}</strong>
+          {props.error}
+        </span>
+      </div>
+    </EdgeLabelRenderer>
   )
 })

@@ -17,6 +17,7 @@ export type Route =
   | { name: 'diff'; id: string; from: number; to: number }
   | { name: 'runs'; query: Query }
   | { name: 'run'; runId: string }
+  | { name: 'connections' }
   | { name: 'not-found'; path: string }
 
 const seg = '([^/?#]+)'
@@ -36,6 +37,7 @@ const ROUTES: [RegExp, (m: string[], query: Query) => Route][] = [
   ],
   [/^\/runs\/?$/, (_, query) => ({ name: 'runs', query })],
   [new RegExp(`^/runs/${seg}/?$`), (m) => ({ name: 'run', runId: m[1] })],
+  [/^\/connections\/?$/, () => ({ name: 'connections' })],
 ]
 
 export function parseRoute(hash: string): Route {

@@ -8,8 +8,7 @@ import { relativeTime } from '../lib/download'
 import type { Workflow } from '../lib/engine'
 import { navigate, workflowPath } from '../lib/router'
 import { JsonTree } from '../panels/run/json-tree'
-import { RunBanner } from '../panels/run/run-banner'
-import { RunStatusChip, Tag } from '../panels/run/run-status'
+import { RunStatusChip } from '../panels/run/run-status'
 import { StepDetails } from '../panels/run/step-details'
 import { RunSummary, StepList } from '../panels/run/step-list'
 import { EditorStoreProvider, useEditor, useEditorStoreApi } from '../store/context'
@@ -100,7 +99,6 @@ export function RunPage({ runId }: { runId: string }) {
           <div className="flex min-h-0 flex-1">
             <div className="relative min-w-0 flex-1 bg-slate-50" data-testid="canvas">
               <Canvas readOnly />
-              <RunBanner visible canClear={false} />
             </div>
             <div className="flex w-[400px] shrink-0 flex-col border-l border-slate-200 bg-white">
               <ReplaySide run={run} />
@@ -131,13 +129,37 @@ function RunHeader({ run }: { run: Run }) {
       </h1>
       <RunStatusChip status={run.status} />
       <span className="text-slate-500">{run.version ? `version ${run.version}` : 'unsaved draft'}</span>
-      {run.kind === 'test' && (run.dryRun ? <Tag>dry</Tag> : <Tag tone="red">live</Tag>)}
+      <ModeNote run={run} />
       <span className="ml-auto text-[12px] text-slate-500">
         {run.trigger === 'webhook' ? 'Segment webhook' : `started by ${run.actor ?? '—'}`} ·{' '}
         <span title={run.startedAt}>{relativeTime(run.startedAt)}</span>
         {run.durationMs !== null && ` · ${formatDuration(run.durationMs)}`}
       </span>
     </div>
+  )
+}
+
+/** Whether this run sent anything, said plainly (the editor shows the same on its canvas). */
+function ModeNote({ run }: { run: Run }) {
+  const dry = run.kind === 'test' && run.dryRun
+  return (
+    <span
+      data-testid={dry ? 'dry-run-banner' : 'live-run-banner'}
+      className={`flex items-center gap-1.5 rounded-full border px-2.5 py-0.5 text-[12px] ${
+        dry ? 'border-amber-300 bg-amber-50 text-amber-900' : 'border-red-300 bg-red-50 text-red-800'
+      }`}
+    >
+      <span className={`h-1.5 w-1.5 rounded-full ${dry ? 'bg-amber-500' : 'bg-red-500'}`} />
+      {dry ? (
+        <span>
+          <strong>Dry run</strong> — nothing was sent
+        </span>
+      ) : (
+        <span>
+          <strong>{run.kind === 'test' ? 'Live test run' : 'Production run'}</strong> — requests were sent
+        </span>
+      )}
+    </span>
   )
 }
 

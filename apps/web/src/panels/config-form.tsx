@@ -1,6 +1,7 @@
 import { useId, useState } from 'react'
 import { expressionError, type NodeSpec } from '../lib/engine'
 import { templateError } from '../lib/expressions'
+import { ConnectionPicker } from './connection-picker'
 import { FieldRow, inputClass, SelectField, TextField } from './fields'
 
 /** The subset of JSON Schema that `z.toJSONSchema` produces for node configs. */
@@ -94,19 +95,32 @@ export function ConfigForm(props: {
   }
   return (
     <div data-testid="config-form">
-      {entries.map(([name, raw]) => (
-        <Field
-          key={name}
-          name={name}
-          schema={unwrap(raw)}
-          optional={!schema.required?.includes(name) || raw.default !== undefined}
-          kind={fieldKind(props.spec, name)}
-          value={config[name]}
-          onChange={(v) => set(name, v)}
-          disabled={props.disabled}
-          error={props.errors.get(name)}
-        />
-      ))}
+      {entries.map(([name, raw]) =>
+        props.spec.connection?.field === name ? (
+          <ConnectionPicker
+            key={name}
+            type={props.spec.connection.type}
+            required={props.spec.connection.required}
+            value={typeof config[name] === 'string' ? (config[name] as string) : undefined}
+            onChange={(id) => set(name, id)}
+            disabled={props.disabled}
+            error={props.errors.get(name)}
+            testId={`config-${name}`}
+          />
+        ) : (
+          <Field
+            key={name}
+            name={name}
+            schema={unwrap(raw)}
+            optional={!schema.required?.includes(name) || raw.default !== undefined}
+            kind={fieldKind(props.spec, name)}
+            value={config[name]}
+            onChange={(v) => set(name, v)}
+            disabled={props.disabled}
+            error={props.errors.get(name)}
+          />
+        ),
+      )}
     </div>
   )
 }

@@ -15,7 +15,7 @@ const NAV: {
   { id: 'workflows', label: 'Workflows', icon: 'workflow', path: '/workflows' },
   { id: 'runs', label: 'Runs', icon: 'play', path: '/runs' },
   { id: 'audit', label: 'Audit', icon: 'list', path: '/audit' },
-  { id: 'connections', label: 'Connect', icon: 'link', path: null },
+  { id: 'connections', label: 'Connect', icon: 'link', path: '/connections' },
 ]
 
 /** Which rail item a route belongs to. */
@@ -32,6 +32,8 @@ function sectionOf(route: Route): Section | null {
     case 'history':
     case 'diff':
       return 'audit'
+    case 'connections':
+      return 'connections'
     default:
       return null
   }

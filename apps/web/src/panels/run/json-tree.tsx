@@ -13,6 +13,16 @@ const AUTO_OPEN_CHILDREN = 24
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 
+/** The server keeps trace events small: a field over its limit is stored as this marker. */
+export function truncatedSize(v: unknown): number | null {
+  if (!v || typeof v !== 'object' || (v as { $truncated?: unknown }).$truncated !== true) return null
+  const chars = (v as { chars?: unknown }).chars
+  return typeof chars === 'number' ? chars : 0
+}
+
+const megabytes = (chars: number) =>
+  chars >= 1_000_000 ? `${(chars / 1_000_000).toFixed(1)} MB` : `${Math.round(chars / 1000)} kB`
+
 export function JsonTree({
   value,
   openDepth = 2,
@@ -46,7 +56,8 @@ function childCount(v: Json): number {
 
 const Entry = memo(function Entry(props: { name?: string; value: Json; depth: number; openDepth: number }) {
   const { name, value, depth, openDepth } = props
-  const isContainer = value !== null && typeof value === 'object'
+  const dropped = truncatedSize(value)
+  const isContainer = value !== null && typeof value === 'object' && dropped === null
   const count = isContainer ? childCount(value) : 0
   const [open, setOpen] = useState(isContainer && depth < openDepth && count <= AUTO_OPEN_CHILDREN)
   const key =
@@ -56,6 +67,14 @@ const Entry = memo(function Entry(props: { name?: string; value: Json; depth: nu
         <span className="text-slate-400">: </span>
       </span>
     ) : null
+  if (dropped !== null) {
+    return (
+      <div className="pl-3.5 font-sans text-slate-500 italic">
+        {key}
+        too large to keep in the trace ({megabytes(dropped)})
+      </div>
+    )
+  }
   if (!isContainer) {
     return (
       <div className="pl-3.5 whitespace-pre-wrap break-all">

@@ -4,18 +4,20 @@ import { useEditor } from '../../store/context'
 import { Button } from '../../ui/button'
 import { Modal } from '../../ui/modal'
 
-/** Steps that would reach the outside world: by type, or an HTTP request marked as a side effect. */
-function sendingSteps(nodes: { id: string; label: string; type?: string; config?: unknown }[]) {
-  return nodes.filter((n) => {
-    const spec = n.type ? specById.get(n.type) : undefined
-    return spec?.sideEffect || (n.config as { sideEffect?: unknown } | undefined)?.sideEffect === true
-  })
+/**
+ * Whether a step reaches the outside world: its type says so, unless the node decides for
+ * itself (an HTTP request marked `sideEffect: false`, like a read-only recommendation call).
+ */
+export function sendsOutside(node: { type?: string; config?: unknown }): boolean {
+  const own = (node.config as { sideEffect?: unknown } | undefined)?.sideEffect
+  if (typeof own === 'boolean') return own
+  return !!(node.type && specById.get(node.type)?.sideEffect)
 }
 
 /** A live run really sends: it asks first, naming every step that will. */
 export function LiveRunDialog({ onConfirm, onClose }: { onConfirm: () => void; onClose: () => void }) {
   const nodes = useEditor((s) => s.graph.nodes)
-  const steps = useMemo(() => sendingSteps(nodes), [nodes])
+  const steps = useMemo(() => nodes.filter(sendsOutside), [nodes])
   return (
     <Modal
       title="Run for real?"

@@ -12,6 +12,7 @@ import type { MockDraft } from '../../store/types'
 import { Button } from '../../ui/button'
 import { inputClass } from '../fields'
 import { JsonEditor } from './json-editor'
+import { truncatedSize } from './json-tree'
 
 /** The event a test run starts from and the node outputs it pins (mocks). */
 export const RunSetupForm = memo(function RunSetupForm({ onSaveAsTest }: { onSaveAsTest: () => void }) {
@@ -159,7 +160,7 @@ const MockEditor = memo(function MockEditor(props: {
   // Offered only when the last run has something to pin that is not this mock itself.
   const last = useEditor((s) => {
     const t = s.trace.nodes[nodeId]
-    return t?.status === 'succeeded' && !t.mocked ? t.output : undefined
+    return t?.status === 'succeeded' && !t.mocked && truncatedSize(t.output) === null ? t.output : undefined
   })
   return (
     <div className="rounded-md border border-slate-200 p-2" data-testid={`run-mock-${nodeId}`}>

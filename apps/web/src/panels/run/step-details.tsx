@@ -4,7 +4,8 @@ import { specById } from '../../lib/specs'
 import { useEditor, useEditorStoreApi } from '../../store/context'
 import { formatDuration, inputOf } from '../../store/trace'
 import { Button } from '../../ui/button'
-import { JsonTree } from './json-tree'
+import { JsonTree, truncatedSize } from './json-tree'
+import { sendsOutside } from './live-run-dialog'
 import { RunStatusChip, Tag } from './run-status'
 
 function Section({
@@ -101,7 +102,7 @@ export const StepDetails = memo(function StepDetails({
       <div className="mt-1.5 flex flex-wrap gap-1">
         {t?.mocked && <Tag tone="amber">mocked</Tag>}
         {t?.skippedWait && <Tag>wait skipped</Tag>}
-        {spec?.sideEffect && (
+        {node && sendsOutside(node) && (
           <Tag tone={dryRun ? 'slate' : 'red'}>
             {dryRun ? 'side effect · recorded' : 'side effect · sent'}
           </Tag>
@@ -140,16 +141,20 @@ export const StepDetails = memo(function StepDetails({
               <JsonTree value={t.output} testId="step-output" />
             )}
           </Section>
-          {t.output !== undefined && onPin && t.status === 'succeeded' && !t.mocked && (
-            <Button
-              size="sm"
-              className="mt-2"
-              data-testid="step-pin-output"
-              onClick={() => onPin(nodeId, t.output)}
-            >
-              Pin this output as a mock
-            </Button>
-          )}
+          {t.output !== undefined &&
+            onPin &&
+            t.status === 'succeeded' &&
+            !t.mocked &&
+            truncatedSize(t.output) === null && (
+              <Button
+                size="sm"
+                className="mt-2"
+                data-testid="step-pin-output"
+                onClick={() => onPin(nodeId, t.output)}
+              >
+                Pin this output as a mock
+              </Button>
+            )}
           <Section
             title={inputFrom ? `Input — from ${inputFrom.label || inputFrom.id}` : 'Input — the event'}
           >

@@ -115,6 +115,7 @@ export const RunSummary = memo(function RunSummary() {
   const dryRun = useEditor((s) => s.trace.dryRun)
   const error = useEditor((s) => s.trace.error)
   const count = useEditor((s) => s.trace.steps.filter((st) => st.status !== 'skipped').length)
+  const ruledOut = useEditor((s) => s.trace.steps.length) - count
   if (status === 'idle') return null
   return (
     <div className="mb-2">
@@ -122,7 +123,7 @@ export const RunSummary = memo(function RunSummary() {
         <RunStatusChip status={status} testId="run-status" />
         {dryRun ? <Tag>dry</Tag> : <Tag tone="red">live</Tag>}
         <span>
-          {count} step{count === 1 ? '' : 's'}
+          {count} ran{ruledOut > 0 ? ` · ${ruledOut} ruled out` : ''}
           {durationMs !== undefined && ` · ${formatDuration(durationMs)}`}
         </span>
       </div>

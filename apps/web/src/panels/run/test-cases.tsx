@@ -98,10 +98,12 @@ export const TestCases = memo(function TestCases(props: {
               data-result={v ? (v.passed ? 'passed' : 'failed') : 'unknown'}
               className={`rounded-md border px-2.5 py-2 ${v && !v.passed ? 'border-red-200 bg-red-50/40' : 'border-slate-200'}`}
             >
-              <div className="flex items-center gap-2">
-                <StatusDot status={v ? (v.passed ? 'succeeded' : 'failed') : 'idle'} />
+              <div className="flex items-start gap-2">
+                <span className="pt-[5px]">
+                  <StatusDot status={v ? (v.passed ? 'succeeded' : 'failed') : 'idle'} />
+                </span>
                 <span
-                  className="min-w-0 flex-1 truncate text-[12.5px] font-medium text-slate-800"
+                  className="line-clamp-2 min-w-0 flex-1 text-[12.5px] leading-snug font-medium break-words text-slate-800"
                   title={t.name}
                 >
                   {t.name}
