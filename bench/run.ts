@@ -8,6 +8,7 @@ const benches: Bench[] = [
   { name: 'engine: executor', load: async () => (await import('./engine-run.ts')).benchRun },
   { name: 'server: webhook throughput', load: async () => (await import('./server.ts')).benchServer },
   { name: 'web: editor', load: async () => (await import('./web.ts')).benchWeb },
+  { name: 'web: trace latency', load: async () => (await import('./trace-latency.ts')).benchTraceLatency },
 ]
 
 const only = process.argv.slice(2)
