@@ -361,12 +361,9 @@ test('the personalization template looks clean at 1440×900', async ({ page, con
   expect(consoleErrors).toEqual([])
 })
 
-// BUG (apps/web/src/canvas/flow-edge.tsx + canvas/layout.ts): auto-layout stacks n5, n6, n7
-// in one column and flow-edge.tsx redraws every edge with getSmoothStepPath, ignoring the
-// routes elk computed, so n5->n8 runs straight down behind n6 and n7 (and n6->n8 behind n7,
-// n11->n13 behind n12): the canvas reads "Handle page view -> Handle purchase -> Handle
-// signup", edges the model does not have. Remove `fixme` when edges follow elk's bend points.
-test.fixme('edges of the personalization template are not drawn behind nodes they do not connect', async ({
+// Auto-layout routes every edge (canvas/layout.ts) and flow-edge.tsx draws elk's route, so
+// n5->n8 no longer runs straight down behind n6 and n7.
+test('edges of the personalization template are not drawn behind nodes they do not connect', async ({
   page,
   consoleErrors,
 }) => {

@@ -15,7 +15,7 @@ export type GroupNodeData = { group: Group; empty: boolean }
 export type FlowNode = Node<FlowNodeData, 'flow'>
 export type GroupNode = Node<GroupNodeData, 'group'>
 export type CanvasNode = FlowNode | GroupNode
-export type FlowEdgeData = { edge: WorkflowEdge; decision: boolean }
+export type FlowEdgeData = { edge: WorkflowEdge; decision: boolean; route?: EdgeRoute }
 export type FlowEdge = Edge<FlowEdgeData, 'flow'>
 
 export const SIDES: readonly Side[] = ['top', 'right', 'bottom', 'left']
@@ -70,6 +70,33 @@ const HANDLES: Record<Shape, NonNullable<Node['handles']>> = Object.fromEntries(
 export function nodeSize(node: Pick<WorkflowNode, 'shape'>) {
   return NODE_SIZE[node.shape]
 }
+
+/** Where React Flow attaches an edge to a node's handle (its outer edge), for a node at `at`. */
+export function handlePoint(node: Pick<WorkflowNode, 'shape'>, side: Side, at: XY): XY {
+  const { width: w, height: h } = nodeSize(node)
+  const offset = {
+    top: [w / 2, -HANDLE / 2],
+    right: [w + HANDLE / 2, h / 2],
+    bottom: [w / 2, h + HANDLE / 2],
+    left: [-HANDLE / 2, h / 2],
+  }[side]
+  return { x: at.x + offset[0], y: at.y + offset[1] }
+}
+
+/**
+ * The route auto-layout computed for an edge: its bend points, valid while its ends are
+ * where they were laid out (`from`/`to`, as `handlePoint` gives them). Kept beside the model
+ * edge object rather than in the model, which has no geometry for edges; a replaced edge or
+ * a moved end falls back to the default path.
+ */
+export interface EdgeRoute {
+  from: XY
+  to: XY
+  bends: XY[]
+}
+const routes = new WeakMap<WorkflowEdge, EdgeRoute>()
+export const setEdgeRoute = (edge: WorkflowEdge, route: EdgeRoute) => routes.set(edge, route)
+export const edgeRouteOf = (edge: WorkflowEdge): EdgeRoute | undefined => routes.get(edge)
 
 /** Where a node without a stored position goes (auto-layout normally runs first). */
 function fallbackPosition(index: number): XY {
@@ -228,7 +255,14 @@ export function toFlow(graph: Workflow, opts: ToFlowOptions = {}): FlowView {
     const selected = selE?.has(edge.id) ?? false
     const decision = decisions.has(edge.source)
     const prev = prevEdges.get(edge.id)
-    if (prev && prev.data?.edge === edge && prev.data.decision === decision && !!prev.selected === selected)
+    const route = edgeRouteOf(edge)
+    if (
+      prev &&
+      prev.data?.edge === edge &&
+      prev.data.decision === decision &&
+      prev.data.route === route &&
+      !!prev.selected === selected
+    )
       return prev
     return {
       id: edge.id,
@@ -237,7 +271,7 @@ export function toFlow(graph: Workflow, opts: ToFlowOptions = {}): FlowView {
       sourceHandle: edge.sourceHandle,
       target: edge.target,
       targetHandle: edge.targetHandle,
-      data: { edge, decision },
+      data: route ? { edge, decision, route } : { edge, decision },
       selected,
       markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
     }

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import type { Workflow } from '../lib/engine'
+import { parse, type Workflow } from '../lib/engine'
 import { sampleWorkflow } from '../test/fixtures'
-import { groupRects, nodeSize } from './adapters'
+import { edgeRouteOf, groupRects, nodeSize } from './adapters'
 import { autoLayout, dominantDirection } from './layout'
 
 const overlaps = (a: { x: number; y: number; w: number; h: number }, b: typeof a) =>
@@ -30,5 +31,33 @@ describe('auto-layout', () => {
     const x = (id: string) => laid.nodes.find((n) => n.id === id)!.position!.x
     expect(x('n2')).toBeGreaterThan(x('n1'))
     expect(dominantDirection(sampleWorkflow().edges, 'DOWN')).toBe('RIGHT')
+  })
+
+  it('routes every edge of the personalization template around the nodes it does not connect', async () => {
+    const source = readFileSync(
+      new URL('../../../../packages/engine/templates/personalization.flow', import.meta.url),
+      'utf8',
+    )
+    const laid = await autoLayout(parse(source).workflow as Workflow)
+    const byId = new Map(laid.nodes.map((n) => [n.id, n]))
+    const behind: string[] = []
+    for (const e of laid.edges) {
+      const route = edgeRouteOf(e)
+      expect(route, e.id).toBeDefined()
+      const pts = [route!.from, ...route!.bends, route!.to]
+      for (let i = 1; i < pts.length; i++)
+        for (let t = 0; t <= 1; t += 0.05) {
+          const x = pts[i - 1].x + (pts[i].x - pts[i - 1].x) * t
+          const y = pts[i - 1].y + (pts[i].y - pts[i - 1].y) * t
+          for (const n of byId.values()) {
+            const { width, height } = nodeSize(n)
+            const p = n.position!
+            if (n.id === e.source || n.id === e.target) continue
+            if (x > p.x + 2 && x < p.x + width - 2 && y > p.y + 2 && y < p.y + height - 2)
+              behind.push(`${e.id} behind ${n.id}`)
+          }
+        }
+    }
+    expect([...new Set(behind)]).toEqual([])
   })
 })

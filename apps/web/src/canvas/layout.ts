@@ -1,12 +1,12 @@
-import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api'
+import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api'
 import type { Side, Workflow, WorkflowEdge, WorkflowNode } from '../lib/engine'
-import { GROUP_PADDING, nodeSize, type XY } from './adapters'
+import { GROUP_PADDING, handlePoint, nodeSize, setEdgeRoute, type XY } from './adapters'
 
 /**
  * Auto-layout with elkjs (layered). Handle sides become fixed port sides, so edges leave
- * and enter where the model says. Groups are compound boxes: each group's content is laid
- * out first, then the boxes and ungrouped nodes together — which lets a group read left to
- * right while the groups stack top to bottom, as the seed's handles suggest.
+ * and enter where the model says. Groups are compound boxes. Besides positions, every edge
+ * gets elk's orthogonal route (see `setEdgeRoute`), which flow-edge.tsx draws while the
+ * edge's ends stay put: a generic smooth-step path would cut behind nodes it doesn't connect.
  */
 type Elk = { layout: (graph: ElkNode) => Promise<ElkNode> }
 let elkPromise: Promise<Elk> | null = null
@@ -41,8 +41,8 @@ const baseOptions = (direction: Direction): Record<string, string> => ({
   'elk.edgeRouting': 'ORTHOGONAL',
   'elk.layered.spacing.nodeNodeBetweenLayers': '52',
   'elk.spacing.nodeNode': '32',
-  'elk.spacing.edgeNode': '24',
-  'elk.layered.spacing.edgeNodeBetweenLayers': '24',
+  'elk.spacing.edgeNode': '16',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '16',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
   'elk.layered.crossingMinimization.forceNodeModelOrder': 'false',
@@ -74,87 +74,134 @@ function portEdge(e: WorkflowEdge): ElkExtendedEdge {
 
 export async function autoLayout(graph: Workflow): Promise<Workflow> {
   const elk = await loadElk()
-  const groupOf = new Map(graph.nodes.map((n) => [n.id, n.group]))
-
-  // 1. Each group's content on its own.
-  const inner = new Map<string, { size: { width: number; height: number }; pos: Map<string, XY> }>()
-  await Promise.all(
-    graph.groups.map(async (g) => {
-      const members = graph.nodes.filter((n) => n.group === g.id)
-      if (members.length === 0) return
-      const edges = graph.edges.filter(
-        (e) => groupOf.get(e.source) === g.id && groupOf.get(e.target) === g.id,
-      )
-      const out = await elk.layout({
-        id: g.id,
-        layoutOptions: baseOptions(dominantDirection(edges, 'RIGHT')),
-        children: members.map(elkNode),
-        edges: edges.map(portEdge),
-      })
-      const pos = new Map<string, XY>()
-      for (const c of out.children ?? []) pos.set(c.id, { x: c.x ?? 0, y: c.y ?? 0 })
-      inner.set(g.id, { size: { width: out.width ?? 0, height: out.height ?? 0 }, pos })
-    }),
-  )
-
-  // 2. Group boxes and ungrouped nodes together; edges between different boxes.
-  const rootChildren: ElkNode[] = []
+  const boxes = new Map<
+    string,
+    ElkNode & { children: ElkNode[]; ports: ElkPort[]; edges: ElkExtendedEdge[] }
+  >()
   for (const g of graph.groups) {
-    const box = inner.get(g.id)
-    if (!box) continue
-    rootChildren.push({
-      id: g.id,
-      width: box.size.width + GROUP_PADDING.left + GROUP_PADDING.right,
-      height: box.size.height + GROUP_PADDING.top + GROUP_PADDING.bottom,
-    })
+    const members = graph.nodes.filter((n) => n.group === g.id)
+    if (members.length === 0) continue
+    boxes.set(g.id, { id: g.id, children: members.map(elkNode), ports: [], edges: [] })
   }
-  for (const n of graph.nodes) if (!n.group) rootChildren.push(elkNode(n))
+  const groupOf = new Map(graph.nodes.map((n) => [n.id, n.group]))
+  const boxOf = (id: string) => boxes.get(groupOf.get(id) ?? '')
+  const innerEdges = new Map<ElkNode, WorkflowEdge[]>()
+
+  // An edge between two boxes (or a box and a loose node) is laid out in pieces joined by a
+  // port on each box's border, on the side of the handle it leaves or enters by: elk routes
+  // each piece around the nodes at its level, and the pieces together are the edge's route.
   const rootEdges: ElkExtendedEdge[] = []
   const crossing: WorkflowEdge[] = []
-  const seen = new Set<string>()
+  const pieces = new Map<string, { id: string; in: ElkNode | null }[]>()
+  const ids = new Set<string>()
   for (const e of graph.edges) {
-    const sg = groupOf.get(e.source)
-    const tg = groupOf.get(e.target)
-    if (sg && sg === tg) continue
+    const from = `${e.source}::${e.sourceHandle}`
+    const to = `${e.target}::${e.targetHandle}`
+    const sb = boxOf(e.source)
+    const tb = boxOf(e.target)
+    if (sb && sb === tb) {
+      sb.edges.push(portEdge(e))
+      innerEdges.get(sb)?.push(e) ?? innerEdges.set(sb, [e])
+      pieces.set(e.id, [{ id: e.id, in: sb }])
+      continue
+    }
     crossing.push(e)
-    const source = sg ?? `${e.source}::${e.sourceHandle}`
-    const target = tg ?? `${e.target}::${e.targetHandle}`
-    const key = `${source}->${target}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    rootEdges.push({ id: `root:${e.id}`, sources: [source], targets: [target] })
+    // Edges into the same handle share their way there: one port per box and one line
+    // between boxes, as a bus, rather than parallel lines into one point.
+    const route: { id: string; in: ElkNode | null }[] = []
+    let source = from
+    let target = to
+    if (sb) {
+      source = `${sb.id}::out::${to}`
+      if (!ids.has(source)) sb.ports.push(borderPort(source, e.sourceHandle))
+      sb.edges.push({ id: `${e.id}::out`, sources: [from], targets: [source] })
+      route.push({ id: `${e.id}::out`, in: sb })
+    }
+    if (tb) {
+      target = `${tb.id}::in::${to}`
+      if (!ids.has(target)) {
+        tb.ports.push(borderPort(target, e.targetHandle))
+        tb.edges.push({ id: target, sources: [target], targets: [to] })
+      }
+    }
+    const between = `${source}=>${target}`
+    if (!ids.has(between)) rootEdges.push({ id: between, sources: [source], targets: [target] })
+    for (const id of [source, target, between]) ids.add(id)
+    route.push({ id: between, in: null })
+    if (tb) route.push({ id: target, in: tb })
+    pieces.set(e.id, route)
   }
+
+  const children: ElkNode[] = []
+  for (const box of boxes.values()) {
+    box.layoutOptions = {
+      ...baseOptions(dominantDirection(innerEdges.get(box) ?? [], 'RIGHT')),
+      'elk.padding': `[top=${GROUP_PADDING.top},left=${GROUP_PADDING.left},bottom=${GROUP_PADDING.bottom},right=${GROUP_PADDING.right}]`,
+      'elk.portConstraints': 'FIXED_SIDE',
+    }
+    children.push(box)
+  }
+  for (const n of graph.nodes) if (!boxOf(n.id)) children.push(elkNode(n))
+  // Each box's content is laid out first (elk's default, SEPARATE_CHILDREN), then the boxes
+  // and loose nodes together — so a group reads left to right while the groups stack top to
+  // bottom, as the seed's handles suggest.
   const root = await elk.layout({
     id: 'root',
     layoutOptions: {
       ...baseOptions(dominantDirection(crossing, graph.groups.length > 0 ? 'DOWN' : 'RIGHT')),
-      'elk.layered.spacing.nodeNodeBetweenLayers': graph.groups.length > 0 ? '64' : '52',
+      'elk.layered.spacing.nodeNodeBetweenLayers': graph.groups.length > 0 ? '40' : '52',
+      // Boxes centred on each other: straightening the edges between them would stair-step them.
+      'elk.layered.nodePlacement.strategy': 'SIMPLE',
     },
-    children: rootChildren,
+    children,
     edges: rootEdges,
   })
+
   const placed = new Map<string, XY>()
+  const origin = new Map<ElkNode | null, XY>([[null, { x: 0, y: 0 }]])
   for (const c of root.children ?? []) {
-    const at = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) }
-    const box = inner.get(c.id)
+    const at = { x: c.x ?? 0, y: c.y ?? 0 }
+    const box = boxes.get(c.id)
     if (!box) {
-      placed.set(c.id, at)
+      placed.set(c.id, { x: Math.round(at.x), y: Math.round(at.y) })
       continue
     }
-    for (const [id, p] of box.pos) {
-      placed.set(id, {
-        x: Math.round(at.x + GROUP_PADDING.left + p.x),
-        y: Math.round(at.y + GROUP_PADDING.top + p.y),
-      })
+    origin.set(box, at)
+    for (const n of c.children ?? [])
+      placed.set(n.id, { x: Math.round(at.x + (n.x ?? 0)), y: Math.round(at.y + (n.y ?? 0)) })
+  }
+  const laidEdges = new Map<string, ElkExtendedEdge>()
+  for (const e of root.edges ?? []) laidEdges.set(e.id, e)
+  for (const c of root.children ?? []) for (const e of c.edges ?? []) laidEdges.set(e.id, e)
+
+  const nodes = graph.nodes.map((n) => {
+    const position = placed.get(n.id)
+    return position ? { ...n, position } : n
+  })
+  const byId = new Map(nodes.map((n) => [n.id, n]))
+  for (const e of graph.edges) {
+    const s = byId.get(e.source)
+    const t = byId.get(e.target)
+    if (!s?.position || !t?.position) continue
+    const points: XY[] = []
+    for (const piece of pieces.get(e.id) ?? []) {
+      const o = origin.get(piece.in) ?? { x: 0, y: 0 }
+      for (const sec of laidEdges.get(piece.id)?.sections ?? [])
+        for (const p of [sec.startPoint, ...(sec.bendPoints ?? []), sec.endPoint])
+          points.push({ x: Math.round(o.x + p.x), y: Math.round(o.y + p.y) })
     }
+    if (points.length < 2) continue
+    setEdgeRoute(e, {
+      from: handlePoint(s, e.sourceHandle, s.position),
+      to: handlePoint(t, e.targetHandle, t.position),
+      bends: points.slice(1, -1),
+    })
   }
-  return {
-    ...graph,
-    nodes: graph.nodes.map((n) => {
-      const position = placed.get(n.id)
-      return position ? { ...n, position } : n
-    }),
-  }
+  return { ...graph, nodes }
+}
+
+function borderPort(id: string, side: Side): ElkPort {
+  return { id, width: 1, height: 1, layoutOptions: { 'elk.port.side': PORT_SIDE[side] } }
 }
 
 export const needsLayout = (graph: Workflow) => graph.nodes.some((n) => !n.position)
