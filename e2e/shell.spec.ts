@@ -1,4 +1,4 @@
-import { expect, signIn, test } from './fixtures'
+import { expect, signIn, test, trpc } from './fixtures'
 
 test('the health check answers', async ({ request }) => {
   const res = await request.get('/healthz')
@@ -24,5 +24,45 @@ test('a template opens on a React Flow canvas with minimap and controls', async 
   await expect(page.locator('.react-flow__controls')).toBeVisible()
   // The palette lists node types declared by the engine registry.
   await expect(page.getByTestId('palette-item-http-request')).toBeVisible()
+  expect(consoleErrors).toEqual([])
+})
+
+test('a workflow taller than the screen opens fitted, every node in view', async ({
+  page,
+  consoleErrors,
+}) => {
+  await signIn(page)
+  // A vertical chain taller than the canvas at 100%: off-screen nodes are not rendered until fitted.
+  const ids = Array.from({ length: 6 }, (_, i) => `s${i}`)
+  const model = {
+    title: 'Tall chain',
+    description: '',
+    groups: [],
+    nodes: ids.map((id, i) => ({
+      id,
+      group: null,
+      shape: i === 0 || i === ids.length - 1 ? 'circle' : 'rectangle',
+      label: `Step ${i}`,
+      ...(i === 0 || i === ids.length - 1 ? {} : { type: 'pass-through' }),
+      position: { x: 0, y: i * 200 },
+    })),
+    edges: ids.slice(1).map((id, i) => ({
+      id: `${ids[i]}->${id}`,
+      source: ids[i],
+      sourceHandle: 'bottom',
+      target: id,
+      targetHandle: 'top',
+    })),
+  }
+  const created = await trpc<{ id: string }>(page, 'workflows.create', { model })
+  await page.goto(`/#/workflows/${created.data!.id}`)
+  const canvas = page.locator('.react-flow')
+  await expect(page.locator('.react-flow__node')).toHaveCount(ids.length)
+  const box = (await canvas.boundingBox())!
+  for (const id of ids) {
+    const node = (await page.locator(`.react-flow__node[data-id="${id}"]`).boundingBox())!
+    expect(node.y).toBeGreaterThanOrEqual(box.y)
+    expect(node.y + node.height).toBeLessThanOrEqual(box.y + box.height)
+  }
   expect(consoleErrors).toEqual([])
 })

@@ -32,6 +32,9 @@ export const FIT_VIEW_OPTIONS = {
   padding: { top: '28px', right: '28px', bottom: '132px', left: '28px' },
   maxZoom: 1,
   minZoom: 0.5,
+  // Off-screen nodes are never rendered (onlyRenderVisibleElements), so never measured:
+  // fit them by their declared size, or a tall workflow opens cropped.
+  includeHiddenNodes: true,
 } as const
 const minimapStyle = { width: 168, height: 112 }
 
