@@ -13,7 +13,7 @@ import { auditLogPath, historyPath, navigate, type Query, runPath } from '../../
 import { Button } from '../../ui/button'
 import { toast } from '../../ui/toast'
 import { auditCsv, auditJson } from './audit-export'
-import { AuditTabs, Empty, FilterSelect, formatDateTime, Link } from './ui'
+import { AuditTabs, Empty, FilterSelect, formatDateTime, Link, WorkflowFilter } from './ui'
 
 /** Plain words for the actions the server records; unknown ones show their code. */
 const ACTION_LABELS: Record<string, string> = {
@@ -101,18 +101,11 @@ export function AuditLogPage({ query }: { query: Query }) {
               </option>
             ))}
           </FilterSelect>
-          <FilterSelect
-            label="Workflow"
+          <WorkflowFilter
+            workflows={workflows.data}
             value={query.workflow ?? ''}
-            onChange={(e) => set('workflow', e.target.value)}
-          >
-            <option value="">All workflows</option>
-            {(workflows.data ?? []).map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.title || 'Untitled workflow'}
-              </option>
-            ))}
-          </FilterSelect>
+            onChange={(id) => set('workflow', id)}
+          />
           {filtered && (
             <Button variant="ghost" size="sm" onClick={() => navigate(auditLogPath(), { replace: true })}>
               Clear filters

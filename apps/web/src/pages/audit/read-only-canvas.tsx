@@ -39,7 +39,8 @@ export interface DiffMarks {
 const nodeTypes: NodeTypes = { audit: AuditNode, auditGroup: AuditGroup }
 const edgeTypes: EdgeTypes = { audit: AuditEdge }
 const proOptions = { hideAttribution: true }
-const fitViewOptions = { padding: 0.08, maxZoom: 1, minZoom: 0.35 }
+// includeHiddenNodes: unrendered off-screen nodes have no measured size; fit by declared size.
+const fitViewOptions = { padding: 0.08, maxZoom: 1, minZoom: 0.35, includeHiddenNodes: true }
 const minimapStyle = { width: 168, height: 112 }
 
 const diffAttr = (diff: DiffStatus | undefined) => ({ 'data-diff': diff ?? 'none' }) as Record<string, string>

@@ -12,6 +12,7 @@ import {
   KindBadge,
   Link,
   RunStatusBadge,
+  WorkflowFilter,
 } from './ui'
 
 const STATUSES = ['succeeded', 'failed', 'running', 'interrupted'] as const
@@ -59,18 +60,11 @@ export function RunsPage({ query }: { query: Query }) {
           Test runs from the editor and production runs from Segment events. Open one to replay its trace.
         </p>
         <div className="mb-4 flex flex-wrap items-end gap-3" data-testid="run-filters">
-          <FilterSelect
-            label="Workflow"
+          <WorkflowFilter
+            workflows={workflows.data}
             value={query.workflow ?? ''}
-            onChange={(e) => set('workflow', e.target.value)}
-          >
-            <option value="">All workflows</option>
-            {(workflows.data ?? []).map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.title || 'Untitled workflow'}
-              </option>
-            ))}
-          </FilterSelect>
+            onChange={(id) => set('workflow', id)}
+          />
           <FilterSelect
             label="Status"
             value={query.status ?? ''}

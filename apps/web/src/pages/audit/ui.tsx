@@ -190,6 +190,24 @@ export function FilterSelect({
   )
 }
 
+/** The "Workflow" filter shared by the runs list and the activity log. */
+export function WorkflowFilter(props: {
+  workflows: { id: string; title: string }[] | undefined
+  value: string
+  onChange: (id: string) => void
+}) {
+  return (
+    <FilterSelect label="Workflow" value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+      <option value="">All workflows</option>
+      {(props.workflows ?? []).map((w) => (
+        <option key={w.id} value={w.id}>
+          {w.title || 'Untitled workflow'}
+        </option>
+      ))}
+    </FilterSelect>
+  )
+}
+
 export function FilterInput({
   label,
   ...rest
