@@ -13,7 +13,7 @@ import { auditLogPath, historyPath, navigate, type Query, runPath } from '../../
 import { Button } from '../../ui/button'
 import { toast } from '../../ui/toast'
 import { auditCsv, auditJson } from './audit-export'
-import { AuditTabs, Empty, FilterSelect, formatDateTime, Link, WorkflowFilter } from './ui'
+import { AuditTabs, Empty, FilterSelect, formatDateTime, Link, TableHead, WorkflowFilter } from './ui'
 
 /** Plain words for the actions the server records; unknown ones show their code. */
 const ACTION_LABELS: Record<string, string> = {
@@ -129,15 +129,7 @@ export function AuditLogPage({ query }: { query: Query }) {
             <Empty>{filtered ? 'Nothing matches these filters.' : 'Nothing recorded yet.'}</Empty>
           ) : (
             <table className="w-full text-[13px]" data-testid="audit-log">
-              <thead>
-                <tr className="text-left text-[11.5px] font-semibold tracking-wide text-slate-500 uppercase">
-                  <th className="px-4 py-2 font-semibold">When</th>
-                  <th className="px-4 py-2 font-semibold">Who</th>
-                  <th className="px-4 py-2 font-semibold">What</th>
-                  <th className="px-4 py-2 font-semibold">Workflow</th>
-                  <th className="px-4 py-2 font-semibold">Details</th>
-                </tr>
-              </thead>
+              <TableHead columns={['When', 'Who', 'What', 'Workflow', 'Details']} />
               <tbody>
                 {entries.map((e) => (
                   <tr

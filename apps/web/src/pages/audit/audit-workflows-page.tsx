@@ -3,7 +3,7 @@ import { errorMessage } from '../../api/trpc'
 import { relativeTime } from '../../lib/download'
 import { diffPath, historyPath, runsPath } from '../../lib/router'
 import { StatusBadge } from '../workflows-page'
-import { AuditTabs, Empty, formatDateTime, Link } from './ui'
+import { AuditTabs, Empty, formatDateTime, Link, TableHead } from './ui'
 
 /** The audit area's entry: every workflow (archived too), each leading to its versions and runs. */
 export function AuditWorkflowsPage() {
@@ -26,15 +26,7 @@ export function AuditWorkflowsPage() {
             <Empty>No workflows yet.</Empty>
           ) : (
             <table className="w-full text-[13px]" data-testid="audit-workflow-list">
-              <thead>
-                <tr className="text-left text-[11.5px] font-semibold tracking-wide text-slate-500 uppercase">
-                  <th className="px-4 py-2 font-semibold">Workflow</th>
-                  <th className="px-4 py-2 font-semibold">Status</th>
-                  <th className="px-4 py-2 font-semibold">Versions</th>
-                  <th className="px-4 py-2 font-semibold">Last change</th>
-                  <th className="px-4 py-2" />
-                </tr>
-              </thead>
+              <TableHead columns={['Workflow', 'Status', 'Versions', 'Last change', '']} />
               <tbody>
                 {list.data.map((w) => (
                   <tr

@@ -12,6 +12,7 @@ import {
   KindBadge,
   Link,
   RunStatusBadge,
+  TableHead,
   WorkflowFilter,
 } from './ui'
 
@@ -118,17 +119,9 @@ export function RunsPage({ query }: { query: Query }) {
             <Empty>{filtered ? 'No run matches these filters.' : 'No runs yet.'}</Empty>
           ) : (
             <table className="w-full text-[13px]" data-testid="run-list">
-              <thead>
-                <tr className="text-left text-[11.5px] font-semibold tracking-wide text-slate-500 uppercase">
-                  <th className="px-4 py-2 font-semibold">Status</th>
-                  <th className="px-4 py-2 font-semibold">Workflow</th>
-                  <th className="px-4 py-2 font-semibold">Version</th>
-                  <th className="px-4 py-2 font-semibold">Kind</th>
-                  <th className="px-4 py-2 font-semibold">Started by</th>
-                  <th className="px-4 py-2 font-semibold">Started</th>
-                  <th className="px-4 py-2 font-semibold">Duration</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={['Status', 'Workflow', 'Version', 'Kind', 'Started by', 'Started', 'Duration']}
+              />
               <tbody>
                 {runs.data.map((r) => (
                   <tr

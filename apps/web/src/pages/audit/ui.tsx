@@ -171,6 +171,26 @@ export function KindBadge({ kind, dryRun }: { kind: string; dryRun?: boolean }) 
   )
 }
 
+/** The header row of the audit area's tables; an empty name leaves an unlabelled column. */
+export function TableHead({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr className="text-left text-[11.5px] font-semibold tracking-wide text-slate-500 uppercase">
+        {columns.map((name, i) =>
+          name ? (
+            <th key={name} className="px-4 py-2 font-semibold">
+              {name}
+            </th>
+          ) : (
+            // biome-ignore lint/suspicious/noArrayIndexKey: unlabelled columns have nothing else to key on
+            <th key={`blank-${i}`} className="px-4 py-2" />
+          ),
+        )}
+      </tr>
+    </thead>
+  )
+}
+
 /** A labelled filter control. */
 export function FilterSelect({
   label,
