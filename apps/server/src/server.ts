@@ -23,7 +23,13 @@ export interface ServerOptions {
   admin?: { email: string; password: string }
   runDeps?: RunDeps
   runConcurrency?: number
-  /** How long shutdown waits for in-flight runs before marking them interrupted. */
+  /** FLOWLINE_RUN_THREADS: worker threads executing runs (default cores − 1, at least 1). */
+  runThreads?: number
+  /** FLOWLINE_STEP_TIMEOUT_MS: a step computing longer without yielding is stopped (default 1000). */
+  stepTimeoutMs?: number
+  /** FLOWLINE_CLOCK_SKEW_MS: shifts the run and wait clock, for tests of long waits. */
+  clockSkewMs?: number
+  /** How long shutdown waits for in-flight runs; unfinished ones resume at the next start. */
   shutdownGraceMs?: number
   /** FLOWLINE_SECRET_KEY; without it a key is generated into dataDir/secret.key. */
   secretKey?: string
@@ -59,16 +65,15 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
     serverUrl: () => url,
     runDeps: opts.runDeps,
     runConcurrency: opts.runConcurrency,
+    runThreads: opts.runThreads,
+    stepTimeoutMs: opts.stepTimeoutMs,
+    clock: opts.clockSkewMs ? () => Date.now() + opts.clockSkewMs! : undefined,
     secretKey: loadSecretKey({ secretKey: opts.secretKey, dataDir: opts.dataDir, logger }),
     allowHosts: opts.allowHosts ?? process.env.FLOWLINE_ALLOW_HOSTS,
     lookup: opts.lookup,
   })
   await services.connections.verifyKey()
 
-  const interrupted = await services.runs.interruptLeftovers()
-  if (interrupted > 0)
-    logger.warn({ interrupted }, 'marked runs left running by a previous process as interrupted')
-  for (const { runId, resumeAt } of await services.runs.suspended()) services.waits.schedule(runId, resumeAt)
   await services.auth.pruneExpiredSessions()
   if (opts.admin && (await services.auth.needsSetup())) {
     const admin = await services.auth.setupFirstAdmin(opts.admin)
@@ -101,18 +106,24 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
   url = `http://${selfHost}:${address.port}`
   logger.info({ url, storage: kind }, 'Flowline server listening')
 
+  // After listen: run threads reach the demo recommender at this server's own URL.
+  const recovered = await services.runs.recover()
+  if (recovered > 0) logger.warn({ recovered }, 'resuming runs a previous process did not finish')
+  services.waits.start()
+
   let closing: Promise<void> | undefined
   async function close(): Promise<void> {
     closing ??= (async () => {
       server.close()
       server.closeIdleConnections()
-      services.waits.stop()
-      const queue = services.queue
-      const drained = await queue.drain(opts.shutdownGraceMs ?? 10_000)
-      if (!drained) {
-        const n = await services.runs.interruptLeftovers('The server shut down before the run finished')
-        logger.warn({ interrupted: n }, 'shutdown grace period over; unfinished runs marked interrupted')
-      }
+      await services.waits.stop()
+      const drained = await services.queue.drain(opts.shutdownGraceMs ?? 10_000)
+      if (!drained)
+        logger.warn(
+          'shutdown grace period over; unfinished runs continue from their checkpoints at the next start',
+        )
+      services.pool.close()
+      await services.writer.flushed().catch(() => {})
       // Trace streams of finished runs have ended; anything still open is idle or stuck.
       server.closeAllConnections()
       services.http.close()

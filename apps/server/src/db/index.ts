@@ -2,6 +2,7 @@ import { Kysely, Migrator } from 'kysely'
 import { createDialect, type DatabaseTarget, type DialectKind } from './dialect'
 import { initialMigration } from './migrations/0001-initial'
 import { connectionsMigration } from './migrations/0002-connections'
+import { durableRunsMigration } from './migrations/0003-durable-runs'
 import type { Database } from './schema'
 
 export type Db = Kysely<Database>
@@ -22,6 +23,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
       getMigrations: async () => ({
         '0001-initial': initialMigration(kind),
         '0002-connections': connectionsMigration,
+        '0003-durable-runs': durableRunsMigration,
       }),
     },
   })

@@ -6,7 +6,11 @@ import type { Generated } from 'kysely'
  */
 export type Role = 'admin' | 'editor' | 'viewer'
 export type RunKind = 'test' | 'production'
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted'
+/**
+ * queued (accepted, committed) → running → succeeded | failed | cancelled; a live run at a
+ * wait step is `waiting` until `resume_at`. Nothing accepted ends any other way (DESIGN §4).
+ */
+export type RunStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled'
 
 export interface UsersTable {
   id: string
@@ -68,9 +72,15 @@ export interface RunsTable {
   started_at: string
   finished_at: string | null
   duration_ms: number | null
-  /** A live run suspended at a wait: the engine's serialized RunState, and when to resume. */
+  /**
+   * The engine's serialized RunState: the last checkpoint of a running run (stored before each
+   * side effect), or a waiting run's state. Null when the run has not checkpointed or is over.
+   */
   state: string | null
+  /** When a waiting run continues (the wait scheduler's index). */
   resume_at: string | null
+  /** The failed or cancelled run this one retries. */
+  retry_of: string | null
 }
 
 export interface RunEventsTable {

@@ -117,14 +117,14 @@ describe.each(dialects)('live delivery through connections (%s)', (dialect) => {
       body: { userId: 'user-live-1' },
     })
     expect(brazeCalls()).toEqual([
-      { method: 'POST', path: '/users/track', authorization: `Bearer ${SECRET}`, key: `${runId}:n15:1:1` },
+      { method: 'POST', path: '/users/track', authorization: `Bearer ${SECRET}`, key: `${runId}:n15:1` },
       {
         method: 'POST',
         path: '/campaigns/trigger/send',
         authorization: `Bearer ${SECRET}`,
-        key: `${runId}:n16:1:1`,
+        key: `${runId}:n16:1`,
       },
-      { method: 'POST', path: '/messages/send', authorization: `Bearer ${SECRET}`, key: `${runId}:n18:1:1` },
+      { method: 'POST', path: '/messages/send', authorization: `Bearer ${SECRET}`, key: `${runId}:n18:1` },
     ])
     expect(braze.requests[0].body).toMatchObject({
       attributes: [
@@ -157,7 +157,7 @@ describe.each(dialects)('live delivery through connections (%s)', (dialect) => {
     expect(view.run.status).toBe('succeeded')
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1000)
     const track = brazeCalls().filter((c) => c.path === '/users/track')
-    expect(track.map((c) => c.key)).toEqual(Array(3).fill(`${runId}:n15:1:1`))
+    expect(track.map((c) => c.key)).toEqual(Array(3).fill(`${runId}:n15:1`))
     const n15 = view.events.find((e) => e.type === 'node.finished' && e.nodeId === 'n15')
     expect(n15?.request?.attempts).toBe(3)
     braze.handle(() => ({ status: 201, body: { message: 'success' } }))
@@ -228,7 +228,7 @@ describe.each(dialects)('live delivery through connections (%s)', (dialect) => {
     expect(braze.requests.map((r) => (r.body as { attributes: unknown[] }).attributes.length)).toEqual([
       75, 45,
     ])
-    expect(brazeCalls().map((c) => c.key)).toEqual([`${runId}:b:1:1`, `${runId}:b:1:2`])
+    expect(brazeCalls().map((c) => c.key)).toEqual([`${runId}:b:1`, `${runId}:b:1:2`])
   })
 
   it('keeps test runs dry unless live, and a rotated secret takes effect for the next run', async () => {

@@ -147,7 +147,7 @@ describe.each(dialects)('runs (%s)', (dialect) => {
     const { runId } = await editor.runs.start({ workflowId: id, event: segmentEvent('wait-1'), live: true })
     await app.settle()
     const waiting = await editor.runs.get({ runId })
-    expect(waiting.run).toMatchObject({ status: 'running', waitingUntil: expect.any(String) })
+    expect(waiting.run).toMatchObject({ status: 'waiting', waitingUntil: expect.any(String) })
     expect(waiting.events.at(-1)?.type).toBe('run.suspended')
 
     const ids: string[] = []
@@ -163,17 +163,16 @@ describe.each(dialects)('runs (%s)', (dialect) => {
     expect(ids[0]).toBe(String(waiting.events.length + 1))
   })
 
-  it('marks runs a crashed process left running as interrupted, but keeps suspended ones', async () => {
+  it('resumes runs a crashed process left unfinished: queued from the start, running from their checkpoint', async () => {
     const row = {
       workflow_id: workflowId,
       version: 1,
       model: null,
-      kind: 'production' as const,
-      status: 'running' as const,
-      trigger: 'webhook',
-      dry_run: 0,
+      kind: 'test' as const,
+      trigger: 'manual',
+      dry_run: 1,
       message_id: null,
-      event: '{}',
+      event: JSON.stringify(pageEvent('user-7')),
       mocks: null,
       error: null,
       actor: null,
@@ -181,21 +180,64 @@ describe.each(dialects)('runs (%s)', (dialect) => {
       finished_at: null,
       duration_ms: null,
       resume_at: null,
+      retry_of: null,
+      state: null,
     }
     await app.db
       .insertInto('runs')
-      .values({ ...row, id: 'stuck', state: null })
+      .values({ ...row, id: 'left-queued', status: 'queued' })
       .execute()
     await app.db
       .insertInto('runs')
-      .values({ ...row, id: 'waiting', state: '{}', resume_at: '2999-01-01T00:00:00.000Z' })
+      .values({ ...row, id: 'left-running', status: 'running' })
       .execute()
-    expect(await app.services.runs.interruptLeftovers()).toBe(1)
-    expect((await app.as(app.users.viewer).runs.get({ runId: 'stuck' })).run).toMatchObject({
-      status: 'interrupted',
-      error: expect.any(String),
-    })
-    expect((await app.as(app.users.viewer).runs.get({ runId: 'waiting' })).run.status).toBe('running')
+    expect(await app.services.runs.recover()).toBe(2)
+    const viewer = app.as(app.users.viewer)
+    for (const runId of ['left-queued', 'left-running']) {
+      const { run, events } = await finished(app, runId)
+      expect(run.status).toBe('succeeded')
+      expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'succeeded' })
+    }
+    expect(await viewer.runs.list({ status: 'queued' })).toEqual([])
+  })
+
+  it('cancels a waiting run and retries it as a new linked run', async () => {
+    const model: Workflow = {
+      title: 'Wait a day',
+      description: '',
+      groups: [],
+      nodes: [
+        { id: 's', group: null, shape: 'circle', label: 'Start', type: 'start', config: {} },
+        { id: 'w', group: null, shape: 'rectangle', label: 'Wait', type: 'wait', config: { duration: '1d' } },
+        { id: 'e', group: null, shape: 'circle', label: 'End', type: 'end', config: {} },
+      ],
+      edges: [
+        { id: 's-w', source: 's', sourceHandle: 'right', target: 'w', targetHandle: 'left' },
+        { id: 'w-e', source: 'w', sourceHandle: 'right', target: 'e', targetHandle: 'left' },
+      ],
+    }
+    const editor = app.as(app.users.editor)
+    const { id } = await editor.workflows.create({ model })
+    const { runId } = await editor.runs.start({ workflowId: id, event: segmentEvent('wait-2'), live: true })
+    await app.settle()
+    expect((await editor.runs.get({ runId })).run.status).toBe('waiting')
+    await expect(app.as(app.users.viewer).runs.cancel({ runId })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(editor.runs.retry({ runId })).rejects.toMatchObject({ code: 'CONFLICT' })
+
+    expect(await editor.runs.cancel({ runId })).toEqual({ status: 'cancelled' })
+    const cancelled = await editor.runs.get({ runId })
+    expect(cancelled.run).toMatchObject({ status: 'cancelled', error: 'cancelled by editor@example.com' })
+    expect(cancelled.events.at(-1)).toMatchObject({ type: 'run.finished', status: 'cancelled' })
+    await expect(editor.runs.cancel({ runId })).rejects.toMatchObject({ code: 'CONFLICT' })
+
+    const retry = await editor.runs.retry({ runId })
+    await app.settle()
+    const again = await editor.runs.get({ runId: retry.runId })
+    expect(again.run).toMatchObject({ status: 'waiting', retryOf: runId, trigger: 'retry', dryRun: false })
+    const actions = (await app.as(app.users.viewer).audit.list({ workflowId: id })).map(
+      (a: { action: string }) => a.action,
+    )
+    expect(actions).toEqual(expect.arrayContaining(['run.cancel', 'run.retry']))
   })
 
   it('refuses runs of unknown workflows or versions', async () => {

@@ -34,6 +34,16 @@ export const runsRouter = router({
       return { results: await runTestsOf(input.model, ctx.services.runDeps) }
     }),
 
+  /** Stops a queued, running or waiting run. */
+  cancel: editorProcedure
+    .input(z.object({ runId: z.string() }))
+    .mutation(({ ctx, input }) => ctx.services.runs.cancel(ctx.user, input.runId)),
+
+  /** Runs a failed or cancelled run again as a new run (same event, version, mocks and mode). */
+  retry: editorProcedure
+    .input(z.object({ runId: z.string() }))
+    .mutation(({ ctx, input }) => ctx.services.runs.retry(ctx.user, input.runId)),
+
   get: viewerProcedure
     .input(z.object({ runId: z.string() }))
     .query(({ ctx, input }) => ctx.services.runs.get(input.runId)),
@@ -43,7 +53,7 @@ export const runsRouter = router({
       z
         .object({
           workflowId: z.string().optional(),
-          status: z.enum(['running', 'succeeded', 'failed', 'interrupted']).optional(),
+          status: z.enum(['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled']).optional(),
           kind: z.enum(['test', 'production']).optional(),
           version: z.number().int().optional(),
           from: z.string().optional(),

@@ -1,14 +1,15 @@
+import { availableParallelism } from 'node:os'
 import type { Logger } from 'pino'
 import type { Db } from '../db'
 import { createAuditService } from './audit'
 import { createAuthService } from './auth'
 import { createConnectionService } from './connections'
 import type { RunDeps, Workflow } from './engine'
-import { EventSink } from './event-sink'
+import { createRunPool } from './execution/run-pool'
 import { createHttpClient } from './http-client'
 import { createOutboundGuard, type OutboundGuardOptions } from './outbound-guard'
 import { InProcessRunQueue, type RunQueue } from './run-queue'
-import { createRunWorker } from './run-worker'
+import { RunWriter } from './run-writer'
 import { createRunService } from './runs'
 import { createSecretBox } from './secret-box'
 import { InProcessTraceBus, type TraceBus } from './trace-bus'
@@ -30,6 +31,19 @@ export interface ServicesOptions {
   allowHosts?: string
   /** DNS resolution for outbound calls; tests substitute their own. */
   lookup?: OutboundGuardOptions['lookup']
+  /**
+   * Worker threads executing runs (FLOWLINE_RUN_THREADS); default cores − 1, at least 1.
+   * 0 runs them on this thread: only for tests that inject functions (fetch, DNS).
+   */
+  runThreads?: number
+  /** A step computing longer than this without yielding is stopped (FLOWLINE_STEP_TIMEOUT_MS). */
+  stepTimeoutMs?: number
+  /** The run and wait clock, epoch ms (FLOWLINE_CLOCK_SKEW_MS shifts it in tests of long waits). */
+  clock?: () => number
+}
+
+export function defaultRunThreads(): number {
+  return Math.max(1, availableParallelism() - 1)
 }
 
 // Versions are immutable, so their parsed models can be cached without invalidation.
@@ -80,21 +94,43 @@ export function createServices(opts: ServicesOptions) {
   const workflows = createWorkflowService(db, audit, catalog)
   const versions = createVersionService(db, workflows, audit, runDeps, catalog)
   const bus: TraceBus = new InProcessTraceBus()
-  const sink = new EventSink(db, logger)
-  const waits = new WaitScheduler((runId) => {
-    runs.resume(runId).catch((err) => logger?.error({ err, runId }, 'resuming a run failed'))
-  })
-  const worker = createRunWorker({
+  const writer = new RunWriter(db, logger)
+  const clock = opts.clock ?? Date.now
+  // Functions cannot cross into a thread: injected clients keep runs on this thread.
+  const threads = opts.runThreads ?? (opts.runDeps?.fetch || opts.lookup ? 0 : defaultRunThreads())
+  const { fetch: _f, resolveConnection: _r, ...plainRunDeps } = opts.runDeps ?? {}
+  const pool = createRunPool({
     db,
+    writer,
     bus,
-    sink,
     logger,
-    runDeps,
+    threads,
+    concurrency: opts.runConcurrency ?? 32,
+    stepLimitMs: opts.stepTimeoutMs ?? 1_000,
+    hostConfig: () => ({
+      allowHosts: opts.allowHosts,
+      selfUrl: opts.serverUrl(),
+      clockSkewMs: clock() - Date.now(),
+      http: plainRunDeps.http,
+      limits: plainRunDeps.limits,
+    }),
+    inlineDeps: () => {
+      const { resolveConnection: _, ...deps } = runDeps()
+      return deps
+    },
+    clock,
     loadVersionModel: versionModelCache(db),
-    onSuspended: (runId, at) => waits.schedule(runId, at),
+    resolverForRun: () => connections.resolverForRun(),
+    onSuspended: (_runId, at) => waits.nudge(at),
   })
-  const queue: RunQueue = new InProcessRunQueue(worker, opts.runConcurrency ?? 32)
-  const runs = createRunService({ db, bus, queue, audit, workflows })
+  const queue: RunQueue = new InProcessRunQueue((job) => pool.execute(job), opts.runConcurrency ?? 32)
+  const waits = new WaitScheduler({
+    db,
+    clock,
+    logger,
+    resume: (runId) => runs.resume(runId),
+  })
+  const runs = createRunService({ db, bus, queue, audit, workflows, pool, writer })
   return {
     audit,
     users,
@@ -105,6 +141,8 @@ export function createServices(opts: ServicesOptions) {
     runs,
     bus,
     queue,
+    pool,
+    writer,
     waits,
     http,
     /** What every run gets injected; runs.runTests judges drafts' test cases with it, as publish does. */

@@ -12,12 +12,19 @@ export interface RunJob {
   dryRun: boolean
   /** When the run was accepted: its latency is measured from here, queueing included. */
   acceptedAt: string
-  /** Continue a run suspended at a wait (its state is in the database). */
+  /** Continue from the state stored in the database (after a wait, a restart or a lost thread). */
   resume?: boolean
 }
 
+/**
+ * Hands accepted runs to whatever executes them. The run row is committed before a job is
+ * enqueued, so a queue may lose jobs in a crash: the next start resumes every unfinished
+ * run from the database. A BullMQ queue (queue mode) implements the same contract.
+ */
 export interface RunQueue {
   enqueue(job: RunJob): Promise<void>
+  /** Drops a job not yet started (a cancelled run); false when it is not waiting here. */
+  remove(runId: string): boolean
   /** Jobs accepted but not finished: the webhook sheds load above a limit instead of queueing forever. */
   readonly size: number
   /** Resolves true when every accepted job finished within the timeout. */
@@ -38,6 +45,14 @@ export class InProcessRunQueue implements RunQueue {
   async enqueue(job: RunJob): Promise<void> {
     this.backlog.push(job)
     this.pump()
+  }
+
+  remove(runId: string): boolean {
+    const i = this.backlog.findIndex((j) => j.runId === runId)
+    if (i < 0) return false
+    this.backlog.splice(i, 1)
+    if (this.size === 0) for (const done of this.idle.splice(0)) done()
+    return true
   }
 
   get size(): number {

@@ -5,7 +5,9 @@ import { now } from '../db'
 import type { RunKind, RunStatus, RunsTable } from '../db/schema'
 import type { AuditService } from './audit'
 import type { TraceEvent, Workflow } from './engine'
+import type { RunPool } from './execution/run-pool'
 import type { RunJob, RunQueue } from './run-queue'
+import type { RunWriter } from './run-writer'
 import type { SeqEvent, TraceBus } from './trace-bus'
 import type { Actor, WorkflowService } from './workflows'
 
@@ -28,7 +30,7 @@ function toRun(r: RunRow) {
     version: r.version,
     kind: r.kind,
     status: r.status,
-    trigger: r.trigger as 'manual' | 'webhook',
+    trigger: r.trigger as 'manual' | 'webhook' | 'retry',
     dryRun: r.dry_run === 1,
     messageId: r.message_id,
     actor: r.actor,
@@ -37,9 +39,13 @@ function toRun(r: RunRow) {
     durationMs: r.duration_ms,
     error: r.error,
     /** Set while a live run is suspended at a wait step. */
-    waitingUntil: r.resume_at,
+    waitingUntil: r.status === 'waiting' ? r.resume_at : null,
+    /** The run this one retries. */
+    retryOf: r.retry_of,
   }
 }
+
+const UNFINISHED: RunStatus[] = ['queued', 'running', 'waiting']
 
 const POLL_MS = 250
 const START_POLL_MS = 10
@@ -52,9 +58,26 @@ export interface RunServiceDeps {
   queue: RunQueue
   audit: AuditService
   workflows: WorkflowService
+  /** Executes runs here; asked to stop a run that is executing. */
+  pool: Pick<RunPool, 'cancel'>
+  writer: RunWriter
 }
 
-export function createRunService({ db, bus, queue, audit, workflows }: RunServiceDeps) {
+function jobOf(row: RunsTable, resume: boolean): RunJob {
+  return {
+    runId: row.id,
+    workflowId: row.workflow_id,
+    version: row.version,
+    model: row.model ? (JSON.parse(row.model) as Workflow) : undefined,
+    event: JSON.parse(row.event),
+    mocks: row.mocks ? (JSON.parse(row.mocks) as Record<string, unknown>) : undefined,
+    dryRun: row.dry_run === 1,
+    acceptedAt: row.started_at,
+    resume,
+  }
+}
+
+export function createRunService({ db, bus, queue, audit, workflows, pool, writer }: RunServiceDeps) {
   async function accept(row: RunsTable, job: RunJob): Promise<void> {
     // Open the channel before the id is handed out: the first subscriber must not miss run.started.
     bus.open(row.id)
@@ -66,7 +89,7 @@ export function createRunService({ db, bus, queue, audit, workflows }: RunServic
       id: randomUUID(),
       workflow_id: workflowId,
       version,
-      status: 'running' as const,
+      status: 'queued' as const,
       event: JSON.stringify(event ?? null),
       error: null,
       started_at: at,
@@ -74,7 +97,50 @@ export function createRunService({ db, bus, queue, audit, workflows }: RunServic
       duration_ms: null,
       state: null,
       resume_at: null,
+      retry_of: null,
     }
+  }
+
+  /** Ends a run that is not executing anywhere: its trace and row say who cancelled it. */
+  async function cancelIdle(runId: string, by: string): Promise<boolean> {
+    const error = `cancelled by ${by}`
+    const finishedAt = now()
+    return db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('runs')
+        .set({ status: 'cancelled', error, finished_at: finishedAt, state: null, resume_at: null })
+        .where('id', '=', runId)
+        .where('status', 'in', ['queued', 'waiting'])
+        .returning('started_at')
+        .executeTakeFirst()
+      if (!row) return false
+      const last = await trx
+        .selectFrom('run_events')
+        .select((eb) => eb.fn.max('seq').as('seq'))
+        .where('run_id', '=', runId)
+        .executeTakeFirst()
+      const durationMs = Date.parse(finishedAt) - Date.parse(row.started_at)
+      await trx.updateTable('runs').set({ duration_ms: durationMs }).where('id', '=', runId).execute()
+      const event: TraceEvent = {
+        type: 'run.finished',
+        runId,
+        at: finishedAt,
+        status: 'cancelled',
+        error,
+        durationMs,
+      }
+      await trx
+        .insertInto('run_events')
+        .values({
+          run_id: runId,
+          seq: Number(last?.seq ?? 0) + 1,
+          type: event.type,
+          node_id: null,
+          data: JSON.stringify(event),
+        })
+        .execute()
+      return true
+    })
   }
 
   return {
@@ -230,6 +296,7 @@ export function createRunService({ db, bus, queue, audit, workflows }: RunServic
           'duration_ms',
           'error',
           'resume_at',
+          'retry_of',
         ])
       if (filter.workflowId) q = q.where('workflow_id', '=', filter.workflowId)
       if (filter.status) q = q.where('status', '=', filter.status)
@@ -308,7 +375,7 @@ export function createRunService({ db, bus, queue, audit, workflows }: RunServic
           yield { seq: r.seq, event }
           if (event.type === 'run.finished') return
         }
-        if (status !== 'running') return
+        if (!UNFINISHED.includes(status)) return
         // A run waiting for hours should not cost a query every 250 ms per watcher.
         pollMs = rows.length > 0 ? POLL_MS : Math.min(pollMs * 2, 5_000)
         await sleep(pollMs)
@@ -316,50 +383,90 @@ export function createRunService({ db, bus, queue, audit, workflows }: RunServic
     },
 
     /**
-     * At start: runs a previous process left mid-execution can never finish now. Runs
-     * suspended at a wait keep their state and are resumed instead.
+     * At start: every run a previous process accepted but did not finish continues, from its
+     * last checkpoint when it has one (DESIGN §4 Durability). Waiting runs are the wait
+     * scheduler's. Returns how many were queued again.
      */
-    async interruptLeftovers(reason = 'The server stopped before the run finished'): Promise<number> {
-      const res = await db
-        .updateTable('runs')
-        .set({ status: 'interrupted', finished_at: now(), error: reason })
-        .where('status', '=', 'running')
-        .where('state', 'is', null)
-        .executeTakeFirst()
-      return Number(res.numUpdatedRows)
-    },
-
-    /** Suspended runs and when they continue (re-armed at start). */
-    async suspended(): Promise<{ runId: string; resumeAt: string }[]> {
+    async recover(): Promise<number> {
       const rows = await db
         .selectFrom('runs')
-        .select(['id', 'resume_at'])
-        .where('status', '=', 'running')
-        .where('state', 'is not', null)
+        .selectAll()
+        .where('status', 'in', ['queued', 'running'])
+        .orderBy('started_at')
         .execute()
-      return rows.map((r) => ({ runId: r.id, resumeAt: r.resume_at ?? now() }))
+      for (const row of rows) {
+        bus.open(row.id)
+        await queue.enqueue(jobOf(row, true))
+      }
+      return rows.length
     },
 
-    /** Queues the next segment of a suspended run; the worker claims its state atomically. */
+    /** Queues the next segment of a run the wait scheduler claimed. */
     async resume(runId: string): Promise<void> {
+      const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst()
+      if (!row) return
+      bus.open(runId)
+      await queue.enqueue(jobOf(row, true))
+    },
+
+    /** Stops a queued, running or waiting run; audited. */
+    async cancel(actor: Actor, runId: string): Promise<{ status: 'cancelled' }> {
       const row = await db
         .selectFrom('runs')
-        .select(['workflow_id', 'version', 'model', 'event', 'mocks', 'dry_run', 'started_at'])
+        .select(['status', 'workflow_id'])
         .where('id', '=', runId)
-        .where('state', 'is not', null)
         .executeTakeFirst()
-      if (!row) return
-      await queue.enqueue({
-        runId,
+      if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No run ${runId}` })
+      if (!UNFINISHED.includes(row.status))
+        throw new TRPCError({ code: 'CONFLICT', message: `The run already ended (${row.status})` })
+      queue.remove(runId)
+      // Executing here: the engine stops at the current step and reports `cancelled`.
+      if (!pool.cancel(runId)) {
+        await writer.flushed().catch(() => {})
+        if (await cancelIdle(runId, actor.email)) bus.close(runId)
+      }
+      await audit.record({
+        actor: actor.email,
+        action: 'run.cancel',
         workflowId: row.workflow_id,
-        version: row.version,
-        model: row.model ? (JSON.parse(row.model) as Workflow) : undefined,
-        event: JSON.parse(row.event),
-        mocks: row.mocks ? (JSON.parse(row.mocks) as Record<string, unknown>) : undefined,
-        dryRun: row.dry_run === 1,
-        acceptedAt: row.started_at,
-        resume: true,
+        details: { runId },
       })
+      return { status: 'cancelled' }
+    },
+
+    /** A new run with the same event, version, mocks and mode as a failed or cancelled one. */
+    async retry(actor: Actor, runId: string): Promise<{ runId: string }> {
+      const first = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst()
+      if (!first) throw new TRPCError({ code: 'NOT_FOUND', message: `No run ${runId}` })
+      if (first.status !== 'failed' && first.status !== 'cancelled')
+        throw new TRPCError({
+          code: 'CONFLICT',
+          message: `Only failed or cancelled runs can be retried (this one is ${first.status})`,
+        })
+      const row: RunsTable = {
+        ...first,
+        ...baseRow(first.workflow_id, first.version, null, now()),
+        event: first.event,
+        trigger: 'retry',
+        message_id: null,
+        actor: actor.email,
+        retry_of: first.id,
+      }
+      bus.open(row.id)
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('runs').values(row).execute()
+        await audit.record(
+          {
+            actor: actor.email,
+            action: 'run.retry',
+            workflowId: row.workflow_id,
+            details: { runId: row.id, retryOf: first.id },
+          },
+          trx,
+        )
+      })
+      await queue.enqueue(jobOf(row, false))
+      return { runId: row.id }
     },
   }
 }

@@ -81,6 +81,7 @@ export async function createTestApp(dialect: DialectName, opts: TestAppOptions =
     users.viewer = await insertUser(db, 'viewer@example.com', 'viewer')
   }
   const queue = services.queue
+  services.waits.start()
   return {
     db,
     services,
@@ -90,7 +91,10 @@ export async function createTestApp(dialect: DialectName, opts: TestAppOptions =
       await queue.drain(15_000)
     },
     async close() {
+      await services.waits.stop()
       await queue.drain(15_000)
+      services.pool.close()
+      await services.writer.flushed().catch(() => {})
       await db.destroy()
       await dispose()
     },

@@ -92,8 +92,9 @@ function short(v: unknown, max = 60): string {
 /** One human-readable line per event; steps that only start print nothing until they end. */
 function humanLine(e: TraceEvent, workflow: Workflow, dryRun: boolean): string | null {
   const plan = getPlan(workflow)
-  const node = 'nodeId' in e ? plan.nodes[plan.byId.get(e.nodeId) ?? -1] : undefined
-  const name = node ? `${node.id} ${node.label}` : 'nodeId' in e ? e.nodeId : ''
+  const nodeId = 'nodeId' in e ? e.nodeId : undefined
+  const node = nodeId === undefined ? undefined : plan.nodes[plan.byId.get(nodeId) ?? -1]
+  const name = node ? `${node.id} ${node.label}` : (nodeId ?? '')
   switch (e.type) {
     case 'run.started':
       return `▶ ${workflow.title || 'workflow'} · ${dryRun ? 'dry run' : 'LIVE run'} · ${e.runId}`
@@ -116,7 +117,7 @@ function humanLine(e: TraceEvent, workflow: Workflow, dryRun: boolean): string |
     case 'run.suspended':
       return `⏸ ${name}  suspended until ${e.until}`
     case 'run.finished':
-      return e.status === 'succeeded' ? `■ succeeded in ${ms(e.durationMs)}` : `■ failed: ${e.error}`
+      return e.status === 'succeeded' ? `■ succeeded in ${ms(e.durationMs)}` : `■ ${e.status}: ${e.error}`
     default:
       return null
   }

@@ -49,7 +49,7 @@ describe('Braze request limits', () => {
       [75, 75],
       [45, 45],
     ])
-    expect(calls.map((c) => c.headers['Idempotency-Key'])).toEqual(['run-7:b:1:1', 'run-7:b:1:2'])
+    expect(calls.map((c) => c.headers['Idempotency-Key'])).toEqual(['run-7:b:1', 'run-7:b:1:2'])
     expect(calls.every((c) => c.url === 'https://braze.example/users/track')).toBe(true)
     expect(calls[1].body.attributes[0]).toEqual({ external_id: 'u-76', segment: 'vip' })
     expect(r.steps.b.output).toMatchObject({

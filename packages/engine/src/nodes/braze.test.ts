@@ -57,7 +57,7 @@ describe('Braze nodes', () => {
       headers: {
         'Content-Type': 'application/json',
         Authorization: 'Bearer ••••',
-        'Idempotency-Key': 'r-1:b:1:1',
+        'Idempotency-Key': 'r-1:b:1',
       },
       body: {
         attributes: [{ external_id: 'u-7', email: 'sam@example.com', lifetime_value: 99.5 }],
@@ -162,7 +162,7 @@ describe('Braze nodes', () => {
     expect(sent[0].headers).toEqual({
       'Content-Type': 'application/json',
       Authorization: `Bearer ${apiKey}`,
-      'Idempotency-Key': 'r-2:b:1:1',
+      'Idempotency-Key': 'r-2:b:1',
     })
     expect(JSON.parse(sent[0].body!)).toEqual({
       campaign_id: 'bad',

@@ -25,6 +25,10 @@ export interface Run {
   lastAt: string
   /** One context object per run, updated per step: steps run one at a time. */
   ctx: ExecuteContext
+  checkpoint: RunOptions['checkpoint'] | null
+  /** The step count of the last checkpoint: consecutive side-effect checks share one. */
+  checkpointedAt: number
+  cancel: AbortSignal | null
 }
 
 const noFetch: FetchLike = () => Promise.reject(new Error('no fetch is available in this environment'))
@@ -82,7 +86,12 @@ export function createRun(plan: Plan, s: RunState, options: RunOptions): Run {
     lastAtMs: Number.NaN,
     lastAt: '',
     ctx: undefined as unknown as ExecuteContext,
+    checkpoint: options.checkpoint ?? null,
+    checkpointedAt: -1,
+    cancel: options.signal ?? null,
   }
+  // Cancelling aborts whatever request the current step is waiting for.
+  options.signal?.addEventListener('abort', () => run.abort?.abort(), { once: true })
   run.ctx = {
     runId: s.runId,
     nodeId: '',

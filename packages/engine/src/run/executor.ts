@@ -2,16 +2,25 @@ import type { Workflow } from '../model/schema'
 import { at, computeMs, createRun, createState, emit, type Run } from './context'
 import { settle } from './flow'
 import { getPlan } from './plan'
-import { complete, finishRun, step, timeLimitMessage } from './step'
+import { complete, endIfCancelled, finishRun, step, timeLimitMessage } from './step'
 import type { RunOptions, RunResult, RunState } from './types'
 
 export type { RunLimits, RunOptions, RunResult, RunState, StepResult } from './types'
 export { DEFAULT_LIMITS } from './types'
 
+/** A live side-effect step is about to run and nothing since the last checkpoint is stored. */
+function needsCheckpoint(run: Run, index: number): boolean {
+  const { s } = run
+  if (!run.checkpoint || s.dryRun || run.checkpointedAt === s.stepCount) return false
+  const node = run.plan.nodes[index]
+  return node.sideEffect && !(run.mocks && Object.hasOwn(run.mocks, node.id))
+}
+
 /** Run steps synchronously until one has to wait for I/O (returned) or the run stops. */
 function advance(run: Run): Promise<void> | undefined {
   const { s } = run
   while (s.status === 'running') {
+    if (endIfCancelled(run)) return
     if (s.queue.length === 0 && !settle(run)) {
       finishRun(run, 'succeeded')
       return
@@ -19,6 +28,12 @@ function advance(run: Run): Promise<void> | undefined {
     if (computeMs(run) > run.limits.timeoutMs) {
       finishRun(run, 'failed', timeLimitMessage(run))
       return
+    }
+    if (needsCheckpoint(run, s.queue[0])) {
+      // Side-effect-free steps since the last checkpoint are stored together with this one.
+      run.checkpointedAt = s.stepCount
+      const stored = run.checkpoint!(s)
+      if (stored) return stored
     }
     const pending = step(run, s.queue.shift()!)
     if (pending) return pending
@@ -96,8 +111,10 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
 export type ResumeOptions = Omit<RunOptions, 'event' | 'runId' | 'dryRun' | 'skipWaits'>
 
 /**
- * Continue a run suspended at a wait. `state` is what the suspended RunResult carried
- * (it is copied, not changed). Called before the wait is over, it stays suspended.
+ * Continue a run from stored state: one suspended at a wait (what the suspended RunResult
+ * carried; called before the wait is over, it stays suspended), or a checkpoint of a run
+ * whose process stopped (`RunOptions.checkpoint`), which goes on after its last stored step.
+ * `state` is copied, not changed.
  */
 export async function resumeRun(
   workflow: Workflow,
@@ -108,18 +125,26 @@ export async function resumeRun(
   const s = structuredClone(state)
   const run = createRun(plan, s, { ...options, event: s.event })
   const ids = plan.nodes.map((n) => n.id)
-  if (s.version !== 1 || s.status !== 'suspended' || !s.waiting) {
+  const checkpoint = s.status === 'running'
+  if (s.version !== 1 || !(checkpoint || (s.status === 'suspended' && s.waiting))) {
     throw new Error(`run ${s.runId} is not suspended (status ${s.status})`)
   }
   if (ids.length !== s.nodeIds.length || ids.some((id, i) => id !== s.nodeIds[i])) {
     throw new Error(`run ${s.runId} was suspended on a different version of the workflow`)
   }
+  if (checkpoint) {
+    if (run.tracing) emit(run, { type: 'run.resumed', runId: s.runId, at: at(run), reason: 'restart' })
+    run.checkpointedAt = s.stepCount
+    return drive(run)
+  }
+  if (!s.waiting) throw new Error(`run ${s.runId} is not suspended (status ${s.status})`)
   const { node: index, until, since } = s.waiting
   if (run.now() < until) return result(run)
   const node = plan.nodes[index]
   s.status = 'running'
   s.waiting = undefined
-  if (run.tracing) emit(run, { type: 'run.resumed', runId: s.runId, at: at(run), nodeId: node.id })
+  if (run.tracing)
+    emit(run, { type: 'run.resumed', runId: s.runId, at: at(run), nodeId: node.id, reason: 'wait' })
   const from = s.inputFrom[index]
   const input = from < 0 ? s.event : s.steps[plan.nodes[from].id]
   const waited = { output: { waitedMs: run.now() - since, until: new Date(until).toISOString() } }

@@ -24,7 +24,7 @@ function formatValue(v: unknown): string {
   return json.length > 200 ? `${json.slice(0, 200)}…` : json
 }
 
-export function finishRun(run: Run, status: 'succeeded' | 'failed', error?: string) {
+export function finishRun(run: Run, status: 'succeeded' | 'failed' | 'cancelled', error?: string) {
   const { s } = run
   s.status = status
   if (error !== undefined) s.error = error
@@ -172,6 +172,15 @@ function withinTimeLimit(run: Run, pending: Promise<StepOutcome>): Promise<StepO
   })
 }
 
+export const CANCELLED_MESSAGE = 'cancelled while running'
+
+/** A cancelled run ends at the step it was in, whatever that step's own error handling says. */
+export function endIfCancelled(run: Run): boolean {
+  if (!run.cancel?.aborted) return false
+  finishRun(run, 'cancelled', CANCELLED_MESSAGE)
+  return true
+}
+
 export function timeLimitMessage(run: Run): string {
   return `the run exceeded its time limit of ${run.limits.timeoutMs} ms`
 }
@@ -238,9 +247,11 @@ function attemptStep(
   return withinTimeLimit(run, outcome).then(
     (o) => complete(run, node, o, t0, input, false, attempt),
     (err) =>
-      err instanceof TimeLimitError
-        ? failNode(run, node, timeLimitMessage(run), t0)
-        : stepFailed(run, node, input, t0, attempt, (err as Error)?.message ?? String(err)),
+      endIfCancelled(run)
+        ? undefined
+        : err instanceof TimeLimitError
+          ? failNode(run, node, timeLimitMessage(run), t0)
+          : stepFailed(run, node, input, t0, attempt, (err as Error)?.message ?? String(err)),
   )
 }
 
@@ -278,6 +289,7 @@ function stepFailed(
       pause(retryInMs, undefined).then(() => ({ output: undefined })),
     ).then(
       () => {
+        if (endIfCancelled(run)) return
         if (run.tracing)
           emit(run, {
             type: 'node.started',

@@ -1,5 +1,5 @@
 /** Trace events of DESIGN §4: the same stream drives the CLI, stored run history and the live canvas. */
-export type RunStatus = 'succeeded' | 'failed'
+export type RunStatus = 'succeeded' | 'failed' | 'cancelled'
 
 interface TraceBase {
   runId: string
@@ -42,7 +42,12 @@ export type TraceEvent =
   | (TraceBase & { type: 'edge.taken'; edgeId: string; source: string; target: string })
   /** A live run reached a wait: its state is stored and it continues after `until`. */
   | (TraceBase & { type: 'run.suspended'; nodeId: string; until: string })
-  | (TraceBase & { type: 'run.resumed'; nodeId: string })
+  /**
+   * The run continues: after its wait (`reason: 'wait'`, `nodeId` the wait step), or from its
+   * last checkpoint after the process or thread running it stopped (`reason: 'restart'`;
+   * finished steps are not run again).
+   */
+  | (TraceBase & { type: 'run.resumed'; reason: 'wait' | 'restart'; nodeId?: string })
   | (TraceBase & { type: 'run.finished'; status: RunStatus; error?: string; durationMs: number })
 
 export interface RecordedRequest {

@@ -41,6 +41,14 @@ export interface RunOptions {
   resolveConnection?: ConnectionResolver
   /** Clock in epoch ms; default Date.now. Waits in test runs add to it virtually. */
   now?: () => number
+  /**
+   * Durable runs (DESIGN §4): called with the run's state before every live side-effect step
+   * and awaited, so everything finished so far is stored before the call goes out. The state
+   * is live: serialize it before returning. A run resumed from it never repeats those steps.
+   */
+  checkpoint?: (state: RunState) => void | Promise<void>
+  /** Aborting it cancels the run: in-flight requests are aborted and the run ends `cancelled`. */
+  signal?: AbortSignal
 }
 
 export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'waiting'
@@ -65,7 +73,7 @@ export interface StepResult {
   continued?: boolean
 }
 
-export type RunStatus = 'running' | 'suspended' | 'succeeded' | 'failed'
+export type RunStatus = 'running' | 'suspended' | 'succeeded' | 'failed' | 'cancelled'
 
 /**
  * Everything a run needs to continue, as plain JSON: a live run that reaches a wait is
@@ -107,7 +115,7 @@ export interface RunState {
 
 export interface RunResult {
   runId: string
-  status: 'succeeded' | 'failed' | 'suspended'
+  status: 'succeeded' | 'failed' | 'suspended' | 'cancelled'
   error?: string
   steps: Record<string, StepResult>
   vars: Record<string, unknown>

@@ -211,12 +211,14 @@ export function describeAnswer(sent: Sent): string {
 }
 
 /**
- * The `Idempotency-Key` of one outbound call: the same run, node, visit and batch always get
- * the same key, so a retried call or a re-run of the same run id does not double-send where
- * the API honours the header.
+ * The `Idempotency-Key` of one outbound call (DESIGN §4: `runId:nodeId:visit`): the same run,
+ * node and visit always get the same key, so a call repeated after a crash or a retry does not
+ * double-send where the API honours the header. Steps that split their work into batches add
+ * the batch number from the second batch on.
  */
 export function idempotencyKey(ctx: ExecuteContext, batch = 1): string {
-  return `${ctx.runId}:${ctx.nodeId}:${ctx.visit}:${batch}`
+  const key = `${ctx.runId}:${ctx.nodeId}:${ctx.visit}`
+  return batch === 1 ? key : `${key}:${batch}`
 }
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key'

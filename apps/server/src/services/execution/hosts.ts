@@ -1,0 +1,81 @@
+import { Worker } from 'node:worker_threads'
+import type { RunDeps } from '../engine'
+import type { FromHost, HostConfig, ToHost } from './protocol'
+import { createRunHost } from './run-host'
+import { StepMarks } from './step-marks'
+import { threadBundle } from './thread-bundle'
+
+/** Where the pool's runs execute: a worker thread, or (tests with injected clients) this thread. */
+export interface HostHandle {
+  readonly id: number
+  /** Shared step marks of a thread; null inline, where a stuck step cannot be stopped. */
+  readonly marks: StepMarks | null
+  send(msg: ToHost): void
+  /** Stops the thread at once, even inside code that never yields. */
+  terminate(): void
+}
+
+export interface HostEvents {
+  message(host: HostHandle, msg: FromHost): void
+  /** The thread died (crash, out of memory) without being terminated by the pool. */
+  died(host: HostHandle, err: Error): void
+}
+
+const threadEntry = new URL('./run-thread.ts', import.meta.url)
+// The entry is TypeScript: the thread needs the same loader as the server (`node --import tsx`).
+const hasTsx = process.execArgv.some(
+  (a, i) => a === '--import=tsx' || (a === 'tsx' && process.execArgv[i - 1] === '--import'),
+)
+const threadExecArgv = hasTsx ? process.execArgv : [...process.execArgv, '--import', 'tsx']
+
+let nextId = 1
+
+export function spawnThread(config: HostConfig, slots: number, on: HostEvents): HostHandle {
+  const marks = StepMarks.create(slots)
+  const worker = new Worker(threadBundle(), {
+    workerData: { config, marks: marks.buffer },
+  })
+  let terminated = false
+  const handle: HostHandle = {
+    id: nextId++,
+    marks,
+    send: (msg) => worker.postMessage(msg),
+    terminate() {
+      terminated = true
+      void worker.terminate()
+    },
+  }
+  worker.on('message', (msg: FromHost) => {
+    if (!terminated) on.message(handle, msg)
+  })
+  worker.on('error', (err) => {
+    if (!terminated) {
+      terminated = true
+      on.died(handle, err)
+    }
+  })
+  worker.on('exit', (code) => {
+    if (!terminated) {
+      terminated = true
+      on.died(handle, new Error(`run thread exited with code ${code}`))
+    }
+  })
+  return handle
+}
+
+/** Runs on this thread, for tests that inject functions (fetch, DNS) a thread cannot receive. */
+export function inlineHost(deps: RunDeps, now: () => number, on: HostEvents): HostHandle {
+  const handle: HostHandle = {
+    id: nextId++,
+    marks: null,
+    send: (msg) => queueMicrotask(() => host.handle(msg)),
+    terminate() {},
+  }
+  const host = createRunHost({
+    post: (msg) => queueMicrotask(() => on.message(handle, msg)),
+    deps,
+    now,
+    marks: null,
+  })
+  return handle
+}

@@ -1,0 +1,57 @@
+import type { ResolvedConnection, RunDeps, TraceEvent, Workflow } from '../engine'
+import type { RunJob } from '../run-queue'
+
+/**
+ * Messages between the run pool (the thread serving HTTP, which owns the database and the
+ * trace bus) and a run host (a worker thread executing runs). Everything is plain data, so
+ * the same host code runs in a thread or, for tests with injected clients, inline.
+ */
+
+/** A run to execute: its job, plus stored state when it continues after a wait or a restart. */
+export interface StartRun {
+  t: 'start'
+  job: RunJob
+  /** Which watchdog slot the run reports its steps in. */
+  slot: number
+  /** The model, sent the first time a host sees this workflow version (cached there by `modelKey`). */
+  model?: Workflow
+  modelKey: string
+  /** JSON of the engine's RunState: a checkpoint or a suspended run. */
+  state?: string
+}
+
+export type ToHost =
+  | StartRun
+  | { t: 'cancel'; runId: string }
+  | { t: 'ack'; id: number }
+  | { t: 'resolved'; id: number; connection: ResolvedConnection | null; error?: string }
+
+/** A trace event as stored (`data`, oversized fields replaced) and as streamed (`event`). */
+export interface StoredEvent {
+  event: TraceEvent
+  data: string
+}
+
+export type FromHost =
+  | { t: 'events'; runId: string; events: StoredEvent[] }
+  /** Store the state and answer `ack` before the run's next side effect goes out. */
+  | { t: 'checkpoint'; runId: string; id: number; state: string }
+  | { t: 'suspended'; runId: string; state: string; resumeAt: string }
+  | { t: 'finished'; runId: string; status: 'succeeded' | 'failed' | 'cancelled'; error: string | null }
+  | { t: 'resolve'; runId: string; id: number; connectionId: string }
+
+/** Settings a host needs to build its HTTP client and clock; serializable for workerData. */
+export interface HostConfig {
+  /** FLOWLINE_ALLOW_HOSTS */
+  allowHosts?: string
+  /** This server's origin: the demo recommender is reachable there. */
+  selfUrl: string
+  /** Added to the run clock (FLOWLINE_CLOCK_SKEW_MS, for tests of long waits). */
+  clockSkewMs: number
+  /** Serializable run settings (HTTP retry policy, limits). */
+  http?: RunDeps['http']
+  limits?: RunDeps['limits']
+}
+
+export const versionKey = (job: RunJob): string =>
+  job.version === null ? `draft:${job.runId}` : `${job.workflowId}@${job.version}`

@@ -1,0 +1,187 @@
+import {
+  executeWorkflow,
+  type ResolvedConnection,
+  type RunDeps,
+  type RunState,
+  type TraceEvent,
+  type Workflow,
+} from '../engine'
+import type { FromHost, StartRun, StoredEvent, ToHost } from './protocol'
+import type { StepMarks } from './step-marks'
+
+// One trace event stays under this; a 1 MiB webhook event would otherwise be stored again
+// as the input of every step it flows through.
+const MAX_EVENT_CHARS = 256 * 1024
+
+/** The event as stored and streamed: oversized payload fields are replaced by a marker. */
+export function compact(event: TraceEvent): StoredEvent {
+  const data = JSON.stringify(event)
+  if (data.length <= MAX_EVENT_CHARS) return { event, data }
+  const smaller: Record<string, unknown> = { ...event }
+  for (const field of ['input', 'output', 'event'] as const) {
+    const size = JSON.stringify(smaller[field] ?? null).length
+    if (size > MAX_EVENT_CHARS / 4) smaller[field] = { $truncated: true, chars: size }
+  }
+  const compacted = smaller as unknown as TraceEvent
+  return { event: compacted, data: JSON.stringify(compacted) }
+}
+
+export interface RunHostOptions {
+  post(msg: FromHost): void
+  /** HTTP client, retry policy and limits of every run (not the connection resolver: it is asked of the pool). */
+  deps: Omit<RunDeps, 'resolveConnection'>
+  /** The run clock (epoch ms). */
+  now: () => number
+  /** Shared with the pool's watchdog; null where nothing can watch (inline hosts). */
+  marks: StepMarks | null
+}
+
+const STEP_END = new Set(['node.finished', 'node.failed', 'node.skipped', 'run.suspended', 'run.finished'])
+
+/**
+ * Executes runs for the pool: trace events go back in batches, checkpoints are confirmed
+ * by the pool (stored) before the run goes on, connections are resolved by the pool (it
+ * holds the key). The same code serves worker threads and inline hosts.
+ */
+export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
+  const models = new Map<string, { model: Workflow; index: Map<string, number> }>()
+  const aborts = new Map<string, AbortController>()
+  const replies = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
+  const buffered = new Map<string, StoredEvent[]>()
+  let flushQueued = false
+  let nextId = 1
+
+  function flush(runId?: string): void {
+    for (const [id, events] of buffered) {
+      if (runId !== undefined && id !== runId) continue
+      post({ t: 'events', runId: id, events })
+      buffered.delete(id)
+    }
+  }
+
+  function buffer(runId: string, event: TraceEvent): void {
+    const list = buffered.get(runId)
+    if (list) list.push(compact(event))
+    else buffered.set(runId, [compact(event)])
+    if (!flushQueued) {
+      flushQueued = true
+      // Events of everything that ran this turn go out together, after the turn.
+      setImmediate(() => {
+        flushQueued = false
+        flush()
+      })
+    }
+  }
+
+  function ask<T>(msg: FromHost & { id: number }): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      replies.set(msg.id, { resolve: resolve as (v: unknown) => void, reject })
+      post(msg)
+    })
+  }
+
+  async function execute(msg: StartRun): Promise<void> {
+    const { job, slot } = msg
+    let cached = models.get(msg.modelKey)
+    if (!cached) {
+      const model = msg.model ?? job.model
+      if (!model) throw new Error(`no model for ${msg.modelKey}`)
+      cached = { model, index: new Map(model.nodes.map((n, i) => [n.id, i])) }
+      if (job.version !== null) models.set(msg.modelKey, cached)
+    }
+    const { model, index } = cached
+    const abort = new AbortController()
+    aborts.set(job.runId, abort)
+    let current = -1
+    const onEvent = (event: TraceEvent) => {
+      buffer(job.runId, event)
+      if (!marks) return
+      if (event.type === 'node.started') {
+        current = index.get(event.nodeId) ?? -1
+        marks.computing(slot, current)
+      } else if (STEP_END.has(event.type)) marks.idle(slot)
+    }
+    // While a step waits for I/O it is not computing: the watchdog leaves it to the time limit.
+    const awaiting = <T>(pending: Promise<T>): Promise<T> => {
+      if (!marks) return pending
+      marks.idle(slot)
+      return pending.finally(() => marks.computing(slot, current))
+    }
+    const fetch = deps.fetch!
+    try {
+      const state = msg.state ? (JSON.parse(msg.state) as RunState) : undefined
+      const result = await executeWorkflow(
+        model,
+        {
+          ...deps,
+          fetch: (url, init) => awaiting(fetch(url, init)),
+          resolveConnection: (connectionId) =>
+            awaiting(
+              ask<ResolvedConnection | null>({ t: 'resolve', runId: job.runId, id: nextId++, connectionId }),
+            ),
+          now,
+          event: job.event,
+          runId: job.runId,
+          mocks: job.mocks,
+          dryRun: job.dryRun,
+          onEvent,
+          recordEvents: false,
+          signal: abort.signal,
+          checkpoint: (s) => {
+            const stored = JSON.stringify(s)
+            flush(job.runId)
+            return ask<void>({ t: 'checkpoint', runId: job.runId, id: nextId++, state: stored })
+          },
+        },
+        state,
+      )
+      flush(job.runId)
+      if (result.status === 'suspended' && result.state && result.resumeAt) {
+        post({
+          t: 'suspended',
+          runId: job.runId,
+          state: JSON.stringify(result.state),
+          resumeAt: result.resumeAt,
+        })
+      } else {
+        const status = result.status === 'suspended' ? 'failed' : result.status
+        post({ t: 'finished', runId: job.runId, status, error: result.error ?? null })
+      }
+    } catch (err) {
+      flush(job.runId)
+      post({
+        t: 'finished',
+        runId: job.runId,
+        status: 'failed',
+        error: (err as Error)?.message ?? String(err),
+      })
+    } finally {
+      marks?.idle(slot)
+      aborts.delete(job.runId)
+    }
+  }
+
+  return {
+    handle(msg: ToHost): void {
+      switch (msg.t) {
+        case 'start':
+          void execute(msg)
+          break
+        case 'cancel':
+          aborts.get(msg.runId)?.abort()
+          break
+        case 'ack':
+        case 'resolved': {
+          const reply = replies.get(msg.id)
+          replies.delete(msg.id)
+          if (!reply) break
+          if (msg.t === 'resolved' && msg.error) reply.reject(new Error(msg.error))
+          else reply.resolve(msg.t === 'resolved' ? msg.connection : undefined)
+          break
+        }
+      }
+    },
+  }
+}
+
+export type RunHost = ReturnType<typeof createRunHost>

@@ -1,0 +1,348 @@
+import type { Logger } from 'pino'
+import type { Db } from '../../db'
+import { now } from '../../db'
+import type { ConnectionResolver, RunDeps, TraceEvent, Workflow } from '../engine'
+import type { RunJob } from '../run-queue'
+import type { RunWriter } from '../run-writer'
+import type { TraceBus } from '../trace-bus'
+import { type HostEvents, type HostHandle, inlineHost, spawnThread } from './hosts'
+import { type FromHost, type HostConfig, type StoredEvent, versionKey } from './protocol'
+import { compact } from './run-host'
+
+export interface RunPoolOptions {
+  db: Db
+  writer: RunWriter
+  bus: TraceBus
+  logger?: Logger
+  /** Worker threads; 0 runs inline on this thread (tests that inject a fetch function). */
+  threads: number
+  /** Runs executing at once over all threads. */
+  concurrency: number
+  /** A step computing longer than this without yielding is stopped (FLOWLINE_STEP_TIMEOUT_MS). */
+  stepLimitMs: number
+  /** Evaluated when a thread starts (the server's own URL is known only after listen). */
+  hostConfig: () => HostConfig
+  /** Inline hosts only: the run settings with their functions. */
+  inlineDeps?: () => Omit<RunDeps, 'resolveConnection'>
+  clock: () => number
+  loadVersionModel(workflowId: string, version: number): Promise<Workflow>
+  resolverForRun(): ConnectionResolver
+  onSuspended(runId: string, resumeAt: string): void
+}
+
+interface Active {
+  job: RunJob
+  model: Workflow
+  /** The last trace sequence number handed out. */
+  seq: number
+  host: HostHandle
+  slot: number
+  resolver: ConnectionResolver
+  finishedTraced: boolean
+  /** Threads that died under this run: a run that keeps killing them fails. */
+  deaths: number
+  done(): void
+}
+
+interface Host {
+  handle: HostHandle
+  free: number[]
+  models: Set<string>
+}
+
+const WATCHDOG_MS = 100
+const MAX_DEATHS = 3
+
+function limitText(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
+}
+
+/**
+ * Executes runs off the thread that serves HTTP (DESIGN §4 Isolation) and makes them
+ * durable: every trace event, checkpoint and outcome a host reports goes through the group
+ * commit; a checkpoint is confirmed to the host only once stored. A watchdog reads the
+ * hosts' step marks: a step that computes past its limit without yielding has its thread
+ * terminated and replaced; that run fails, and the thread's other runs continue from
+ * their last checkpoints on the new thread.
+ */
+export function createRunPool(opts: RunPoolOptions) {
+  const { db, writer, bus, logger } = opts
+  const active = new Map<string, Active>()
+  /** Cancelled before they reached a host (queued in memory, or being loaded). */
+  const cancelled = new Set<string>()
+  const hosts: Host[] = []
+  const inline = opts.threads <= 0
+  const count = inline ? 1 : opts.threads
+  const slots = Math.max(1, Math.ceil(opts.concurrency / count))
+
+  const events: HostEvents = {
+    message: (handle, msg) => onMessage(handle, msg),
+    died: (handle, err) => {
+      logger?.error({ err }, 'a run thread died; its runs continue from their checkpoints')
+      void replace(handle, [])
+    },
+  }
+
+  function newHost(): Host {
+    const handle = inline
+      ? inlineHost(opts.inlineDeps?.() ?? {}, opts.clock, events)
+      : spawnThread(opts.hostConfig(), slots, events)
+    return { handle, free: Array.from({ length: slots }, (_, i) => slots - 1 - i), models: new Set() }
+  }
+
+  function pickHost(): Host {
+    while (hosts.length < count) hosts.push(newHost())
+    let best = hosts[0]
+    for (const h of hosts) if (h.free.length > best.free.length) best = h
+    return best
+  }
+
+  function hostOf(handle: HostHandle): Host | undefined {
+    return hosts.find((h) => h.handle === handle)
+  }
+
+  function dispatch(a: Omit<Active, 'host' | 'slot'>, state: string | undefined): void {
+    const host = pickHost()
+    const slot = host.free.pop()
+    if (slot === undefined) throw new Error('run pool over capacity')
+    const run: Active = { ...a, host: host.handle, slot }
+    active.set(a.job.runId, run)
+    const modelKey = versionKey(a.job)
+    const known = host.models.has(modelKey)
+    if (a.job.version !== null) host.models.add(modelKey)
+    host.handle.send({
+      t: 'start',
+      job: a.job.model ? { ...a.job, model: undefined } : a.job,
+      slot,
+      modelKey,
+      model: known ? undefined : a.model,
+      state,
+    })
+  }
+
+  function release(run: Active): void {
+    active.delete(run.job.runId)
+    hostOf(run.host)?.free.push(run.slot)
+  }
+
+  /** The next sequence number, live on the bus and into the next commit. */
+  function record(run: Active, { event, data }: StoredEvent): void {
+    if (event.type === 'run.finished') run.finishedTraced = true
+    run.seq++
+    bus.publish(run.job.runId, { seq: run.seq, event })
+    writer.event({
+      run_id: run.job.runId,
+      seq: run.seq,
+      type: event.type,
+      node_id: 'nodeId' in event ? (event.nodeId ?? null) : null,
+      data,
+    })
+  }
+
+  const trace = (run: Active, event: TraceEvent) => record(run, compact(event))
+
+  async function finish(run: Active, status: 'succeeded' | 'failed' | 'cancelled', error: string | null) {
+    release(run)
+    const finishedAt = now()
+    const durationMs = Date.parse(finishedAt) - Date.parse(run.job.acceptedAt)
+    // Subscribers end on run.finished; synthesize it when the engine could not send it.
+    if (!run.finishedTraced) {
+      const at = new Date(opts.clock()).toISOString()
+      trace(run, {
+        type: 'run.finished',
+        runId: run.job.runId,
+        at,
+        status,
+        error: error ?? undefined,
+        durationMs,
+      })
+    }
+    try {
+      await writer.update(run.job.runId, {
+        status,
+        error,
+        finished_at: finishedAt,
+        duration_ms: durationMs,
+        state: null,
+        resume_at: null,
+      })
+    } catch {
+      // Logged by the writer; the run stays unfinished in the database and resumes at the next start.
+    }
+    bus.close(run.job.runId)
+    run.done()
+  }
+
+  function onMessage(handle: HostHandle, msg: FromHost): void {
+    const run = active.get(msg.runId)
+    if (!run || run.host !== handle) return
+    switch (msg.t) {
+      case 'events':
+        for (const stored of msg.events) record(run, stored)
+        return
+      case 'checkpoint':
+        writer.update(run.job.runId, { status: 'running', state: msg.state }).then(
+          () => handle.send({ t: 'ack', id: msg.id }),
+          (err: Error) => {
+            handle.send({ t: 'cancel', runId: run.job.runId })
+            void finish(run, 'failed', `the run's progress could not be stored: ${err.message}`)
+          },
+        )
+        return
+      case 'resolve':
+        Promise.resolve(run.resolver(msg.connectionId)).then(
+          (connection) => handle.send({ t: 'resolved', id: msg.id, connection }),
+          (err: Error) => handle.send({ t: 'resolved', id: msg.id, connection: null, error: err.message }),
+        )
+        return
+      case 'suspended':
+        release(run)
+        writer
+          .update(run.job.runId, { status: 'waiting', state: msg.state, resume_at: msg.resumeAt })
+          .then(
+            () => opts.onSuspended(run.job.runId, msg.resumeAt),
+            () => {},
+          )
+          .finally(() => {
+            bus.close(run.job.runId)
+            run.done()
+          })
+        return
+      case 'finished':
+        void finish(run, msg.status, msg.error)
+        return
+    }
+  }
+
+  /** Replaces a thread; `stuck` runs fail, the others continue from their stored state. */
+  async function replace(handle: HostHandle, stuck: { slot: number; node: number }[]): Promise<void> {
+    handle.terminate()
+    const index = hosts.findIndex((h) => h.handle === handle)
+    if (index >= 0) hosts.splice(index, 1)
+    const runs = [...active.values()].filter((r) => r.host === handle)
+    for (const run of runs) active.delete(run.job.runId)
+    const culprits = new Set(stuck.map((s) => s.slot))
+    for (const run of runs) {
+      const s = stuck.find((x) => x.slot === run.slot)
+      if (!culprits.has(run.slot) && ++run.deaths < MAX_DEATHS) continue
+      const nodeId = s ? run.model.nodes[s.node]?.id : undefined
+      const reason = s
+        ? `expression took longer than ${limitText(opts.stepLimitMs)}`
+        : 'the run stopped its thread repeatedly'
+      if (nodeId) {
+        const at = new Date(opts.clock()).toISOString()
+        trace(run, {
+          type: 'node.failed',
+          runId: run.job.runId,
+          at,
+          nodeId,
+          error: reason,
+          durationMs: opts.stepLimitMs,
+        })
+      }
+      void finish(run, 'failed', nodeId ? `${nodeId}: ${reason}` : reason)
+    }
+    // Continue the others from what is stored: their checkpoint, or the start.
+    await writer.flushed().catch(() => {})
+    for (const run of runs) {
+      if (culprits.has(run.slot) || run.deaths >= MAX_DEATHS) continue
+      const row = await db
+        .selectFrom('runs')
+        .select('state')
+        .where('id', '=', run.job.runId)
+        .executeTakeFirst()
+      const { host: _h, slot: _s, ...rest } = run
+      dispatch({ ...rest, finishedTraced: false }, row?.state ?? undefined)
+      // Without a checkpoint it starts over; with one, the engine traces the resumption.
+      if (!row?.state) {
+        const at = new Date(opts.clock()).toISOString()
+        trace(active.get(run.job.runId)!, {
+          type: 'run.resumed',
+          runId: run.job.runId,
+          at,
+          reason: 'restart',
+        })
+      }
+    }
+  }
+
+  const watchdog = setInterval(() => {
+    for (const host of [...hosts]) {
+      const stuck = host.handle.marks?.overdue(opts.stepLimitMs)
+      if (stuck && stuck.length > 0) {
+        logger?.warn({ stuck: stuck.length }, 'a step computed past its limit; replacing its run thread')
+        void replace(host.handle, stuck)
+      }
+    }
+  }, WATCHDOG_MS)
+  watchdog.unref()
+
+  return {
+    /** Executes a run (or its next segment); resolves when it finished or suspended, and that is stored. */
+    async execute(job: RunJob): Promise<void> {
+      if (cancelled.delete(job.runId)) return
+      let seq = 0
+      let state: string | undefined
+      let restarted = false
+      if (job.resume) {
+        await writer.flushed().catch(() => {})
+        const row = await db
+          .selectFrom('runs')
+          .select(['status', 'state'])
+          .where('id', '=', job.runId)
+          .executeTakeFirst()
+        // Cancelled or finished meanwhile.
+        if (!row || (row.status !== 'queued' && row.status !== 'running')) return
+        state = row.state ?? undefined
+        // Started before the restart but nothing stored yet: it starts over, and says so.
+        restarted = row.status === 'running' && !state
+        const last = await db
+          .selectFrom('run_events')
+          .select((eb) => eb.fn.max('seq').as('seq'))
+          .where('run_id', '=', job.runId)
+          .executeTakeFirst()
+        seq = Number(last?.seq ?? 0)
+        bus.open(job.runId)
+      }
+      const model = job.model ?? (await opts.loadVersionModel(job.workflowId, job.version!))
+      if (cancelled.delete(job.runId)) return
+      await new Promise<void>((done) => {
+        const run = {
+          job,
+          model,
+          seq,
+          resolver: opts.resolverForRun(),
+          finishedTraced: false,
+          deaths: 0,
+          done,
+        }
+        dispatch(run, state)
+        if (restarted) {
+          const at = new Date(opts.clock()).toISOString()
+          trace(active.get(job.runId)!, { type: 'run.resumed', runId: job.runId, at, reason: 'restart' })
+        }
+        void writer.update(job.runId, { status: 'running' }).catch(() => {})
+      })
+    },
+
+    /** Cancels a run executing here; false when it is not (queued, waiting or elsewhere). */
+    cancel(runId: string): boolean {
+      const run = active.get(runId)
+      if (!run) {
+        cancelled.add(runId)
+        return false
+      }
+      run.host.send({ t: 'cancel', runId })
+      return true
+    },
+
+    isActive: (runId: string) => active.has(runId),
+
+    close(): void {
+      clearInterval(watchdog)
+      for (const h of hosts.splice(0)) h.handle.terminate()
+    },
+  }
+}
+
+export type RunPool = ReturnType<typeof createRunPool>

@@ -1,0 +1,18 @@
+/** Worker-thread entry: a run host with its own HTTP client, reporting to the pool. */
+import { parentPort, workerData } from 'node:worker_threads'
+import { createHttpClient } from '../http-client'
+import { createOutboundGuard } from '../outbound-guard'
+import type { FromHost, HostConfig, ToHost } from './protocol'
+import { createRunHost } from './run-host'
+import { StepMarks } from './step-marks'
+
+const { config, marks } = workerData as { config: HostConfig; marks: SharedArrayBuffer }
+const port = parentPort!
+const guard = createOutboundGuard({ allowHosts: config.allowHosts, selfUrl: () => config.selfUrl })
+const host = createRunHost({
+  post: (msg: FromHost) => port.postMessage(msg),
+  deps: { fetch: createHttpClient({ guard }), http: config.http, limits: config.limits },
+  now: () => Date.now() + config.clockSkewMs,
+  marks: new StepMarks(marks),
+})
+port.on('message', (msg: ToHost) => host.handle(msg))
