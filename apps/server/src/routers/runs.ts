@@ -1,7 +1,6 @@
-import { tracked } from '@trpc/server'
+import { TRPCError, tracked } from '@trpc/server'
 import { z } from 'zod'
 import { workflowSchema } from '../services/engine'
-import { runTestsOf } from '../services/runs-tests'
 import { editorProcedure, router, viewerProcedure } from '../trpc'
 
 const AWAIT_START_MS = 120_000
@@ -31,7 +30,13 @@ export const runsRouter = router({
     .input(z.object({ workflowId: z.string(), model: workflowSchema }))
     .mutation(async ({ ctx, input }) => {
       await ctx.services.workflows.requireWorkflow(input.workflowId)
-      return { results: await runTestsOf(input.model, ctx.services.runDeps) }
+      const results = await ctx.services.pool.runTests(input.model).catch((err: Error) => {
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: `The test cases could not run: ${err.message}`,
+        })
+      })
+      return { results }
     }),
 
   /** Stops a queued, running or waiting run. */

@@ -92,7 +92,7 @@ export function createServices(opts: ServicesOptions) {
   const auth = createAuthService(db, users)
   const catalog = () => connections.catalog()
   const workflows = createWorkflowService(db, audit, catalog)
-  const versions = createVersionService(db, workflows, audit, runDeps, catalog)
+  const versions = createVersionService(db, workflows, audit, (model) => pool.runTests(model), catalog)
   const bus: TraceBus = new InProcessTraceBus()
   const writer = new RunWriter(db, logger)
   const clock = opts.clock ?? Date.now

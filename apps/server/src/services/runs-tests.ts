@@ -14,6 +14,7 @@ export interface TestCaseOutcome {
  * the shared runner reports failures only, and by name.
  */
 export async function runTestsOf(model: Workflow, runDeps: () => RunDeps): Promise<TestCaseOutcome[]> {
+  // Runs where it is called: in the server that is a run thread (see RunPool.runTests).
   const outcomes: TestCaseOutcome[] = []
   for (const [index, testCase] of (model.tests ?? []).entries()) {
     const [failure] = await runSavedTests({ ...model, tests: [testCase] }, runDeps())

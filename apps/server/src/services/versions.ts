@@ -3,14 +3,16 @@ import type { Db } from '../db'
 import { now } from '../db'
 import type { AuditService } from './audit'
 import { connectionRules } from './connection-rules'
-import { type RunDeps, runSavedTests, type Workflow } from './engine'
+import type { Workflow } from './engine'
+import type { TestCaseOutcome } from './runs-tests'
 import { type Actor, type ConnectionCatalog, toVersion, type WorkflowService } from './workflows'
 
 export function createVersionService(
   db: Db,
   workflows: WorkflowService,
   audit: AuditService,
-  runDeps: () => RunDeps,
+  /** Judges saved test cases off this thread (RunPool.runTests). */
+  judgeTests: (model: Workflow) => Promise<TestCaseOutcome[]>,
   catalog: ConnectionCatalog,
 ) {
   async function requireVersion(workflowId: string, number: number) {
@@ -83,7 +85,16 @@ export function createVersionService(
           code: 'PRECONDITION_FAILED',
           message: `Version ${number} cannot send: ${broken.message}`,
         })
-      const failures = await runSavedTests(model, runDeps())
+      const failures = await judgeTests(model).then(
+        (outcomes) =>
+          outcomes.filter((o) => !o.passed).map((o) => ({ name: o.name, reason: o.reason ?? 'failed' })),
+        (err: Error) => {
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message: `The test cases could not run: ${err.message}`,
+          })
+        },
+      )
       if (failures.length > 0) {
         const f = failures[0]
         throw new TRPCError({

@@ -21,13 +21,6 @@ export interface HostEvents {
   died(host: HostHandle, err: Error): void
 }
 
-const threadEntry = new URL('./run-thread.ts', import.meta.url)
-// The entry is TypeScript: the thread needs the same loader as the server (`node --import tsx`).
-const hasTsx = process.execArgv.some(
-  (a, i) => a === '--import=tsx' || (a === 'tsx' && process.execArgv[i - 1] === '--import'),
-)
-const threadExecArgv = hasTsx ? process.execArgv : [...process.execArgv, '--import', 'tsx']
-
 let nextId = 1
 
 export function spawnThread(config: HostConfig, slots: number, on: HostEvents): HostHandle {

@@ -1,5 +1,6 @@
 import type { ResolvedConnection, RunDeps, TraceEvent, Workflow } from '../engine'
 import type { RunJob } from '../run-queue'
+import type { TestCaseOutcome } from '../runs-tests'
 
 /**
  * Messages between the run pool (the thread serving HTTP, which owns the database and the
@@ -20,8 +21,18 @@ export interface StartRun {
   state?: string
 }
 
+/** The saved test cases of a model, judged in a host like runs (dry, with their mocks). */
+export interface RunTests {
+  t: 'tests'
+  /** Names the job in replies (and connection lookups), like a run id. */
+  runId: string
+  slot: number
+  model: Workflow
+}
+
 export type ToHost =
   | StartRun
+  | RunTests
   | { t: 'cancel'; runId: string }
   | { t: 'ack'; id: number }
   | { t: 'resolved'; id: number; connection: ResolvedConnection | null; error?: string }
@@ -39,6 +50,7 @@ export type FromHost =
   | { t: 'suspended'; runId: string; state: string; resumeAt: string }
   | { t: 'finished'; runId: string; status: 'succeeded' | 'failed' | 'cancelled'; error: string | null }
   | { t: 'resolve'; runId: string; id: number; connectionId: string }
+  | { t: 'tests-done'; runId: string; outcomes: TestCaseOutcome[] }
 
 /** Settings a host needs to build its HTTP client and clock; serializable for workerData. */
 export interface HostConfig {

@@ -6,7 +6,8 @@ import {
   type TraceEvent,
   type Workflow,
 } from '../engine'
-import type { FromHost, StartRun, StoredEvent, ToHost } from './protocol'
+import { runTestsOf } from '../runs-tests'
+import type { FromHost, RunTests, StartRun, StoredEvent, ToHost } from './protocol'
 import type { StepMarks } from './step-marks'
 
 // One trace event stays under this; a 1 MiB webhook event would otherwise be stored again
@@ -161,11 +162,37 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
     }
   }
 
+  async function judge(msg: RunTests): Promise<void> {
+    const { runId, slot } = msg
+    // The whole job is one "step" for the watchdog, except while it waits for I/O.
+    marks?.computing(slot, -1)
+    const awaiting = <T>(pending: Promise<T>): Promise<T> => {
+      if (!marks) return pending
+      marks.idle(slot)
+      return pending.finally(() => marks.computing(slot, -1))
+    }
+    const fetch = deps.fetch!
+    try {
+      const outcomes = await runTestsOf(msg.model, () => ({
+        ...deps,
+        fetch: (url, init) => awaiting(fetch(url, init)),
+        resolveConnection: (connectionId) =>
+          awaiting(ask<ResolvedConnection | null>({ t: 'resolve', runId, id: nextId++, connectionId })),
+      }))
+      post({ t: 'tests-done', runId, outcomes })
+    } finally {
+      marks?.idle(slot)
+    }
+  }
+
   return {
     handle(msg: ToHost): void {
       switch (msg.t) {
         case 'start':
           void execute(msg)
+          break
+        case 'tests':
+          void judge(msg)
           break
         case 'cancel':
           aborts.get(msg.runId)?.abort()

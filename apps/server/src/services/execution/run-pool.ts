@@ -4,6 +4,7 @@ import { now } from '../../db'
 import type { ConnectionResolver, RunDeps, TraceEvent, Workflow } from '../engine'
 import type { RunJob } from '../run-queue'
 import type { RunWriter } from '../run-writer'
+import type { TestCaseOutcome } from '../runs-tests'
 import type { TraceBus } from '../trace-bus'
 import { type HostEvents, type HostHandle, inlineHost, spawnThread } from './hosts'
 import { type FromHost, type HostConfig, type StoredEvent, versionKey } from './protocol'
@@ -44,6 +45,17 @@ interface Active {
   done(): void
 }
 
+/** A test-case job: the saved test cases of a model, judged on a host. */
+interface TestJob {
+  id: string
+  model: Workflow
+  host: HostHandle
+  slot: number
+  resolver: ConnectionResolver
+  resolve(outcomes: TestCaseOutcome[]): void
+  reject(err: Error): void
+}
+
 interface Host {
   handle: HostHandle
   free: number[]
@@ -51,6 +63,7 @@ interface Host {
 }
 
 const WATCHDOG_MS = 100
+const TEST_SLOTS = 4
 const MAX_DEATHS = 3
 
 function limitText(ms: number): string {
@@ -68,12 +81,15 @@ function limitText(ms: number): string {
 export function createRunPool(opts: RunPoolOptions) {
   const { db, writer, bus, logger } = opts
   const active = new Map<string, Active>()
+  const testJobs = new Map<string, TestJob>()
+  let testCount = 0
   /** Cancelled before they reached a host (queued in memory, or being loaded). */
   const cancelled = new Set<string>()
   const hosts: Host[] = []
   const inline = opts.threads <= 0
   const count = inline ? 1 : opts.threads
-  const slots = Math.max(1, Math.ceil(opts.concurrency / count))
+  // Runs are bounded by the queue's concurrency; test-case jobs of editors get slots of their own.
+  const slots = Math.max(1, Math.ceil(opts.concurrency / count)) + TEST_SLOTS
 
   const events: HostEvents = {
     message: (handle, msg) => onMessage(handle, msg),
@@ -173,7 +189,41 @@ export function createRunPool(opts: RunPoolOptions) {
     run.done()
   }
 
+  function sendTests(job: Omit<TestJob, 'host' | 'slot'>): void {
+    const host = pickHost()
+    const slot = host.free.pop()
+    if (slot === undefined) {
+      job.reject(new Error('too many runs and test jobs at once; try again in a moment'))
+      return
+    }
+    testJobs.set(job.id, { ...job, host: host.handle, slot })
+    host.handle.send({ t: 'tests', runId: job.id, slot, model: job.model })
+  }
+
+  function endTests(job: TestJob): void {
+    testJobs.delete(job.id)
+    hostOf(job.host)?.free.push(job.slot)
+  }
+
+  function onTestMessage(handle: HostHandle, msg: FromHost): void {
+    const job = testJobs.get(msg.runId)
+    if (!job || job.host !== handle) return
+    if (msg.t === 'resolve') {
+      Promise.resolve(job.resolver(msg.connectionId)).then(
+        (connection) => handle.send({ t: 'resolved', id: msg.id, connection }),
+        (err: Error) => handle.send({ t: 'resolved', id: msg.id, connection: null, error: err.message }),
+      )
+    } else if (msg.t === 'tests-done') {
+      endTests(job)
+      job.resolve(msg.outcomes)
+    }
+  }
+
   function onMessage(handle: HostHandle, msg: FromHost): void {
+    if (msg.t === 'tests-done' || testJobs.has(msg.runId)) {
+      onTestMessage(handle, msg)
+      return
+    }
     const run = active.get(msg.runId)
     if (!run || run.host !== handle) return
     switch (msg.t) {
@@ -222,6 +272,12 @@ export function createRunPool(opts: RunPoolOptions) {
     const runs = [...active.values()].filter((r) => r.host === handle)
     for (const run of runs) active.delete(run.job.runId)
     const culprits = new Set(stuck.map((s) => s.slot))
+    for (const job of [...testJobs.values()].filter((j) => j.host === handle)) {
+      testJobs.delete(job.id)
+      if (culprits.has(job.slot))
+        job.reject(new Error(`a test case's expression took longer than ${limitText(opts.stepLimitMs)}`))
+      else sendTests(job)
+    }
     for (const run of runs) {
       const s = stuck.find((x) => x.slot === run.slot)
       if (!culprits.has(run.slot) && ++run.deaths < MAX_DEATHS) continue
@@ -337,6 +393,14 @@ export function createRunPool(opts: RunPoolOptions) {
     },
 
     isActive: (runId: string) => active.has(runId),
+
+    /** Judges a model's saved test cases on a run thread: user expressions never run here. */
+    runTests(model: Workflow): Promise<TestCaseOutcome[]> {
+      if ((model.tests ?? []).length === 0) return Promise.resolve([])
+      return new Promise((resolve, reject) => {
+        sendTests({ id: `tests:${++testCount}`, model, resolver: opts.resolverForRun(), resolve, reject })
+      })
+    },
 
     close(): void {
       clearInterval(watchdog)

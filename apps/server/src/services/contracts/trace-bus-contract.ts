@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import type { TraceEvent } from '../engine'
+import type { SeqEvent, TraceBus } from '../trace-bus'
+
+/**
+ * What every TraceBus must do (in process today, Redis in queue mode): one suite, run
+ * against each implementation. Subscribers get events in order, resume after the last
+ * sequence number they saw, and end when the run's channel closes.
+ */
+export type BusFactory = () => Promise<{ bus: TraceBus; close(): Promise<void> }>
+
+const ev = (runId: string, seq: number, type: TraceEvent['type'] = 'node.started'): SeqEvent => ({
+  seq,
+  event:
+    type === 'run.finished'
+      ? { type, runId, at: new Date(0).toISOString(), status: 'succeeded', durationMs: 1 }
+      : ({ type, runId, at: new Date(0).toISOString(), nodeId: `n${seq}` } as TraceEvent),
+})
+
+async function collect(source: AsyncIterable<SeqEvent> | null): Promise<number[]> {
+  const seqs: number[] = []
+  if (!source) throw new Error('no live channel')
+  for await (const item of source) seqs.push(item.seq)
+  return seqs
+}
+
+export function traceBusContract(name: string, create: BusFactory): void {
+  describe(`TraceBus contract: ${name}`, () => {
+    it('has no channel for a run that is not live', async () => {
+      const { bus, close } = await create()
+      expect(bus.subscribe('nobody', 0)).toBeNull()
+      await close()
+    })
+
+    it('replays what was published, follows live events in order, and ends on close', async () => {
+      const { bus, close } = await create()
+      bus.open('r1')
+      bus.publish('r1', ev('r1', 1, 'run.started'))
+      bus.publish('r1', ev('r1', 2))
+      const early = collect(bus.subscribe('r1', 0))
+      const resumed = collect(bus.subscribe('r1', 1))
+      for (let seq = 3; seq <= 50; seq++) bus.publish('r1', ev('r1', seq))
+      bus.publish('r1', ev('r1', 51, 'run.finished'))
+      bus.close('r1')
+      expect(await early).toEqual(Array.from({ length: 51 }, (_, i) => i + 1))
+      expect(await resumed).toEqual(Array.from({ length: 50 }, (_, i) => i + 2))
+      expect(bus.subscribe('r1', 0)).toBeNull()
+      await close()
+    })
+
+    it('keeps runs apart and lets a subscriber leave early', async () => {
+      const { bus, close } = await create()
+      bus.open('a')
+      bus.open('b')
+      const leave = new AbortController()
+      const fromA = collect(bus.subscribe('a', 0, leave.signal))
+      const fromB = collect(bus.subscribe('b', 0))
+      bus.publish('a', ev('a', 1))
+      bus.publish('b', ev('b', 1))
+      bus.publish('b', ev('b', 2))
+      await new Promise((r) => setTimeout(r, 20))
+      leave.abort()
+      expect(await fromA).toEqual([1])
+      bus.close('b')
+      expect(await fromB).toEqual([1, 2])
+      bus.close('a')
+      await close()
+    })
+  })
+}
