@@ -1,5 +1,6 @@
-import { useMutation, useQuery } from '@tanstack/react-query'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { TraceEvent } from '../lib/engine'
+import { isActiveRun } from '../lib/run-status'
 import type { EditorStoreApi } from '../store/editor-store'
 import { errorMessage, type RouterOutputs, type TRPCClient, useTRPC } from './trpc'
 
@@ -18,6 +19,20 @@ export function useRunMutations() {
   return {
     start: useMutation(trpc.runs.start.mutationOptions()),
     runTests: useMutation(trpc.runs.runTests.mutationOptions()),
+  }
+}
+
+/**
+ * Cancel (queued, running or waiting runs) and retry (failed or cancelled ones: a new run
+ * with the same event, version, mocks and mode). Either changes run lists and the run itself.
+ */
+export function useRunControlMutations() {
+  const trpc = useTRPC()
+  const qc = useQueryClient()
+  const invalidate = () => qc.invalidateQueries({ queryKey: trpc.runs.pathKey() })
+  return {
+    cancel: useMutation(trpc.runs.cancel.mutationOptions({ onSuccess: invalidate })),
+    retry: useMutation(trpc.runs.retry.mutationOptions({ onSuccess: invalidate })),
   }
 }
 
@@ -73,4 +88,29 @@ export function showStoredRun(store: EditorStoreApi, detail: RunDetail) {
   const s = store.getState()
   s.startTrace(detail.run.id)
   s.applyTrace(detail.events as TraceEvent[])
+  settleTrace(store, detail.run)
+}
+
+/**
+ * The run record is the authority on how a run ended. A run cancelled while nobody
+ * streamed it (or whose stream closed first) may end without a `run.finished` reaching
+ * this trace; the canvas then takes the record's word rather than showing it still going.
+ */
+export function settleTrace(
+  store: EditorStoreApi,
+  run: Pick<RunDetail['run'], 'id' | 'status' | 'finishedAt' | 'durationMs' | 'error'>,
+) {
+  const s = store.getState()
+  if (s.trace.runId !== run.id || isActiveRun(run.status) || !isActiveRun(s.trace.status)) return
+  if (run.status !== 'succeeded' && run.status !== 'failed' && run.status !== 'cancelled') return
+  s.applyTrace([
+    {
+      type: 'run.finished',
+      runId: run.id,
+      at: run.finishedAt ?? new Date().toISOString(),
+      status: run.status,
+      durationMs: run.durationMs ?? 0,
+      ...(run.error ? { error: run.error } : {}),
+    },
+  ])
 }

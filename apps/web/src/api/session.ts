@@ -27,3 +27,10 @@ export function useAuthMutations() {
   )
   return { login, setup, logout }
 }
+
+/** Editors and admins may start, cancel and retry runs; viewers only look (the server checks too). */
+export function useCanControlRuns(): boolean {
+  const trpc = useTRPC()
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }))
+  return !!me.data && me.data.role !== 'viewer'
+}

@@ -21,12 +21,17 @@ export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps
   const node = data.node
   const issues = useEditor((s) => s.issuesByNode[id])
   const trace = useEditor((s) => s.trace.nodes[id])
-  // One boolean for every node: they re-render when a run starts or ends, not per event.
+  // One value for every node: they re-render when a run starts or ends, not per event.
+  // A run waiting at a wait step is still going: the steps after it are pending, not missed.
   const phase = useEditor((s) =>
-    s.trace.status === 'idle' ? 'idle' : s.trace.status === 'running' ? 'live' : 'done',
+    s.trace.status === 'idle'
+      ? 'idle'
+      : s.trace.status === 'running' || s.trace.status === 'waiting'
+        ? 'live'
+        : 'done',
   )
   const status =
-    trace?.status ?? (phase === 'live' ? 'waiting' : phase === 'done' ? 'not-reached' : undefined)
+    trace?.status ?? (phase === 'live' ? 'pending' : phase === 'done' ? 'not-reached' : undefined)
   const editing = useEditor((s) => s.editing?.kind === 'node' && s.editing.id === id)
   const store = useEditorStoreApi()
   const stopEditing = useCallback(() => store.getState().setEditing(null), [store])

@@ -10,23 +10,30 @@ const TRACE_RING: Record<string, string> = {
   skipped: 'opacity-40',
   'not-reached': 'opacity-55',
   // Not reached yet in a live run: dimmed, so each step visibly lights up as it runs.
-  waiting: 'opacity-60',
+  pending: 'opacity-60',
+  // The run is suspended here (a wait step) until its time comes.
+  waiting: 'ring-4 ring-violet-200',
+  cancelled: 'ring-[3px] ring-orange-200',
 }
 const TRACE_BORDER: Record<string, string> = {
   running: 'border-sky-500',
   succeeded: 'border-emerald-500',
   failed: 'border-red-500 bg-red-50!',
   skipped: 'border-dashed border-slate-300',
+  waiting: 'border-violet-500 border-dashed',
+  cancelled: 'border-orange-500',
 }
 const FADE: Record<string, string> = {
   skipped: 'opacity-40',
   'not-reached': 'opacity-55',
-  waiting: 'opacity-60',
+  pending: 'opacity-60',
 }
 const TRACE_DIAMOND: Record<string, string> = {
   running: 'fill-sky-50 stroke-sky-500',
   succeeded: 'fill-emerald-50 stroke-emerald-500',
   failed: 'fill-red-50 stroke-red-500',
+  waiting: 'fill-violet-50 stroke-violet-500',
+  cancelled: 'fill-orange-50 stroke-orange-500',
 }
 
 /** The three shapes drawn as themselves; `label` is the text or the in-place editor. */

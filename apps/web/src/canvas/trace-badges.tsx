@@ -1,11 +1,15 @@
 import { EdgeLabelRenderer, useInternalNode } from '@xyflow/react'
 import { memo } from 'react'
+import { waitingUntilLabel } from '../lib/run-status'
+import { useEditor } from '../store/context'
 import { formatDuration, type NodeTrace } from '../store/trace'
 
 const BADGE: Record<string, string> = {
   running: 'border-sky-200 bg-sky-50 text-sky-700',
   succeeded: 'border-emerald-200 bg-emerald-50 text-emerald-700',
   failed: 'border-red-200 bg-red-50 text-red-700',
+  waiting: 'border-violet-200 bg-violet-50 text-violet-700',
+  cancelled: 'border-orange-200 bg-orange-50 text-orange-800',
 }
 
 /**
@@ -21,13 +25,18 @@ export const TraceBadges = memo(function TraceBadges({
   trace: NodeTrace
   circle: boolean
 }) {
+  const until = useEditor((s) => (trace.status === 'waiting' ? s.trace.waitingUntil : undefined))
   if (trace.status === 'skipped') return null
   const label =
     trace.status === 'running'
       ? trace.attempt && trace.attempt > 1
         ? `retry ${trace.attempt}…`
         : 'running…'
-      : formatDuration(trace.durationMs)
+      : trace.status === 'waiting'
+        ? `waiting ${waitingUntilLabel(until)}`.trim()
+        : trace.status === 'cancelled'
+          ? 'cancelled'
+          : formatDuration(trace.durationMs)
   return (
     <>
       <span

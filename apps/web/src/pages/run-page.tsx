@@ -1,21 +1,20 @@
-import { useQuery } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { ReactFlowProvider } from '@xyflow/react'
-import { useEffect, useState } from 'react'
-import { followRun, type RunDetail, showStoredRun } from '../api/runs'
+import { useEffect, useRef, useState } from 'react'
+import { followRun, type RunDetail, settleTrace, showStoredRun } from '../api/runs'
 import { errorMessage, useTRPC, useTRPCClient } from '../api/trpc'
 import { Canvas } from '../canvas/canvas'
-import { relativeTime } from '../lib/download'
 import type { Workflow } from '../lib/engine'
-import { navigate, workflowPath } from '../lib/router'
+import { navigate } from '../lib/router'
+import { isActiveRun } from '../lib/run-status'
 import { JsonTree } from '../panels/run/json-tree'
-import { RunStatusChip } from '../panels/run/run-status'
 import { StepDetails } from '../panels/run/step-details'
 import { RunSummary, StepList } from '../panels/run/step-list'
 import { EditorStoreProvider, useEditor, useEditorStoreApi } from '../store/context'
 import { createEditorStore, type EditorStore } from '../store/editor-store'
-import { formatDuration } from '../store/trace'
 import { Button } from '../ui/button'
 import { prepareGraph } from './editor-page'
+import { RunHeader } from './run-header'
 
 type Run = RunDetail['run']
 
@@ -27,6 +26,7 @@ type Run = RunDetail['run']
 export function RunPage({ runId }: { runId: string }) {
   const trpc = useTRPC()
   const client = useTRPCClient()
+  const qc = useQueryClient()
   const detail = useQuery(trpc.runs.get.queryOptions({ runId }, { staleTime: Number.POSITIVE_INFINITY }))
   const run = detail.data?.run
   const version = useQuery(
@@ -38,6 +38,8 @@ export function RunPage({ runId }: { runId: string }) {
   const model = (run?.model ?? version.data?.model) as Workflow | undefined
   const [store, setStore] = useState<EditorStore | null>(null)
   const [prepError, setPrepError] = useState<string | null>(null)
+  /** How many stored events the canvas was built from. */
+  const builtFrom = useRef(0)
 
   useEffect(() => {
     if (!model || !detail.data || store) return
@@ -53,6 +55,7 @@ export function RunPage({ runId }: { runId: string }) {
           readOnly: true,
         })
         showStoredRun(s, data)
+        builtFrom.current = data.events.length
         setStore(s)
       },
       (err) => !cancelled && setPrepError(errorMessage(err)),
@@ -62,13 +65,31 @@ export function RunPage({ runId }: { runId: string }) {
     }
   }, [model, detail.data, store])
 
-  // A run still going: follow it from the last stored event on.
-  const stillRunning = run?.status === 'running'
-  const storedCount = detail.data?.events.length ?? 0
+  // A run still going: follow it from the events the canvas was built from. The record is
+  // refetched (status, waits, cancel) but the canvas keeps folding the stream, never both.
+  const active = !!run && isActiveRun(run.status)
   useEffect(() => {
-    if (!store || !stillRunning) return
-    return followRun(client, store, runId, { afterSeq: storedCount })
-  }, [store, stillRunning, client, runId, storedCount])
+    if (!store || !active) return
+    return followRun(client, store, runId, {
+      afterSeq: builtFrom.current,
+      // The stream may close before the record settles (a wait of hours): refresh the header.
+      onEnd: () => void qc.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ runId }) }),
+    })
+  }, [store, active, client, runId, qc, trpc])
+
+  // When the stream moves the run on (waits, resumes, finishes), refresh its record for the header.
+  useEffect(() => {
+    if (!store) return
+    let last = store.getState().trace.status
+    return store.subscribe((s) => {
+      if (s.trace.status === last) return
+      last = s.trace.status
+      void qc.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ runId }) })
+    })
+  }, [store, qc, trpc, runId])
+  useEffect(() => {
+    if (store && run) settleTrace(store, run)
+  }, [store, run])
 
   const error = detail.error
     ? errorMessage(detail.error)
@@ -107,59 +128,6 @@ export function RunPage({ runId }: { runId: string }) {
         </div>
       </ReactFlowProvider>
     </EditorStoreProvider>
-  )
-}
-
-function RunHeader({ run }: { run: Run }) {
-  const title = useEditor((s) => s.graph.title)
-  return (
-    <div className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-3 text-[13px]">
-      <button
-        type="button"
-        onClick={() => navigate(workflowPath(run.workflowId))}
-        className="max-w-[280px] truncate rounded-md px-1.5 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800"
-        title="Open the workflow in the editor"
-      >
-        ← {title || 'Workflow'}
-      </button>
-      <span className="text-slate-300">/</span>
-      <h1 className="px-1 font-semibold text-slate-900">
-        {run.kind === 'test' ? 'Test run' : 'Production run'}{' '}
-        <span className="font-mono text-[12px] font-normal text-slate-400">{run.id.slice(0, 8)}</span>
-      </h1>
-      <RunStatusChip status={run.status} />
-      <span className="text-slate-500">{run.version ? `version ${run.version}` : 'unsaved draft'}</span>
-      <ModeNote run={run} />
-      <span className="ml-auto text-[12px] text-slate-500">
-        {run.trigger === 'webhook' ? 'Segment webhook' : `started by ${run.actor ?? '—'}`} ·{' '}
-        <span title={run.startedAt}>{relativeTime(run.startedAt)}</span>
-        {run.durationMs !== null && ` · ${formatDuration(run.durationMs)}`}
-      </span>
-    </div>
-  )
-}
-
-/** Whether this run sent anything, said plainly (the editor shows the same on its canvas). */
-function ModeNote({ run }: { run: Run }) {
-  const dry = run.kind === 'test' && run.dryRun
-  return (
-    <span
-      data-testid={dry ? 'dry-run-banner' : 'live-run-banner'}
-      className={`flex items-center gap-1.5 rounded-full border px-2.5 py-0.5 text-[12px] ${
-        dry ? 'border-amber-300 bg-amber-50 text-amber-900' : 'border-red-300 bg-red-50 text-red-800'
-      }`}
-    >
-      <span className={`h-1.5 w-1.5 rounded-full ${dry ? 'bg-amber-500' : 'bg-red-500'}`} />
-      {dry ? (
-        <span>
-          <strong>Dry run</strong> — nothing was sent
-        </span>
-      ) : (
-        <span>
-          <strong>{run.kind === 'test' ? 'Live test run' : 'Production run'}</strong> — requests were sent
-        </span>
-      )}
-    </span>
   )
 }
 

@@ -27,6 +27,132 @@ const confident = {
   n8: { ...personalizationMocks['n8-confident'], body: { confidence: 0.9, recommendations: [] } },
 }
 
+/** start → wait → send → end: a live run suspends at `wait`. */
+const waiting: Workflow = {
+  title: 'Wait then send',
+  description: '',
+  groups: [],
+  nodes: [
+    { id: 'start', group: null, shape: 'circle', label: 'Start', type: 'start', config: {} },
+    {
+      id: 'wait',
+      group: null,
+      shape: 'rectangle',
+      label: 'Wait an hour',
+      type: 'wait',
+      config: { duration: '1h' },
+    },
+    { id: 'send', group: null, shape: 'rectangle', label: 'Send', type: 'transform', config: { vars: {} } },
+    { id: 'end', group: null, shape: 'circle', label: 'End' },
+  ],
+  edges: [
+    { id: 'start->wait', source: 'start', sourceHandle: 'right', target: 'wait', targetHandle: 'left' },
+    { id: 'wait->send', source: 'wait', sourceHandle: 'right', target: 'send', targetHandle: 'left' },
+    { id: 'send->end', source: 'send', sourceHandle: 'right', target: 'end', targetHandle: 'left' },
+  ],
+}
+
+const at = (minute: number) => new Date(Date.UTC(2031, 0, 1, 9, minute)).toISOString()
+const UNTIL = at(59)
+const untilTheWait: TraceEvent[] = [
+  { type: 'run.started', runId: 'r1', at: at(0), dryRun: false, event: { userId: 'u1' } },
+  { type: 'node.started', runId: 'r1', at: at(0), nodeId: 'start' },
+  { type: 'node.finished', runId: 'r1', at: at(0), nodeId: 'start', output: {}, durationMs: 1 },
+  { type: 'edge.taken', runId: 'r1', at: at(0), edgeId: 'start->wait', source: 'start', target: 'wait' },
+  { type: 'node.started', runId: 'r1', at: at(0), nodeId: 'wait' },
+  { type: 'run.suspended', runId: 'r1', at: at(0), nodeId: 'wait', until: UNTIL },
+]
+const afterTheWait: TraceEvent[] = [
+  { type: 'run.resumed', runId: 'r1', at: UNTIL, nodeId: 'wait', reason: 'wait' },
+  {
+    type: 'node.finished',
+    runId: 'r1',
+    at: UNTIL,
+    nodeId: 'wait',
+    output: { waitedMs: 3_540_000 },
+    durationMs: 1,
+  },
+  { type: 'edge.taken', runId: 'r1', at: UNTIL, edgeId: 'wait->send', source: 'wait', target: 'send' },
+  { type: 'node.started', runId: 'r1', at: UNTIL, nodeId: 'send' },
+]
+
+describe('a live run that waits, is cancelled, or outlives a restart', () => {
+  it('shows the run waiting at the wait step, and until when', () => {
+    const trace = applyTraceEvents(newTrace('r1'), untilTheWait, waiting)
+    expect(trace.status).toBe('waiting')
+    expect(trace.waitingUntil).toBe(UNTIL)
+    expect(trace.nodes.wait.status).toBe('waiting')
+    expect(trace.steps.at(-1)).toMatchObject({ nodeId: 'wait', status: 'waiting' })
+    expect(trace.nodes.send).toBeUndefined()
+  })
+
+  it('marks the step a person cancelled the run at, and the run cancelled', () => {
+    const cancelled = applyTraceEvents(
+      applyTraceEvents(newTrace('r1'), untilTheWait, waiting),
+      [{ type: 'run.finished', runId: 'r1', at: at(5), status: 'cancelled', durationMs: 3 }],
+      waiting,
+    )
+    expect(cancelled.status).toBe('cancelled')
+    expect(cancelled.waitingUntil).toBeUndefined()
+    expect(cancelled.nodes.wait.status).toBe('cancelled')
+    expect(cancelled.steps.at(-1)).toMatchObject({ nodeId: 'wait', status: 'cancelled' })
+    // What had finished stays finished.
+    expect(cancelled.nodes.start.status).toBe('succeeded')
+  })
+
+  it('goes on after the wait and notes where it resumed', () => {
+    const trace = applyTraceEvents(newTrace('r1'), [...untilTheWait, ...afterTheWait], waiting)
+    expect(trace.status).toBe('running')
+    expect(trace.waitingUntil).toBeUndefined()
+    expect(trace.nodes.wait.status).toBe('succeeded')
+    expect(trace.steps.find((st) => st.nodeId === 'wait')?.status).toBe('succeeded')
+    expect(trace.resumes).toEqual([{ at: UNTIL, reason: 'wait', nodeId: 'wait', beforeStep: 2 }])
+  })
+
+  it('after a restart, marks the step that was cut off and counts its repeat as the same visit', () => {
+    const events: TraceEvent[] = [
+      ...untilTheWait,
+      ...afterTheWait,
+      { type: 'run.resumed', runId: 'r1', at: at(59), reason: 'restart' },
+      { type: 'node.started', runId: 'r1', at: at(59), nodeId: 'send' },
+      { type: 'node.finished', runId: 'r1', at: at(59), nodeId: 'send', output: {}, durationMs: 2 },
+      { type: 'run.finished', runId: 'r1', at: at(59), status: 'succeeded', durationMs: 9 },
+    ]
+    const trace = applyTraceEvents(newTrace('r1'), events, waiting)
+    expect(trace.status).toBe('succeeded')
+    expect(trace.resumes.map((r) => r.reason)).toEqual(['wait', 'restart'])
+    expect(trace.resumes[1].beforeStep).toBe(3)
+    expect(trace.steps.map((st) => `${st.nodeId}:${st.status}`)).toEqual([
+      'start:succeeded',
+      'wait:succeeded',
+      'send:cut-off',
+      'send:succeeded',
+    ])
+    expect(trace.nodes.send).toMatchObject({ status: 'succeeded', visits: 1 })
+    // Steps that had finished before the restart were not run again.
+    expect(trace.steps.filter((st) => st.nodeId === 'start')).toHaveLength(1)
+    expect(trace.resumes[1].startedOver).toBeUndefined()
+  })
+
+  it('says so when a restart came before the first checkpoint and the run started over', () => {
+    const events: TraceEvent[] = [
+      ...untilTheWait.slice(0, 5),
+      { type: 'run.resumed', runId: 'r1', at: at(3), reason: 'restart' },
+      { type: 'run.started', runId: 'r1', at: at(3), dryRun: false, event: { userId: 'u1' } },
+      { type: 'node.started', runId: 'r1', at: at(3), nodeId: 'start' },
+    ]
+    const trace = applyTraceEvents(newTrace('r1'), events, waiting)
+    expect(trace.resumes).toMatchObject([{ reason: 'restart', startedOver: true, beforeStep: 2 }])
+    // The run still began when it first did: the step timeline keeps its origin.
+    expect(trace.startedAt).toBe(at(0))
+    expect(trace.steps.map((st) => `${st.nodeId}:${st.status}`)).toEqual([
+      'start:succeeded',
+      'wait:cut-off',
+      'start:running',
+    ])
+  })
+})
+
 describe('run trace on the canvas', () => {
   it('lights up the path a purchase by a push user took, and rules out the other branches', async () => {
     const trace = applyTraceEvents(newTrace('r1'), await traceOf(purchasePush, confident), template)

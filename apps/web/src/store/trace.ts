@@ -1,8 +1,11 @@
 import type { RecordedRequest, TraceEvent, Workflow } from '../lib/engine'
 
-export type NodeRunStatus = 'running' | 'succeeded' | 'failed' | 'skipped'
+/** `waiting`: a live run is suspended at this (wait) step; `cancelled`: a person stopped the run here. */
+export type NodeRunStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'cancelled'
+/** `cut-off`: the server restarted mid-step; the run went on from its last checkpoint and ran it again. */
+export type StepStatus = NodeRunStatus | 'cut-off'
 export type EdgeRunStatus = 'taken' | 'ruled-out'
-export type RunTraceStatus = 'idle' | 'running' | 'suspended' | 'succeeded' | 'failed'
+export type RunTraceStatus = 'idle' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled'
 
 /** One node's latest visit in the run on the canvas. */
 export interface NodeTrace {
@@ -27,7 +30,7 @@ export interface NodeTrace {
 /** A line of the step list: every visit, retry and ruling-out, in the order it happened. */
 export interface TraceStep {
   nodeId: string
-  status: NodeRunStatus
+  status: StepStatus
   at: string
   durationMs?: number
   attempt?: number
@@ -46,10 +49,28 @@ export interface RunTrace {
   nodes: Record<string, NodeTrace>
   edges: Record<string, EdgeRunStatus>
   steps: TraceStep[]
+  /** While the run waits at a wait step: when it continues (ISO). */
+  waitingUntil?: string
+  /** Where the run continued after a pause, shown between the steps. */
+  resumes: TraceResume[]
   /** Where each node's next input comes from (the engine's `inputFrom`), filled by edge.taken. */
   pendingInput: Record<string, string>
   /** Index in `steps` of each node's open visit. */
   openStep: Record<string, number>
+}
+
+/**
+ * The run continued: after its wait (`wait`), or after the server restarted or replaced a
+ * worker (`restart`), from its last checkpoint; steps that had finished were not run again.
+ */
+export interface TraceResume {
+  at: string
+  reason: 'wait' | 'restart'
+  nodeId?: string
+  /** How many steps came before it: the list shows it right after them. */
+  beforeStep: number
+  /** The restart came before the first checkpoint: the run began again from its start. */
+  startedOver?: boolean
 }
 
 export const EMPTY_TRACE: RunTrace = {
@@ -59,6 +80,7 @@ export const EMPTY_TRACE: RunTrace = {
   nodes: {},
   edges: {},
   steps: [],
+  resumes: [],
   pendingInput: {},
   openStep: {},
 }
@@ -130,6 +152,14 @@ export function applyTraceEvents(prev: RunTrace, events: readonly TraceEvent[], 
     if (i === undefined) return
     list[i] = { ...list[i], ...patch }
   }
+  /** Sets a node's status, and that of its open step, when the node is in one of `from`. */
+  const moveNode = (nodeId: string, from: NodeRunStatus[], to: NodeRunStatus, stepTo: StepStatus = to) => {
+    const before = t.nodes[nodeId]
+    if (!before || !from.includes(before.status)) return
+    nodes()[nodeId] = { ...before, status: to }
+    if (t.openStep[nodeId] !== undefined && t.steps[t.openStep[nodeId]].status === before.status)
+      updateStep(nodeId, { status: stepTo })
+  }
   const ruleOut = (edgeId: string) => {
     if (t.edges[edgeId] !== 'taken') edges()[edgeId] = 'ruled-out'
   }
@@ -137,12 +167,18 @@ export function applyTraceEvents(prev: RunTrace, events: readonly TraceEvent[], 
   for (const e of events) {
     if (t.runId && e.runId !== t.runId) continue
     switch (e.type) {
-      case 'run.started':
+      case 'run.started': {
+        // Announced again after a restart: nothing had been checkpointed, so the run started
+        // over. It still began the first time.
+        const last = t.resumes.at(-1)
+        if (t.startedAt && last?.reason === 'restart')
+          t.resumes = [...t.resumes.slice(0, -1), { ...last, startedOver: true }]
         t.status = 'running'
         t.dryRun = e.dryRun
-        t.startedAt = e.at
+        t.startedAt ??= e.at
         t.event = e.event
         break
+      }
       case 'node.started': {
         const before = t.nodes[e.nodeId]
         nodes()[e.nodeId] = {
@@ -205,15 +241,35 @@ export function applyTraceEvents(prev: RunTrace, events: readonly TraceEvent[], 
         break
       }
       case 'run.suspended':
-        t.status = 'suspended'
+        t.status = 'waiting'
+        t.waitingUntil = e.until
+        moveNode(e.nodeId, ['running'], 'waiting')
         break
-      case 'run.resumed':
+      case 'run.resumed': {
+        const reason = e.reason === 'restart' ? 'restart' : 'wait'
         t.status = 'running'
+        t.waitingUntil = undefined
+        t.resumes = [...t.resumes, { at: e.at, reason, nodeId: e.nodeId, beforeStep: t.steps.length }]
+        if (reason === 'wait') {
+          if (e.nodeId) moveNode(e.nodeId, ['waiting'], 'running')
+          break
+        }
+        // A step cut off by the restart runs again from the checkpoint: the repeat is the
+        // same visit, not another one.
+        for (const [id, n] of Object.entries(t.nodes)) {
+          if (n.status !== 'running') continue
+          nodes()[id] = { ...n, visits: Math.max(0, n.visits - 1) }
+          updateStep(id, { status: 'cut-off' })
+        }
         break
+      }
       case 'run.finished':
         t.status = e.status
         t.durationMs = e.durationMs
         t.error = e.error
+        t.waitingUntil = undefined
+        if (e.status === 'cancelled')
+          for (const id of Object.keys(t.nodes)) moveNode(id, ['running', 'waiting'], 'cancelled')
         break
     }
   }

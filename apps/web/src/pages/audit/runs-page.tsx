@@ -2,6 +2,7 @@ import { type RunFilter, useRuns, useWorkflowIndex } from '../../api/audit'
 import { errorMessage } from '../../api/trpc'
 import { relativeTime } from '../../lib/download'
 import { historyPath, navigate, type Query, runPath, runsPath } from '../../lib/router'
+import { RUN_STATUSES } from '../../lib/run-status'
 import { Button } from '../../ui/button'
 import {
   Empty,
@@ -16,8 +17,15 @@ import {
   WorkflowFilter,
 } from './ui'
 
-const STATUSES = ['succeeded', 'failed', 'running', 'interrupted'] as const
 const KINDS = ['test', 'production'] as const
+const STATUS_OPTION: Record<(typeof RUN_STATUSES)[number], string> = {
+  queued: 'Queued',
+  running: 'Running',
+  waiting: 'Waiting',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+}
 
 const isOneOf = <T extends string>(options: readonly T[], value: string | undefined): value is T =>
   (options as readonly (string | undefined)[]).includes(value)
@@ -33,7 +41,7 @@ function toIso(local: string | undefined): string | undefined {
 export function runFilterOf(query: Query): RunFilter {
   const filter: RunFilter = { limit: 200 }
   if (query.workflow) filter.workflowId = query.workflow
-  if (isOneOf(STATUSES, query.status)) filter.status = query.status
+  if (isOneOf(RUN_STATUSES, query.status)) filter.status = query.status
   if (isOneOf(KINDS, query.kind)) filter.kind = query.kind
   const version = Number(query.version)
   if (query.version && Number.isInteger(version) && version > 0) filter.version = version
@@ -72,9 +80,9 @@ export function RunsPage({ query }: { query: Query }) {
             onChange={(e) => set('status', e.target.value)}
           >
             <option value="">Any status</option>
-            {STATUSES.map((s) => (
+            {RUN_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {STATUS_OPTION[s]}
               </option>
             ))}
           </FilterSelect>
@@ -134,15 +142,26 @@ export function RunsPage({ query }: { query: Query }) {
                   >
                     <td className="px-4 py-2.5">
                       <Link to={runPath(r.id)} className="no-underline" title="Open run">
-                        <RunStatusBadge status={r.status} />
+                        <RunStatusBadge status={r.status} waitingUntil={r.waitingUntil} />
                       </Link>
+                      {r.retryOf && (
+                        <div className="mt-1 text-[11.5px] text-slate-500">
+                          retry of{' '}
+                          <Link to={runPath(r.retryOf)} className="font-mono text-indigo-700 hover:underline">
+                            {r.retryOf.slice(0, 8)}
+                          </Link>
+                        </div>
+                      )}
                     </td>
                     <td className="px-4 py-2.5">
                       <Link to={historyPath(r.workflowId)} className="text-slate-800 hover:text-indigo-700">
                         {titles.get(r.workflowId) ?? r.workflowId}
                       </Link>
                       {r.error && (
-                        <div className="mt-0.5 max-w-md truncate text-[11.5px] text-red-600" title={r.error}>
+                        <div
+                          className={`mt-0.5 max-w-md truncate text-[11.5px] ${r.status === 'cancelled' ? 'text-slate-500' : 'text-red-600'}`}
+                          title={r.error}
+                        >
                           {r.error}
                         </div>
                       )}

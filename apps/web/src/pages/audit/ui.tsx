@@ -1,5 +1,7 @@
 import type { ReactNode, SelectHTMLAttributes } from 'react'
 import { navigate } from '../../lib/router'
+import type { RunStatus } from '../../lib/run-status'
+import { RunStatusChip } from '../../panels/run/run-status'
 
 /** Small presentational pieces shared by the audit pages. */
 
@@ -141,22 +143,15 @@ export function ValidationState({ errors, warnings }: { errors: number; warnings
   )
 }
 
-const RUN_STATUS: Record<string, string> = {
-  succeeded: 'bg-emerald-50 text-emerald-700 ring-emerald-200',
-  failed: 'bg-red-50 text-red-700 ring-red-200',
-  running: 'bg-sky-50 text-sky-700 ring-sky-200',
-  interrupted: 'bg-slate-100 text-slate-600 ring-slate-200',
-}
-
-export function RunStatusBadge({ status }: { status: string }) {
-  return (
-    <span
-      className={`inline-flex items-center rounded-full px-2 py-px text-[11.5px] font-medium capitalize ring-1 ${RUN_STATUS[status] ?? RUN_STATUS.interrupted}`}
-      data-testid="run-status"
-    >
-      {status}
-    </span>
-  )
+/** A run's status in the audit tables: the same chip as the editor's, waiting runs say until when. */
+export function RunStatusBadge({
+  status,
+  waitingUntil,
+}: {
+  status: RunStatus
+  waitingUntil?: string | null
+}) {
+  return <RunStatusChip status={status} waitingUntil={waitingUntil} testId="run-status" />
 }
 
 export function KindBadge({ kind, dryRun }: { kind: string; dryRun?: boolean }) {

@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import type { RunSummary as RunRow } from '../../api/runs'
 import { runPath } from '../../lib/router'
 import { useEditor, useEditorStoreApi } from '../../store/context'
 import { isDirty } from '../../store/editor-store'
@@ -9,6 +8,7 @@ import { Button } from '../../ui/button'
 import { Icon } from '../../ui/icons'
 import { toast } from '../../ui/toast'
 import { LiveRunDialog } from './live-run-dialog'
+import { RunControls } from './run-controls'
 import { RunHistory } from './run-history'
 import { RunSetupForm } from './run-setup-form'
 import { StepDetails } from './step-details'
@@ -39,7 +39,10 @@ export function RunPanel(props: {
   const [confirmLive, setConfirmLive] = useState(false)
   const [saveAsTest, setSaveAsTest] = useState(false)
   const [verdicts, setVerdicts] = useState<TestVerdicts>(() => new WeakMap())
-  const [replayNote, setReplayNote] = useState<RunRow | null>(null)
+  /** The run on the canvas is of another version than the one being edited. */
+  const [replayNote, setReplayNote] = useState<{ id: string; version: number | null } | null>(null)
+  /** The run on the canvas retries this one. */
+  const [retryOf, setRetryOf] = useState<string | null>(null)
 
   // While the panel is open the next run's trace stream is ready before Run is clicked.
   useEffect(() => {
@@ -54,6 +57,7 @@ export function RunPanel(props: {
   const run = useCallback(
     async (live = false) => {
       setReplayNote(null)
+      setRetryOf(null)
       // The step list comes first; a node picked for editing would open its details instead.
       store.getState().select({ nodes: [], edges: [] })
       if (await controller.start({ live })) onSegment('steps')
@@ -61,12 +65,14 @@ export function RunPanel(props: {
     },
     [controller, onSegment, store],
   )
-  const openRun = async (row: RunRow) => {
-    const detail = await controller.replay(row.id)
+  const openRun = async (runId: string) => {
+    const detail = await controller.replay(runId)
     if (!detail) return
+    const { run: shown } = detail
     const s = store.getState()
     // The editor canvas is the current draft; a run of another version is exact only on its own page.
-    setReplayNote(row.version === s.baseVersion && !isDirty(s) ? null : row)
+    setReplayNote(shown.version === s.baseVersion && !isDirty(s) ? null : shown)
+    setRetryOf(shown.retryOf)
     store.getState().select({ nodes: [], edges: [] })
     onSegment('steps')
   }
@@ -142,6 +148,14 @@ export function RunPanel(props: {
         {segment === 'setup' && <RunSetupForm onSaveAsTest={() => setSaveAsTest(true)} />}
         {segment === 'steps' && (
           <>
+            {retryOf && (
+              <p className="mb-2 text-[12px] text-slate-500" data-testid="run-retry-of">
+                Retry of{' '}
+                <a className="font-mono text-indigo-700 hover:underline" href={`#${runPath(retryOf)}`}>
+                  {retryOf.slice(0, 8)}
+                </a>
+              </p>
+            )}
             {replayNote && (
               <p className="mb-2 rounded-md bg-sky-50 px-2.5 py-1.5 text-[12px] leading-snug text-sky-900">
                 This run used {replayNote.version ? `version ${replayNote.version}` : 'an unsaved draft'}; the
@@ -165,12 +179,16 @@ export function RunPanel(props: {
             ) : (
               <>
                 <RunSummary />
+                <CanvasRunControls
+                  onCancelled={(id) => void controller.settle(id)}
+                  onRetried={(id) => void openRun(id)}
+                />
                 <StepList />
               </>
             )}
           </>
         )}
-        {segment === 'history' && <RunHistory onOpen={(row) => void openRun(row)} />}
+        {segment === 'history' && <RunHistory onOpen={(row) => void openRun(row.id)} />}
         {segment === 'tests' && (
           <TestCases verdicts={verdicts} setVerdicts={setVerdicts} onTry={() => void run(false)} />
         )}
@@ -185,6 +203,29 @@ export function RunPanel(props: {
         />
       )}
       {saveAsTest && <SaveAsTestDialog onClose={() => setSaveAsTest(false)} />}
+    </div>
+  )
+}
+
+/** Cancel / Retry for the run on the canvas (the run page has the same in its header). */
+function CanvasRunControls(props: {
+  onCancelled: (runId: string) => void
+  onRetried: (runId: string) => void
+}) {
+  const runId = useEditor((s) => s.trace.runId)
+  const status = useEditor((s) => s.trace.status)
+  const live = useEditor((s) => !s.trace.dryRun)
+  if (!runId || status === 'idle') return null
+  return (
+    <div className="mb-2">
+      <RunControls
+        runId={runId}
+        status={status}
+        live={live}
+        size="sm"
+        onCancelled={() => props.onCancelled(runId)}
+        onRetried={props.onRetried}
+      />
     </div>
   )
 }

@@ -1,22 +1,23 @@
 import { memo } from 'react'
+import { type RunStatus, waitingUntilLabel } from '../../lib/run-status'
+import type { StepStatus } from '../../store/trace'
 
-export type AnyRunStatus =
-  | 'idle'
-  | 'running'
-  | 'suspended'
-  | 'succeeded'
-  | 'failed'
-  | 'interrupted'
-  | 'skipped'
+/** A stored run's status, the canvas trace's, or one step's. */
+export type AnyRunStatus = 'idle' | RunStatus | StepStatus
 
 const CHIP: Record<AnyRunStatus, { label: string; className: string; dot: string }> = {
   idle: { label: 'Not run', className: 'bg-slate-100 text-slate-600 ring-slate-200', dot: 'bg-slate-400' },
+  queued: {
+    label: 'Queued',
+    className: 'bg-white text-slate-700 ring-slate-300',
+    dot: 'border border-slate-500 bg-transparent',
+  },
   running: {
     label: 'Running',
     className: 'bg-sky-50 text-sky-700 ring-sky-200',
     dot: 'bg-sky-500 animate-pulse',
   },
-  suspended: {
+  waiting: {
     label: 'Waiting',
     className: 'bg-violet-50 text-violet-700 ring-violet-200',
     dot: 'bg-violet-500',
@@ -27,38 +28,53 @@ const CHIP: Record<AnyRunStatus, { label: string; className: string; dot: string
     dot: 'bg-emerald-500',
   },
   failed: { label: 'Failed', className: 'bg-red-50 text-red-700 ring-red-200', dot: 'bg-red-500' },
-  interrupted: {
-    label: 'Interrupted',
-    className: 'bg-amber-50 text-amber-800 ring-amber-200',
-    dot: 'bg-amber-500',
+  cancelled: {
+    label: 'Cancelled',
+    className: 'bg-orange-50 text-orange-800 ring-orange-200',
+    dot: 'bg-orange-500',
   },
   skipped: {
     label: 'Ruled out',
     className: 'bg-slate-50 text-slate-500 ring-slate-200',
     dot: 'bg-slate-300',
   },
+  'cut-off': {
+    label: 'Cut off',
+    className: 'bg-amber-50 text-amber-800 ring-amber-200',
+    dot: 'bg-amber-500',
+  },
 }
 
+/** Statuses a newer server may add still show, as themselves, instead of breaking the page. */
+const chipOf = (status: string) =>
+  CHIP[status as AnyRunStatus] ?? { label: status, className: CHIP.idle.className, dot: CHIP.idle.dot }
+
 export const StatusDot = memo(function StatusDot({ status }: { status: AnyRunStatus }) {
-  return <span className={`inline-block h-2 w-2 shrink-0 rounded-full ${CHIP[status].dot}`} aria-hidden />
+  return <span className={`inline-block h-2 w-2 shrink-0 rounded-full ${chipOf(status).dot}`} aria-hidden />
 })
 
+/** A run's or step's status; a waiting run also says until when. */
 export const RunStatusChip = memo(function RunStatusChip({
   status,
+  waitingUntil,
   testId,
 }: {
   status: AnyRunStatus
+  waitingUntil?: string | null
   testId?: string
 }) {
-  const c = CHIP[status]
+  const c = chipOf(status)
+  const until = status === 'waiting' ? waitingUntilLabel(waitingUntil) : ''
   return (
     <span
       data-testid={testId}
       data-status={status}
-      className={`inline-flex items-center gap-1.5 rounded-full px-2 py-px text-[11.5px] font-medium ring-1 ${c.className}`}
+      title={until ? `Waiting ${until} (${waitingUntil})` : undefined}
+      className={`inline-flex items-center gap-1.5 rounded-full px-2 py-px text-[11.5px] font-medium whitespace-nowrap ring-1 ${c.className}`}
     >
       <StatusDot status={status} />
       {c.label}
+      {until && <span className="font-normal">{until}</span>}
     </span>
   )
 })

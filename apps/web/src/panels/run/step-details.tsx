@@ -50,6 +50,13 @@ function RequestView({ request, dryRun }: { request: RecordedRequest; dryRun: bo
   )
 }
 
+/** What stands in for the output of a step that has none yet, or never will. */
+const PENDING_OUTPUT = {
+  running: 'Running…',
+  waiting: 'Waiting: the run continues here when the wait is over.',
+  cancelled: 'Cancelled before this step finished.',
+}
+
 /**
  * One node in the run: what it received, what it gave, and for steps that talk to the
  * outside world the exact request (recorded instead of sent in a dry run).
@@ -135,8 +142,8 @@ export const StepDetails = memo(function StepDetails({
       {t && t.status !== 'skipped' && (
         <>
           <Section title="Output">
-            {t.status === 'running' ? (
-              <p className="text-[12px] text-slate-400">Running…</p>
+            {t.status === 'running' || t.status === 'waiting' || t.status === 'cancelled' ? (
+              <p className="text-[12px] text-slate-400">{PENDING_OUTPUT[t.status]}</p>
             ) : (
               <JsonTree value={t.output} testId="step-output" />
             )}

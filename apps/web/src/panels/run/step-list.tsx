@@ -1,6 +1,6 @@
-import { memo, useMemo } from 'react'
+import { Fragment, memo, useMemo } from 'react'
 import { useEditor, useEditorStoreApi } from '../../store/context'
-import { formatDuration, type TraceStep } from '../../store/trace'
+import { formatDuration, type TraceResume, type TraceStep } from '../../store/trace'
 import { RunStatusChip, StatusDot, Tag } from './run-status'
 
 /** Long loops can make thousands of steps; the list shows the first ones and says so. */
@@ -9,6 +9,7 @@ const MAX_ROWS = 500
 /** The run in order: one row per visit (and per ruled-out node), with when it started and how long it took. */
 export const StepList = memo(function StepList() {
   const steps = useEditor((s) => s.trace.steps)
+  const resumes = useEditor((s) => s.trace.resumes)
   const startedAt = useEditor((s) => s.trace.startedAt)
   const graph = useEditor((s) => s.graph)
   const selected = useEditor((s) => (s.selection.nodes.length === 1 ? s.selection.nodes[0] : null))
@@ -26,18 +27,25 @@ export const StepList = memo(function StepList() {
   return (
     <ol className="space-y-px" data-testid="step-list" aria-label="Steps">
       {steps.slice(0, MAX_ROWS).map((step, i) => (
-        <StepRow
-          // biome-ignore lint/suspicious/noArrayIndexKey: steps only ever append; the index is the step number
-          key={i}
-          index={i}
-          step={step}
-          label={labels.get(step.nodeId) ?? step.nodeId}
-          offset={Date.parse(step.at) - t0}
-          span={span}
-          selected={selected === step.nodeId}
-          onOpen={() => store.getState().select({ nodes: [step.nodeId], edges: [] })}
-        />
+        // biome-ignore lint/suspicious/noArrayIndexKey: steps only ever append; the index is the step number
+        <Fragment key={i}>
+          {resumes.map((r) =>
+            r.beforeStep === i ? <ResumedMarker key={`${r.at}:${r.reason}`} resume={r} /> : null,
+          )}
+          <StepRow
+            index={i}
+            step={step}
+            label={labels.get(step.nodeId) ?? step.nodeId}
+            offset={Date.parse(step.at) - t0}
+            span={span}
+            selected={selected === step.nodeId}
+            onOpen={() => store.getState().select({ nodes: [step.nodeId], edges: [] })}
+          />
+        </Fragment>
       ))}
+      {resumes.map((r) =>
+        r.beforeStep >= steps.length ? <ResumedMarker key={`${r.at}:${r.reason}`} resume={r} /> : null,
+      )}
       {steps.length > MAX_ROWS && (
         <li className="px-2 py-1.5 text-[12px] text-slate-400">
           … and {steps.length - MAX_ROWS} more steps (select a node on the canvas to see its last visit)
@@ -46,6 +54,48 @@ export const StepList = memo(function StepList() {
     </ol>
   )
 })
+
+/** Where the run continued after a pause: its wait, or a server restart (from its last checkpoint). */
+const ResumedMarker = memo(function ResumedMarker({ resume }: { resume: TraceResume }) {
+  const restart = resume.reason === 'restart'
+  return (
+    <li
+      data-testid="step-resumed"
+      data-reason={resume.reason}
+      title={new Date(resume.at).toLocaleString()}
+      className={`mx-1.5 my-1 flex items-center gap-1.5 rounded-md border border-dashed px-2 py-0.5 text-[11.5px] ${
+        restart ? 'border-amber-300 bg-amber-50 text-amber-800' : 'border-violet-200 text-violet-700'
+      }`}
+    >
+      <span aria-hidden>↻</span>
+      {restart ? (
+        <span>
+          <strong className="font-semibold">Resumed after restart</strong> —{' '}
+          {resume.startedOver
+            ? 'nothing was checkpointed yet, so the run started over'
+            : 'the run went on from its last checkpoint'}
+        </span>
+      ) : (
+        <span>Resumed after the wait</span>
+      )}
+    </li>
+  )
+})
+
+/** What the right column says for steps without a duration to show. */
+const STEP_NOTE: Partial<Record<TraceStep['status'], string>> = {
+  skipped: 'ruled out',
+  waiting: 'waiting',
+  cancelled: 'cancelled',
+  'cut-off': 'cut off by restart',
+}
+const BAR: Partial<Record<TraceStep['status'], string>> = {
+  failed: 'bg-red-400',
+  running: 'bg-sky-400',
+  waiting: 'bg-violet-400',
+  cancelled: 'bg-orange-400',
+  'cut-off': 'bg-amber-400',
+}
 
 const StepRow = memo(function StepRow(props: {
   index: number
@@ -84,7 +134,7 @@ const StepRow = memo(function StepRow(props: {
             // A timeline: where in the run this step sat and how long it took.
             <span className="mt-0.5 block h-1 rounded-full bg-slate-100" aria-hidden>
               <span
-                className={`block h-1 rounded-full ${step.status === 'failed' ? 'bg-red-400' : step.status === 'running' ? 'bg-sky-400' : 'bg-emerald-400'}`}
+                className={`block h-1 rounded-full ${BAR[step.status] ?? 'bg-emerald-400'}`}
                 style={{
                   marginLeft: `${Math.min(left, 98)}%`,
                   width: `${Math.min(width, 100 - Math.min(left, 98))}%`,
@@ -95,11 +145,11 @@ const StepRow = memo(function StepRow(props: {
         </span>
         <span className="text-right font-mono text-[11px] whitespace-nowrap text-slate-500 tabular-nums">
           {skipped ? (
-            'ruled out'
+            STEP_NOTE.skipped
           ) : (
             <>
               <span className="text-slate-400">{props.step.nodeId} · </span>
-              {step.status === 'running' ? '…' : formatDuration(step.durationMs)}
+              {STEP_NOTE[step.status] ?? (step.status === 'running' ? '…' : formatDuration(step.durationMs))}
             </>
           )}
         </span>
@@ -111,6 +161,7 @@ const StepRow = memo(function StepRow(props: {
 /** Status, timing and mode of the run on the canvas, with its error when it failed. */
 export const RunSummary = memo(function RunSummary() {
   const status = useEditor((s) => s.trace.status)
+  const waitingUntil = useEditor((s) => s.trace.waitingUntil)
   const durationMs = useEditor((s) => s.trace.durationMs)
   const dryRun = useEditor((s) => s.trace.dryRun)
   const error = useEditor((s) => s.trace.error)
@@ -120,13 +171,21 @@ export const RunSummary = memo(function RunSummary() {
   return (
     <div className="mb-2">
       <div className="flex flex-wrap items-center gap-2 text-[12px] text-slate-500">
-        <RunStatusChip status={status} testId="run-status" />
+        <RunStatusChip status={status} waitingUntil={waitingUntil} testId="run-status" />
         {dryRun ? <Tag>dry</Tag> : <Tag tone="red">live</Tag>}
         <span>
           {count} ran{ruledOut > 0 ? ` · ${ruledOut} ruled out` : ''}
           {durationMs !== undefined && ` · ${formatDuration(durationMs)}`}
         </span>
       </div>
+      {status === 'cancelled' && (
+        <p
+          className="mt-2 rounded-md border border-orange-200 bg-orange-50 px-2.5 py-1.5 text-[12px] leading-snug text-orange-900"
+          data-testid="run-cancelled-note"
+        >
+          {error ? `${error[0].toUpperCase()}${error.slice(1)}` : 'Cancelled'}: no further step ran.
+        </p>
+      )}
       {status === 'failed' && error && (
         <p
           className="mt-2 rounded-md border border-red-200 bg-red-50 px-2.5 py-1.5 text-[12px] leading-snug text-red-700"

@@ -1,7 +1,15 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useMemo, useRef } from 'react'
-import { followRun, newRunId, type RunDetail, showStoredRun, useRunMutations } from '../../api/runs'
+import {
+  followRun,
+  newRunId,
+  type RunDetail,
+  settleTrace,
+  showStoredRun,
+  useRunMutations,
+} from '../../api/runs'
 import { errorMessage, useTRPC, useTRPCClient } from '../../api/trpc'
+import { isActiveRun } from '../../lib/run-status'
 import type { EditorStore } from '../../store/editor-store'
 import { isDirty } from '../../store/editor-store'
 import { parseSetup } from '../../store/run-setup'
@@ -14,6 +22,8 @@ export interface RunController {
   replay: (runId: string) => Promise<RunDetail | null>
   /** Opens the trace stream of the next run ahead of time (call while the run panel is shown). */
   prepare: () => void
+  /** Takes the stored record's word on how the run on the canvas ended (after Cancel). */
+  settle: (runId: string) => Promise<void>
   starting: boolean
 }
 
@@ -135,7 +145,7 @@ export function useRunController(store: EditorStore): RunController {
       try {
         const detail = await qc.fetchQuery({ ...trpc.runs.get.queryOptions({ runId }), staleTime: 0 })
         showStoredRun(store, detail)
-        if (detail.run.status === 'running') activate(open(runId, { afterSeq: detail.events.length }))
+        if (isActiveRun(detail.run.status)) activate(open(runId, { afterSeq: detail.events.length }))
         return detail
       } catch (err) {
         toast(`Could not open the run: ${errorMessage(err)}`, 'error')
@@ -145,6 +155,21 @@ export function useRunController(store: EditorStore): RunController {
     [qc, trpc, store, open, activate],
   )
 
+  const settle = useCallback(
+    async (runId: string) => {
+      try {
+        const detail = await qc.fetchQuery({ ...trpc.runs.get.queryOptions({ runId }), staleTime: 0 })
+        settleTrace(store, detail.run)
+      } catch {
+        // The live stream still brings run.finished; the record was only a shortcut.
+      }
+    },
+    [qc, trpc, store],
+  )
+
   const starting = startMutation.isPending
-  return useMemo(() => ({ start, replay, prepare, starting }), [start, replay, prepare, starting])
+  return useMemo(
+    () => ({ start, replay, prepare, settle, starting }),
+    [start, replay, prepare, settle, starting],
+  )
 }

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import {
+  canCancelRun,
+  canRetryRun,
+  isActiveRun,
+  isRunStatus,
+  RUN_STATUSES,
+  waitingUntilLabel,
+} from './run-status'
+
+describe('run statuses', () => {
+  it('are the six the server reports, and "interrupted" is not one of them', () => {
+    expect(RUN_STATUSES).toEqual(['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'])
+    expect(isRunStatus('interrupted')).toBe(false)
+    expect(isRunStatus('waiting')).toBe(true)
+  })
+
+  it('offer Cancel only while a run is unfinished and Retry only after it failed or was cancelled', () => {
+    const cancellable = RUN_STATUSES.filter(canCancelRun)
+    const retryable = RUN_STATUSES.filter(canRetryRun)
+    expect(cancellable).toEqual(['queued', 'running', 'waiting'])
+    expect(retryable).toEqual(['failed', 'cancelled'])
+    expect(RUN_STATUSES.filter((s) => canCancelRun(s) && canRetryRun(s))).toEqual([])
+    expect(isActiveRun('succeeded')).toBe(false)
+  })
+})
+
+describe('waitingUntilLabel', () => {
+  const now = new Date(2031, 5, 3, 9, 30)
+
+  it('says only the time for a wait ending today', () => {
+    const until = new Date(2031, 5, 3, 14, 5)
+    const time = until.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    expect(waitingUntilLabel(until.toISOString(), now)).toBe(`until ${time}`)
+  })
+
+  it('adds the date for a wait ending on another day, and the year for another year', () => {
+    const tomorrow = waitingUntilLabel(new Date(2031, 5, 4, 8, 0).toISOString(), now)
+    expect(tomorrow).toMatch(/^until .+, .+/)
+    expect(tomorrow).not.toContain('2031')
+    expect(waitingUntilLabel(new Date(2032, 0, 2, 8, 0).toISOString(), now)).toContain('2032')
+  })
+
+  it('is empty without a usable time', () => {
+    expect(waitingUntilLabel(null, now)).toBe('')
+    expect(waitingUntilLabel('not a date', now)).toBe('')
+  })
+})
