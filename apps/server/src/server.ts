@@ -53,7 +53,7 @@ const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url))
 /** Opens storage (migrations first), repairs leftovers of a crash, then listens. */
 export async function startServer(opts: ServerOptions): Promise<FlowlineServer> {
   const logger = opts.logger ?? createLogger()
-  const { db, kind } = await openDatabase({
+  const { db, kind, raw } = await openDatabase({
     dataDir: opts.dataDir,
     databaseUrl: opts.databaseUrl,
     pgSchema: opts.pgSchema,
@@ -61,6 +61,7 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
   let url = ''
   const services = createServices({
     db,
+    raw,
     logger,
     serverUrl: () => url,
     runDeps: opts.runDeps,
@@ -85,6 +86,7 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
     logger.info({ email: admin.email }, 'created the first admin from FLOWLINE_ADMIN_EMAIL')
   }
 
+  await services.pool.prepare()
   const server = createServer(
     createHttpApp({ db, services, logger, webDist: opts.webDist ?? defaultWebDist }),
   )
@@ -107,6 +109,7 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
   logger.info({ url, storage: kind }, 'Flowline server listening')
 
   // After listen: run threads reach the demo recommender at this server's own URL.
+  services.pool.start()
   const recovered = await services.runs.recover()
   if (recovered > 0) logger.warn({ recovered }, 'resuming runs a previous process did not finish')
   services.waits.start()

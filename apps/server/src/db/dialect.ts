@@ -14,14 +14,21 @@ export interface DatabaseTarget {
   pgSchema?: string
 }
 
-export function createDialect(target: DatabaseTarget): { dialect: Dialect; kind: DialectKind } {
+/** The driver under Kysely, for the few hot paths that skip query building (services/run-writer.ts). */
+export type RawDatabase = { kind: 'sqlite'; sqlite: SQLite.Database } | { kind: 'postgres'; pool: pg.Pool }
+
+export function createDialect(target: DatabaseTarget): {
+  dialect: Dialect
+  kind: DialectKind
+  raw: RawDatabase
+} {
   if (target.databaseUrl && /^postgres(ql)?:/.test(target.databaseUrl)) {
     const pool = new pg.Pool({
       connectionString: target.databaseUrl,
       max: 10,
       options: target.pgSchema ? `-c search_path=${target.pgSchema}` : undefined,
     })
-    return { dialect: new PostgresDialect({ pool }), kind: 'postgres' }
+    return { dialect: new PostgresDialect({ pool }), kind: 'postgres', raw: { kind: 'postgres', pool } }
   }
   mkdirSync(target.dataDir, { recursive: true })
   const database = new SQLite(join(target.dataDir, 'flowline.db'))
@@ -30,5 +37,9 @@ export function createDialect(target: DatabaseTarget): { dialect: Dialect; kind:
   database.pragma('synchronous = NORMAL')
   database.pragma('busy_timeout = 5000')
   database.pragma('foreign_keys = ON')
-  return { dialect: new SqliteDialect({ database }), kind: 'sqlite' }
+  return {
+    dialect: new SqliteDialect({ database }),
+    kind: 'sqlite',
+    raw: { kind: 'sqlite', sqlite: database },
+  }
 }

@@ -1,21 +1,23 @@
 import { Kysely, Migrator } from 'kysely'
-import { createDialect, type DatabaseTarget, type DialectKind } from './dialect'
+import { createDialect, type DatabaseTarget, type DialectKind, type RawDatabase } from './dialect'
 import { initialMigration } from './migrations/0001-initial'
 import { connectionsMigration } from './migrations/0002-connections'
 import { durableRunsMigration } from './migrations/0003-durable-runs'
 import type { Database } from './schema'
 
 export type Db = Kysely<Database>
+export type { RawDatabase } from './dialect'
 export type { Database } from './schema'
 
 export interface OpenDatabase {
   db: Db
   kind: DialectKind
+  raw: RawDatabase
 }
 
 /** Opens the configured database and applies pending migrations before anything else touches it. */
 export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
-  const { dialect, kind } = createDialect(target)
+  const { dialect, kind, raw } = createDialect(target)
   const db = new Kysely<Database>({ dialect })
   const migrator = new Migrator({
     db,
@@ -32,7 +34,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
     await db.destroy()
     throw error
   }
-  return { db, kind }
+  return { db, kind, raw }
 }
 
 /** True for a unique/primary-key violation, in either dialect. */

@@ -59,21 +59,29 @@ const http = require('node:http')
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
 const latencies = []
 const failures = []
+const slow = []
+let clientLag = 0
 let running = true
 parentPort.on('message', () => { running = false })
 const once = () => new Promise((resolve) => {
   const t0 = performance.now()
+  const sentAt = Date.now()
+  const done = () => {
+    const ms = performance.now() - t0
+    latencies.push(ms)
+    if (ms >= 50) slow.push([sentAt, ms])
+  }
   const req = http.get(workerData.url + '/healthz', { agent, timeout: 30000 }, (res) => {
     res.resume()
     res.on('end', () => {
-      latencies.push(performance.now() - t0)
+      done()
       if (res.statusCode !== 200) failures.push('status ' + res.statusCode)
       resolve()
     })
   })
   req.on('timeout', () => req.destroy(new Error('no answer within 30 s')))
   req.on('error', (err) => {
-    latencies.push(performance.now() - t0)
+    done()
     failures.push(String(err))
     resolve()
   })
@@ -82,16 +90,29 @@ const once = () => new Promise((resolve) => {
   for (let i = 0; i < 5; i++) await once()
   latencies.length = 0
   failures.length = 0
+  slow.length = 0
   parentPort.postMessage('ready')
   while (running) {
     const started = performance.now()
     await once()
-    await new Promise((r) => setTimeout(r, Math.max(0, 10 - (performance.now() - started))))
+    const pause = Math.max(0, 10 - (performance.now() - started))
+    const pausedAt = performance.now()
+    await new Promise((r) => setTimeout(r, pause))
+    clientLag = Math.max(clientLag, performance.now() - pausedAt - pause)
   }
   agent.destroy()
-  parentPort.postMessage({ latencies, failures })
+  parentPort.postMessage({ latencies, failures, slow, clientLag })
 })()
 `
+
+interface Health {
+  latencies: number[]
+  failures: string[]
+  /** [when it was sent (epoch ms), how long it took] of every answer that took 50 ms or more. */
+  slow: [number, number][]
+  /** The poller's own worst timer delay: large values mean this machine, not the server, was stalled. */
+  clientLag: number
+}
 
 async function pollHealth(url: string) {
   const worker = new Worker(HEALTH_POLLER, { eval: true, workerData: { url } })
@@ -102,10 +123,10 @@ async function pollHealth(url: string) {
     })
   await next()
   return {
-    async stop(): Promise<{ latencies: number[]; failures: string[] }> {
+    async stop(): Promise<Health> {
       const result = next()
       worker.postMessage('stop')
-      const measured = (await result) as { latencies: number[]; failures: string[] }
+      const measured = (await result) as Health
       await worker.terminate()
       return measured
     },
@@ -144,6 +165,7 @@ describe('a step that never yields (sqlite)', () => {
     const poller = await pollHealth(server.url)
 
     const t0 = performance.now()
+    const startedAt = Date.now()
     const regexRun = trpcHttp<{ runId: string }>(
       server.url,
       'runs.start',
@@ -184,7 +206,10 @@ describe('a step that never yields (sqlite)', () => {
       [
         `isolation: the regex run ended ${regex.value.status} after ${Math.round(regexMs)} ms (server record: ${serverMs} ms): ${regex.value.error}`,
         `  /healthz: ${sorted.length} answers, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${pct(1)} ms, ` +
-          `${sorted.filter((ms) => ms >= 50).length} at 50 ms or more, ${health.failures.length} failed`,
+          `${health.failures.length} failed; poller's own worst timer lag ${Math.round(health.clientLag)} ms; at 50 ms or more: ${
+            health.slow.map(([at, ms]) => `${Math.round(ms)} ms at +${at - startedAt} ms`).join(', ') ||
+            'none'
+          }`,
         `  live runs: ${deliveries.filter((d) => d.status === 202).length} of ${LIVE_RUNS} accepted, ended ${JSON.stringify(liveStatuses)}`,
       ].join('\n'),
     )

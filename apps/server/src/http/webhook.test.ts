@@ -42,7 +42,7 @@ async function waitForRuns(server: Server, cookie: string, workflowId: string, c
       { workflowId, limit: 1000 },
       { cookie, type: 'query' },
     )
-    if (runs.length >= count && runs.every((r) => r.status !== 'running')) return runs
+    if (runs.length >= count && runs.every((r) => !['queued', 'running'].includes(r.status))) return runs
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error('runs did not finish')

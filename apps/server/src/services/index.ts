@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os'
 import type { Logger } from 'pino'
-import type { Db } from '../db'
+import type { Db, RawDatabase } from '../db'
 import { createAuditService } from './audit'
 import { createAuthService } from './auth'
 import { createConnectionService } from './connections'
@@ -9,7 +9,8 @@ import { createRunPool } from './execution/run-pool'
 import { createHttpClient } from './http-client'
 import { createOutboundGuard, type OutboundGuardOptions } from './outbound-guard'
 import { InProcessRunQueue, type RunQueue } from './run-queue'
-import { RunWriter } from './run-writer'
+import { commitBackend } from './run-store/backends'
+import { RunWriter } from './run-store/run-writer'
 import { createRunService } from './runs'
 import { createSecretBox } from './secret-box'
 import { InProcessTraceBus, type TraceBus } from './trace-bus'
@@ -20,6 +21,8 @@ import { createWorkflowService } from './workflows'
 
 export interface ServicesOptions {
   db: Db
+  /** The driver handle under `db`, for the run store's hot path. */
+  raw?: RawDatabase
   logger?: Logger
   /** This server's own origin (known after listen); templates point the demo recommender at it. */
   serverUrl: () => string
@@ -94,7 +97,7 @@ export function createServices(opts: ServicesOptions) {
   const workflows = createWorkflowService(db, audit, catalog)
   const versions = createVersionService(db, workflows, audit, (model) => pool.runTests(model), catalog)
   const bus: TraceBus = new InProcessTraceBus()
-  const writer = new RunWriter(db, logger)
+  const writer = new RunWriter(commitBackend(db, opts.raw), logger)
   const clock = opts.clock ?? Date.now
   // Functions cannot cross into a thread: injected clients keep runs on this thread.
   const threads = opts.runThreads ?? (opts.runDeps?.fetch || opts.lookup ? 0 : defaultRunThreads())

@@ -7,7 +7,7 @@ import type { AuditService } from './audit'
 import type { TraceEvent, Workflow } from './engine'
 import type { RunPool } from './execution/run-pool'
 import type { RunJob, RunQueue } from './run-queue'
-import type { RunWriter } from './run-writer'
+import type { RunWriter } from './run-store/run-writer'
 import type { SeqEvent, TraceBus } from './trace-bus'
 import type { Actor, WorkflowService } from './workflows'
 

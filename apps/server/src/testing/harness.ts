@@ -63,9 +63,10 @@ export interface TestAppOptions {
 /** Services over a fresh database with four accounts, for router tests through createCaller. */
 export async function createTestApp(dialect: DialectName, opts: TestAppOptions = {}): Promise<TestApp> {
   const { target, dispose } = await freshTarget(dialect)
-  const { db } = await openDatabase(target)
+  const { db, raw } = await openDatabase(target)
   const services = createServices({
     db,
+    raw,
     logger: opts.logger ?? silentLogger,
     serverUrl: () => TEST_SERVER_URL,
     runDeps: opts.runDeps ?? { fetch: demoFetch },
@@ -81,6 +82,8 @@ export async function createTestApp(dialect: DialectName, opts: TestAppOptions =
     users.viewer = await insertUser(db, 'viewer@example.com', 'viewer')
   }
   const queue = services.queue
+  await services.pool.prepare()
+  services.pool.start()
   services.waits.start()
   return {
     db,

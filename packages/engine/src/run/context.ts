@@ -28,6 +28,8 @@ export interface Run {
   checkpoint: RunOptions['checkpoint'] | null
   /** The step count of the last checkpoint: consecutive side-effect checks share one. */
   checkpointedAt: number
+  /** A step that waited for I/O finished since the last checkpoint: worth storing. */
+  unsaved: boolean
   cancel: AbortSignal | null
 }
 
@@ -88,6 +90,7 @@ export function createRun(plan: Plan, s: RunState, options: RunOptions): Run {
     ctx: undefined as unknown as ExecuteContext,
     checkpoint: options.checkpoint ?? null,
     checkpointedAt: -1,
+    unsaved: false,
     cancel: options.signal ?? null,
   }
   // Cancelling aborts whatever request the current step is waiting for.

@@ -32,8 +32,14 @@ function advance(run: Run): Promise<void> | undefined {
     if (needsCheckpoint(run, s.queue[0])) {
       // Side-effect-free steps since the last checkpoint are stored together with this one.
       run.checkpointedAt = s.stepCount
-      const stored = run.checkpoint!(s)
+      run.unsaved = false
+      const stored = run.checkpoint!(s, true)
       if (stored) return stored
+    } else if (run.unsaved && run.checkpoint) {
+      // What a slow step (an API call) produced is kept without holding the run up.
+      run.checkpointedAt = s.stepCount
+      run.unsaved = false
+      void run.checkpoint(s, false)
     }
     const pending = step(run, s.queue.shift()!)
     if (pending) return pending
@@ -45,6 +51,8 @@ async function drive(run: Run): Promise<RunResult> {
     let pending = advance(run)
     while (pending) {
       await pending
+      // A step (not a checkpoint) waited for I/O: what it got is worth keeping.
+      if (run.checkpointedAt !== run.s.stepCount) run.unsaved = true
       pending = advance(run)
     }
   } catch (err) {

@@ -42,11 +42,14 @@ export interface RunOptions {
   /** Clock in epoch ms; default Date.now. Waits in test runs add to it virtually. */
   now?: () => number
   /**
-   * Durable runs (DESIGN §4): called with the run's state before every live side-effect step
-   * and awaited, so everything finished so far is stored before the call goes out. The state
-   * is live: serialize it before returning. A run resumed from it never repeats those steps.
+   * Durable runs (DESIGN §4): called with the run's state at step boundaries. Before every
+   * live side-effect step `mustStore` is true and the returned promise is awaited, so
+   * everything finished so far is stored before the call goes out. After a step that waited
+   * for I/O it is false: store it when convenient (batched), the run goes on at once. The
+   * state is live: serialize it before returning. A run resumed from it never repeats the
+   * steps it holds.
    */
-  checkpoint?: (state: RunState) => void | Promise<void>
+  checkpoint?: (state: RunState, mustStore: boolean) => void | Promise<void>
   /** Aborting it cancels the run: in-flight requests are aborted and the run ends `cancelled`. */
   signal?: AbortSignal
 }

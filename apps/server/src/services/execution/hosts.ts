@@ -3,7 +3,6 @@ import type { RunDeps } from '../engine'
 import type { FromHost, HostConfig, ToHost } from './protocol'
 import { createRunHost } from './run-host'
 import { StepMarks } from './step-marks'
-import { threadBundle } from './thread-bundle'
 
 /** Where the pool's runs execute: a worker thread, or (tests with injected clients) this thread. */
 export interface HostHandle {
@@ -23,9 +22,10 @@ export interface HostEvents {
 
 let nextId = 1
 
-export function spawnThread(config: HostConfig, slots: number, on: HostEvents): HostHandle {
+/** `entry`: the bundled thread code (thread-bundle.ts), prepared before the first spawn. */
+export function spawnThread(entry: string, config: HostConfig, slots: number, on: HostEvents): HostHandle {
   const marks = StepMarks.create(slots)
-  const worker = new Worker(threadBundle(), {
+  const worker = new Worker(entry, {
     workerData: { config, marks: marks.buffer },
   })
   let terminated = false

@@ -27,6 +27,22 @@ export function compact(event: TraceEvent): StoredEvent {
   return { event: compacted, data: JSON.stringify(compacted) }
 }
 
+/**
+ * A checkpoint as stored: the run's state without what the run row already holds (the
+ * event) or what only a finished run's report needs (each step's input and request), so a
+ * large event is not written again with every checkpoint.
+ */
+export function serializeState(s: RunState): string {
+  const results: RunState['results'] = {}
+  for (const [id, { input: _i, request: _r, requests: _rs, ...kept }] of Object.entries(s.results))
+    results[id] = kept
+  return JSON.stringify({ ...s, event: null, results })
+}
+
+export function restoreState(stored: string, event: unknown): RunState {
+  return { ...(JSON.parse(stored) as RunState), event }
+}
+
 export interface RunHostOptions {
   post(msg: FromHost): void
   /** HTTP client, retry policy and limits of every run (not the connection resolver: it is asked of the pool). */
@@ -110,7 +126,7 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
     }
     const fetch = deps.fetch!
     try {
-      const state = msg.state ? (JSON.parse(msg.state) as RunState) : undefined
+      const state = msg.state ? restoreState(msg.state, job.event) : undefined
       const result = await executeWorkflow(
         model,
         {
@@ -128,9 +144,10 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
           onEvent,
           recordEvents: false,
           signal: abort.signal,
-          checkpoint: (s) => {
-            const stored = JSON.stringify(s)
+          checkpoint: (s, mustStore) => {
+            const stored = serializeState(s)
             flush(job.runId)
+            if (!mustStore) return post({ t: 'checkpoint', runId: job.runId, id: 0, state: stored })
             return ask<void>({ t: 'checkpoint', runId: job.runId, id: nextId++, state: stored })
           },
         },
@@ -141,7 +158,7 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
         post({
           t: 'suspended',
           runId: job.runId,
-          state: JSON.stringify(result.state),
+          state: serializeState(result.state),
           resumeAt: result.resumeAt,
         })
       } else {

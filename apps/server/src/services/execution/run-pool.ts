@@ -3,12 +3,13 @@ import type { Db } from '../../db'
 import { now } from '../../db'
 import type { ConnectionResolver, RunDeps, TraceEvent, Workflow } from '../engine'
 import type { RunJob } from '../run-queue'
-import type { RunWriter } from '../run-writer'
+import type { RunWriter } from '../run-store/run-writer'
 import type { TestCaseOutcome } from '../runs-tests'
 import type { TraceBus } from '../trace-bus'
 import { type HostEvents, type HostHandle, inlineHost, spawnThread } from './hosts'
 import { type FromHost, type HostConfig, type StoredEvent, versionKey } from './protocol'
 import { compact } from './run-host'
+import { threadBundle } from './thread-bundle'
 
 export interface RunPoolOptions {
   db: Db
@@ -99,10 +100,13 @@ export function createRunPool(opts: RunPoolOptions) {
     },
   }
 
+  let entry: string | null = null
+
   function newHost(): Host {
+    if (!inline && !entry) throw new Error('run threads are not started (RunPool.start)')
     const handle = inline
       ? inlineHost(opts.inlineDeps?.() ?? {}, opts.clock, events)
-      : spawnThread(opts.hostConfig(), slots, events)
+      : spawnThread(entry!, opts.hostConfig(), slots, events)
     return { handle, free: Array.from({ length: slots }, (_, i) => slots - 1 - i), models: new Set() }
   }
 
@@ -231,8 +235,9 @@ export function createRunPool(opts: RunPoolOptions) {
         for (const stored of msg.events) record(run, stored)
         return
       case 'checkpoint':
+        // id 0: stored with the next commit, the run did not wait for it.
         writer.update(run.job.runId, { status: 'running', state: msg.state }).then(
-          () => handle.send({ t: 'ack', id: msg.id }),
+          () => msg.id !== 0 && handle.send({ t: 'ack', id: msg.id }),
           (err: Error) => {
             handle.send({ t: 'cancel', runId: run.job.runId })
             void finish(run, 'failed', `the run's progress could not be stored: ${err.message}`)
@@ -334,6 +339,16 @@ export function createRunPool(opts: RunPoolOptions) {
   watchdog.unref()
 
   return {
+    /** Prepares the thread code (before the server listens: nothing waits for it later). */
+    async prepare(): Promise<void> {
+      if (!inline) entry = await threadBundle()
+    },
+
+    /** Starts the threads; once the server's URL is known (they reach its demo recommender). */
+    start(): void {
+      while (hosts.length < count) hosts.push(newHost())
+    },
+
     /** Executes a run (or its next segment); resolves when it finished or suspended, and that is stored. */
     async execute(job: RunJob): Promise<void> {
       if (cancelled.delete(job.runId)) return

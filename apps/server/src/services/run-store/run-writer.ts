@@ -1,9 +1,9 @@
 import type { Logger } from 'pino'
-import type { Db } from '../db'
-import type { RunEventsTable, RunsTable } from '../db/schema'
+import type { RunEventsTable } from '../../db/schema'
+import type { CommitBackend, RunUpdate } from './backends'
 
-const EVENT_CHUNK = 500
-type RunUpdate = Partial<Omit<RunsTable, 'id'>>
+// One commit holds at most this many events: on SQLite a commit blocks the event loop.
+const MAX_EVENTS = 2_000
 
 interface Batch {
   events: RunEventsTable[]
@@ -22,15 +22,18 @@ const emptyBatch = (): Batch => ({ events: [], updates: new Map(), done: [] })
  */
 export class RunWriter {
   private next = emptyBatch()
+  private sealed: Batch[] = []
   private writing = false
   private scheduled = false
 
   constructor(
-    private readonly db: Db,
+    private readonly commit: CommitBackend,
     private readonly logger?: Logger,
   ) {}
 
   event(row: RunEventsTable): void {
+    // A full batch goes out as it is; later rows start the next one.
+    if (this.next.events.length >= MAX_EVENTS) this.seal()
     this.next.events.push(row)
     this.schedule()
   }
@@ -45,11 +48,17 @@ export class RunWriter {
   /** Resolves once everything pushed so far is committed. */
   flushed(): Promise<void> {
     const batch = this.next
-    if (batch.events.length === 0 && batch.updates.size === 0 && !this.writing) return Promise.resolve()
+    const idle = !this.writing && !this.scheduled && this.sealed.length === 0
+    if (idle && batch.events.length === 0 && batch.updates.size === 0) return Promise.resolve()
     return new Promise((resolve, reject) => {
       batch.done.push({ resolve, reject })
       this.schedule()
     })
+  }
+
+  private seal(): void {
+    this.sealed.push(this.next)
+    this.next = emptyBatch()
   }
 
   private schedule(): void {
@@ -64,11 +73,14 @@ export class RunWriter {
   private async write(): Promise<void> {
     if (this.writing) return
     this.writing = true
-    while (this.next.events.length > 0 || this.next.updates.size > 0 || this.next.done.length > 0) {
-      const batch = this.next
-      this.next = emptyBatch()
+    for (;;) {
+      const batch = this.sealed.shift() ?? this.next
+      if (batch === this.next) {
+        if (batch.events.length === 0 && batch.updates.size === 0 && batch.done.length === 0) break
+        this.next = emptyBatch()
+      }
       try {
-        await this.commit(batch)
+        if (batch.events.length > 0 || batch.updates.size > 0) await this.commit(batch.events, batch.updates)
         for (const d of batch.done) d.resolve()
       } catch (err) {
         this.logger?.error(
@@ -77,22 +89,9 @@ export class RunWriter {
         )
         for (const d of batch.done) d.reject(err as Error)
       }
+      // SQLite commits synchronously: let waiting requests in between two commits.
+      await new Promise((resolve) => setImmediate(resolve))
     }
     this.writing = false
-  }
-
-  private async commit({ events, updates }: Batch): Promise<void> {
-    if (events.length === 0 && updates.size === 0) return
-    await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < events.length; i += EVENT_CHUNK) {
-        await trx
-          .insertInto('run_events')
-          .values(events.slice(i, i + EVENT_CHUNK))
-          .execute()
-      }
-      for (const [runId, fields] of updates) {
-        await trx.updateTable('runs').set(fields).where('id', '=', runId).execute()
-      }
-    })
   }
 }

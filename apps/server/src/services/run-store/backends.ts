@@ -1,0 +1,124 @@
+import type SQLite from 'better-sqlite3'
+import type pg from 'pg'
+import type { Db, RawDatabase } from '../../db'
+import type { RunEventsTable, RunsTable } from '../../db/schema'
+
+export type RunUpdate = Partial<Omit<RunsTable, 'id'>>
+
+/** Writes one group commit: trace events, then run updates, in one transaction. */
+export type CommitBackend = (events: RunEventsTable[], updates: Map<string, RunUpdate>) => Promise<void>
+
+// Columns a run update may set, with their PostgreSQL types (for unnest arrays).
+const UPDATABLE: Record<string, string> = {
+  status: 'text',
+  state: 'text',
+  resume_at: 'text',
+  error: 'text',
+  finished_at: 'text',
+  duration_ms: 'integer',
+}
+
+function columnsOf(fields: RunUpdate): string[] {
+  const cols = Object.keys(fields).sort()
+  for (const c of cols) if (!(c in UPDATABLE)) throw new Error(`run updates cannot set ${c}`)
+  return cols
+}
+
+/**
+ * SQLite: cached prepared statements in one synchronous transaction. Building SQL with a
+ * query builder for every commit cost more than the commit itself (and it all runs on the
+ * thread that serves HTTP, since better-sqlite3 is synchronous).
+ */
+export function sqliteBackend(database: SQLite.Database): CommitBackend {
+  const insert = database.prepare(
+    'INSERT INTO run_events (run_id, seq, type, node_id, data) VALUES (@run_id, @seq, @type, @node_id, @data)',
+  )
+  const updates = new Map<string, SQLite.Statement>()
+  const updateFor = (cols: string[]) => {
+    const key = cols.join(',')
+    let stmt = updates.get(key)
+    if (!stmt) {
+      stmt = database.prepare(`UPDATE runs SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`)
+      updates.set(key, stmt)
+    }
+    return stmt
+  }
+  const commit = database.transaction((events: RunEventsTable[], changes: Map<string, RunUpdate>) => {
+    for (const e of events) insert.run(e)
+    for (const [id, fields] of changes) updateFor(columnsOf(fields)).run({ ...fields, id })
+  })
+  return async (events, changes) => {
+    commit(events, changes)
+  }
+}
+
+/**
+ * PostgreSQL: one INSERT of all events and one UPDATE per shape of update, each taking its
+ * rows as arrays (unnest), so the statement text is the same whatever the batch size.
+ */
+export function postgresBackend(pool: pg.Pool): CommitBackend {
+  return async (events, changes) => {
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      if (events.length > 0) {
+        await client.query(
+          `INSERT INTO run_events (run_id, seq, type, node_id, data)
+           SELECT * FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[])`,
+          [
+            events.map((e) => e.run_id),
+            events.map((e) => e.seq),
+            events.map((e) => e.type),
+            events.map((e) => e.node_id),
+            events.map((e) => e.data),
+          ],
+        )
+      }
+      const byShape = new Map<string, { cols: string[]; rows: [string, RunUpdate][] }>()
+      for (const [id, fields] of changes) {
+        const cols = columnsOf(fields)
+        const key = cols.join(',')
+        const group = byShape.get(key) ?? { cols, rows: [] }
+        group.rows.push([id, fields])
+        byShape.set(key, group)
+      }
+      for (const { cols, rows } of byShape.values()) {
+        const sets = cols.map((c) => `${c} = v.${c}`).join(', ')
+        const arrays = cols.map((c, i) => `$${i + 2}::${UPDATABLE[c]}[]`).join(', ')
+        await client.query(
+          `UPDATE runs SET ${sets} FROM unnest($1::text[], ${arrays}) AS v(id, ${cols.join(', ')}) WHERE runs.id = v.id`,
+          [rows.map(([id]) => id), ...cols.map((c) => rows.map(([, f]) => f[c as keyof RunUpdate] ?? null))],
+        )
+      }
+      await client.query('COMMIT')
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw err
+    } finally {
+      client.release()
+    }
+  }
+}
+
+/** Through Kysely: where no driver handle is at hand. */
+export function kyselyBackend(db: Db): CommitBackend {
+  return async (events, changes) => {
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < events.length; i += 500) {
+        await trx
+          .insertInto('run_events')
+          .values(events.slice(i, i + 500))
+          .execute()
+      }
+      for (const [runId, fields] of changes) {
+        await trx.updateTable('runs').set(fields).where('id', '=', runId).execute()
+      }
+    })
+  }
+}
+
+export function commitBackend(db: Db, raw?: RawDatabase): CommitBackend {
+  if (raw?.kind === 'sqlite') return sqliteBackend(raw.sqlite)
+  if (raw?.kind === 'postgres') return postgresBackend(raw.pool)
+  return kyselyBackend(db)
+}
