@@ -7,6 +7,10 @@ const benches: Bench[] = [
   { name: 'engine: notation and validation', load: async () => (await import('./engine-dsl.ts')).benchDsl },
   { name: 'engine: executor', load: async () => (await import('./engine-run.ts')).benchRun },
   { name: 'server: webhook throughput', load: async () => (await import('./server.ts')).benchServer },
+  {
+    name: 'server: live runs (separate processes)',
+    load: async () => (await import('./live.ts')).benchLive,
+  },
   { name: 'web: editor', load: async () => (await import('./web.ts')).benchWeb },
   { name: 'web: trace latency', load: async () => (await import('./trace-latency.ts')).benchTraceLatency },
 ]

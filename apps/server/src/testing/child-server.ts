@@ -176,7 +176,9 @@ export async function createChildServer(opts: ChildServerOptions = {}) {
       const inherited = Object.fromEntries(
         Object.entries(process.env).filter(([k]) => !NOT_INHERITED.test(k)),
       )
-      const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      // FLOWLINE_CHILD_NODE_ARGS: extra node flags when investigating (e.g. --cpu-prof).
+      const extra = process.env.FLOWLINE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+      const proc = spawn(process.execPath, [...extra, '--import', 'tsx', MAIN], {
         cwd: REPO_ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {

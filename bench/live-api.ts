@@ -1,0 +1,145 @@
+/**
+ * The HTTP side of bench/live.ts: tRPC over fetch (plain JSON, no transformer) and run
+ * records read through runs.list, so the benchmark needs nothing but the server's public API.
+ */
+
+export class Api {
+  private cookie = ''
+  constructor(readonly url: string) {}
+
+  async login(email: string, password: string): Promise<void> {
+    const res = await this.send('auth.login', { email, password })
+    this.cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ')
+    await this.unwrap(res, 'auth.login')
+  }
+
+  async mutate<T>(path: string, input: unknown): Promise<T> {
+    return this.unwrap<T>(await this.send(path, input), path)
+  }
+
+  async query<T>(path: string, input: unknown): Promise<T> {
+    const res = await fetch(`${this.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+      headers: { cookie: this.cookie },
+    })
+    return this.unwrap<T>(res, path)
+  }
+
+  private send(path: string, input: unknown): Promise<Response> {
+    return fetch(`${this.url}/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: this.cookie },
+      body: JSON.stringify(input),
+    })
+  }
+
+  private async unwrap<T>(res: Response, path: string): Promise<T> {
+    const json = (await res.json()) as { result?: { data: T }; error?: { message: string } }
+    if (json.error || !json.result) throw new Error(`${path}: ${json.error?.message ?? res.status}`)
+    return json.result.data
+  }
+}
+
+export interface RunRecord {
+  id: string
+  status: string
+  messageId: string | null
+  startedAt: string
+  finishedAt: string | null
+  error: string | null
+}
+
+/** Anything else ('running', 'queued', 'waiting', …) is still in progress. */
+export const FINISHED = new Set(['succeeded', 'failed', 'cancelled', 'interrupted'])
+const PAGE = 1000
+
+/**
+ * Every run of a workflow. runs.list returns the newest `limit` by started_at; page back with
+ * `to` = the oldest start seen (inclusive, so deduplicate by id).
+ */
+export async function allRuns(api: Api, workflowId: string): Promise<RunRecord[]> {
+  const byId = new Map<string, RunRecord>()
+  let to: string | undefined
+  for (;;) {
+    const page = await api.query<RunRecord[]>('runs.list', { workflowId, limit: PAGE, ...(to ? { to } : {}) })
+    const before = byId.size
+    for (const run of page) byId.set(run.id, run)
+    if (page.length < PAGE || byId.size === before) break
+    to = page[page.length - 1].startedAt
+  }
+  return [...byId.values()]
+}
+
+/**
+ * Waits until no run of the workflow is unfinished: polls the cheap status filters the
+ * server accepts (one row each), then confirms on the full listing.
+ */
+export async function waitAllFinished(
+  api: Api,
+  workflowId: string,
+  /** Called whenever the status polls say idle, before the (costlier) full listing confirms it. */
+  onIdle?: () => Promise<void> | void,
+  timeoutMs = 600_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  const statuses = new Set(['running', 'queued', 'waiting'])
+  while (Date.now() < deadline) {
+    let busy = false
+    for (const status of [...statuses]) {
+      try {
+        const rows = await api.query<RunRecord[]>('runs.list', { workflowId, status, limit: 1 })
+        if (rows.length > 0) busy = true
+      } catch {
+        statuses.delete(status) // this server version has no such status
+      }
+    }
+    if (!busy) {
+      await onIdle?.()
+      if ((await allRuns(api, workflowId)).every((r) => FINISHED.has(r.status))) return
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`runs of ${workflowId} still unfinished after ${timeoutMs / 1000} s`)
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+}
+
+export interface PhaseFigures {
+  total: number
+  finished: number
+  succeeded: number
+  failed: number
+  /** First accept → last finish. */
+  spanS: number
+  perSecond: number
+  p50: number
+  p99: number
+  firstError: string | null
+}
+
+/** Throughput and webhook → finished latency of the runs whose messageId carries `phase`. */
+export function phaseFigures(runs: RunRecord[], phase: string): PhaseFigures {
+  const mine = runs.filter((r) => r.messageId?.startsWith(`live-${phase}-`))
+  const done = mine.filter((r) => FINISHED.has(r.status) && r.finishedAt)
+  const latencies = done.map((r) => Date.parse(r.finishedAt!) - Date.parse(r.startedAt)).sort((a, b) => a - b)
+  const first = Math.min(...mine.map((r) => Date.parse(r.startedAt)))
+  const last = Math.max(...done.map((r) => Date.parse(r.finishedAt!)))
+  const spanS = done.length > 0 ? (last - first) / 1000 : Number.NaN
+  const failed = done.filter((r) => r.status !== 'succeeded')
+  return {
+    total: mine.length,
+    finished: done.length,
+    succeeded: done.length - failed.length,
+    failed: failed.length,
+    spanS,
+    perSecond: done.length / spanS,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    firstError: failed[0]?.error ?? null,
+  }
+}

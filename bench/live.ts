@@ -1,0 +1,301 @@
+/**
+ * Live runs, process-separated: the Flowline server runs as its own process (`node --import
+ * tsx apps/server/src/main.ts`, pinned to CPU 0) and the load generator with the stub APIs as
+ * another (bench/live-load.ts, CPU 1), so server CPU per run and latencies are the server's
+ * alone. The published personalization template calls a stub recommendation API and sends
+ * to a stub Braze; autocannon posts Segment events to its webhook. Figures come from the run
+ * records (accepted → finished and persisted), read over the public tRPC API only, so the
+ * benchmark runs unchanged against later server versions. SQLite, then PostgreSQL.
+ * Phases: warmup; flat out (capacity, server CPU per run); half that capacity with
+ * autocannon's overallRate; the same rate evenly paced (latency without bursts or backlog).
+ *
+ * `npm run bench -- live`; BENCH_SECONDS (default 10) per measured phase; BENCH_PG_URL
+ * (default postgres://postgres@127.0.0.1:5432/test); BENCH_LIVE_DB=sqlite|postgres for one
+ * only. Standalone: `node --import tsx bench/live.ts`.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Api, allRuns, type PhaseFigures, phaseFigures, waitAllFinished } from './live-api'
+import type { LoadRequest, LoadResult, StubStats } from './live-load'
+import { PG_URL, pgBackendCpu, pgCpuDelta, pgSchema, serverPgUrl } from './live-pg'
+import {
+  type Child,
+  canPin,
+  freePort,
+  machineBusyMs,
+  spawnNode,
+  stopChild,
+  treeCpuMs,
+  waitHealthy,
+} from './live-procs'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const WARMUP_S = 2
+const CONNECTIONS = 10
+const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' }
+
+type Database = 'SQLite' | 'PostgreSQL'
+type Model = { nodes: { id: string; type?: string; config?: unknown }[] }
+
+/** The load process, driven over its IPC channel. */
+interface Load {
+  child: Child
+  recoUrl: string
+  brazeUrl: string
+  run(req: LoadRequest): Promise<LoadResult>
+  stats(): Promise<StubStats>
+}
+
+async function startLoad(): Promise<Load> {
+  const child = spawnNode('bench/live-load.ts', { cwd: ROOT, cpu: 1, ipc: true })
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  let nextId = 0
+  const ready = new Promise<{ recoUrl: string; brazeUrl: string }>((resolve, reject) => {
+    child.proc.on(
+      'message',
+      (msg: { type?: string; id?: number; ok?: boolean; data?: unknown; error?: string }) => {
+        if (msg.type === 'ready') return resolve(msg as { recoUrl: string; brazeUrl: string })
+        const waiter = pending.get(msg.id!)
+        pending.delete(msg.id!)
+        if (msg.ok) waiter?.resolve(msg.data)
+        else waiter?.reject(new Error(msg.error))
+      },
+    )
+    child.proc.on('exit', (code) => {
+      const err = new Error(`load process exited with ${code}:\n${child.output()}`)
+      reject(err)
+      for (const waiter of pending.values()) waiter.reject(err)
+    })
+  })
+  const ask = <T>(msg: Record<string, unknown>) =>
+    new Promise<T>((resolve, reject) => {
+      const id = nextId++
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      child.proc.send({ id, ...msg })
+    })
+  try {
+    const urls = await ready
+    return {
+      child,
+      ...urls,
+      run: (req) => ask<LoadResult>({ cmd: 'load', req }),
+      stats: () => ask<StubStats>({ cmd: 'stats' }),
+    }
+  } catch (err) {
+    await stopChild(child)
+    throw err
+  }
+}
+
+/** The template with n8 asking the stub recommender and every Braze step using the stub Braze. */
+async function publishTemplate(api: Api, load: Load): Promise<string> {
+  await api.login(ADMIN.email, ADMIN.password)
+  const connection = await api.mutate<{ id: string }>('connections.create', {
+    name: 'Braze (stub)',
+    type: 'braze',
+    config: { restEndpoint: load.brazeUrl },
+    secret: `bench-${randomBytes(12).toString('hex')}`,
+  })
+  const { id } = await api.mutate<{ id: string }>('workflows.create', { template: 'personalization' })
+  const wf = await api.query<{ latestVersion: number; version: { model: Model } }>('workflows.get', { id })
+  const model = {
+    ...wf.version.model,
+    nodes: wf.version.model.nodes.map((n) => {
+      const config = n.config as Record<string, unknown>
+      if (n.id === 'n8') return { ...n, config: { ...config, url: `${load.recoUrl}/recommend` } }
+      if (n.type?.startsWith('braze-')) return { ...n, config: { ...config, connectionId: connection.id } }
+      return n
+    }),
+  }
+  const saved = await api.mutate<{ version: number; issues: { severity: string; message: string }[] }>(
+    'workflows.save',
+    { id, baseVersion: wf.latestVersion, model },
+  )
+  const errors = saved.issues.filter((i) => i.severity === 'error')
+  if (errors.length > 0) throw new Error(`template has errors: ${errors.map((e) => e.message).join('; ')}`)
+  await api.mutate('workflows.publish', { id, version: saved.version })
+  return id
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(0)} ms` : 'n/a')
+
+function printRuns(f: PhaseFigures, accepted: number): void {
+  // autocannon does not count the answers still in flight when it stops, so more runs than
+  // counted 202s is expected; fewer would be acknowledged events without a run.
+  const missing = accepted - f.total
+  console.log(
+    `    → ${f.finished} runs finished and persisted (${f.succeeded} succeeded, ${f.failed} failed)` +
+      `${missing > 0 ? `, ${missing} accepted but not listed` : ''} in ${f.spanS.toFixed(1)} s ` +
+      `= ${f.perSecond.toFixed(0)} finished runs/s (first accept → last finish)`,
+  )
+  console.log(`    webhook → finished: p50 ${ms(f.p50)}, p99 ${ms(f.p99)}`)
+  if (f.firstError) console.log(`    first failure: ${f.firstError}`)
+}
+
+function printLoad(label: string, r: LoadResult): void {
+  const other = Object.entries(r.statusCodes).filter(([code]) => code !== '202')
+  console.log(
+    `  ${label}: ${(r.accepted / r.seconds).toFixed(0)} webhooks/s accepted (${r.accepted} × 202 in ${r.seconds.toFixed(1)} s` +
+      `${other.length > 0 ? `; other answers ${other.map(([c, n]) => `${n} × ${c}`).join(', ')}` : ''}` +
+      `${r.errors > 0 ? `; ${r.errors} errors/timeouts` : ''}; load process CPU ${((r.loadCpuMs / (r.seconds * 1000)) * 100).toFixed(0)}%)`,
+  )
+}
+
+async function benchDatabase(database: Database): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'flowline-bench-live-'))
+  const schema = `bench_live_${randomBytes(6).toString('hex')}`
+  let server: Child | undefined
+  let load: Load | undefined
+  let schemaCreated = false
+  try {
+    if (database === 'PostgreSQL') {
+      await pgSchema('create', schema)
+      schemaCreated = true
+    }
+    const port = await freePort()
+    const { DATABASE_URL: _db, REDIS_URL: _redis, ...inherited } = process.env
+    server = spawnNode('apps/server/src/main.ts', {
+      cwd: ROOT,
+      cpu: 0,
+      env: {
+        ...inherited,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        FLOWLINE_DATA_DIR: dataDir,
+        FLOWLINE_ADMIN_EMAIL: ADMIN.email,
+        FLOWLINE_ADMIN_PASSWORD: ADMIN.password,
+        // The stubs listen on loopback, which outbound HTTP refuses unless allow-listed.
+        FLOWLINE_ALLOW_HOSTS: '127.0.0.1',
+        FLOWLINE_WEB_DIST: '/nonexistent',
+        LOG_LEVEL: 'warn',
+        FLOWLINE_SECRET_KEY: randomBytes(32).toString('hex'),
+        ...(database === 'PostgreSQL' ? { DATABASE_URL: serverPgUrl(PG_URL, schema) } : {}),
+      },
+    })
+    load = await startLoad()
+    const api = new Api(`http://127.0.0.1:${port}`)
+    await waitHealthy(api.url, server)
+    const workflowId = await publishTemplate(api, load)
+    const hook = `${api.url}/api/hooks/${workflowId}`
+    const pinning = canPin
+      ? 'server pinned to CPU 0, load + stubs to CPU 1'
+      : 'not pinned (no taskset or < 2 CPUs)'
+    console.log(
+      `  ${database}: separate processes (${pinning}), ${CONNECTIONS} connections, ${WARMUP_S} s warmup, ` +
+        `${SECONDS} s per phase`,
+    )
+
+    await load.run({ url: hook, seconds: WARMUP_S, connections: CONNECTIONS, phase: 'warmup' })
+    await waitAllFinished(api, workflowId)
+
+    // Capacity: flat out; server CPU from just before the load until the last run finished.
+    const onPg = database === 'PostgreSQL'
+    const pg0 = onPg ? await pgBackendCpu(schema) : new Map<number, number>()
+    const [cpu0, load0, busy0, t0] = [
+      treeCpuMs(server.pid),
+      treeCpuMs(load.child.pid),
+      machineBusyMs(),
+      Date.now(),
+    ]
+    const self0 = process.cpuUsage()
+    const flat = await load.run({ url: hook, seconds: SECONDS, connections: CONNECTIONS, phase: 'flat' })
+    let [cpuMs, pgMs, othersMs, wallMs] = [0, 0, 0, 0]
+    await waitAllFinished(api, workflowId, async () => {
+      cpuMs = treeCpuMs(server!.pid) - cpu0
+      if (onPg) pgMs = pgCpuDelta(pg0, await pgBackendCpu(schema))
+      // Whatever else ran on the machine meanwhile (other tests, builds) skews every figure.
+      const self = process.cpuUsage(self0)
+      const ours = cpuMs + pgMs + treeCpuMs(load!.child.pid) - load0 + (self.user + self.system) / 1000
+      othersMs = machineBusyMs() - busy0 - ours
+      wallMs = Date.now() - t0
+    })
+    const capacity = phaseFigures(await allRuns(api, workflowId), 'flat')
+    printLoad('flat out', flat)
+    printRuns(capacity, flat.accepted)
+    console.log(
+      `    server CPU ${cpuMs.toFixed(0)} ms = ${(cpuMs / Math.max(1, capacity.finished)).toFixed(2)} ms per finished run ` +
+        `(${((cpuMs / (capacity.spanS * 1000)) * 100).toFixed(0)}% of one core over the span)`,
+    )
+    if (onPg) {
+      console.log(
+        `    PostgreSQL backends CPU ${pgMs.toFixed(0)} ms = ${(pgMs / Math.max(1, capacity.finished)).toFixed(2)} ms per ` +
+          'finished run (not pinned: they share both CPUs with the server and the load)',
+      )
+    }
+    console.log(
+      `    rest of the machine meanwhile (other processes, database background work): ${Math.max(0, othersMs).toFixed(0)} ms CPU ` +
+        `(${((Math.max(0, othersMs) / wallMs) * 100).toFixed(0)}% of one core; ~0 means an undisturbed figure)`,
+    )
+
+    // Half the measured capacity: latency without a standing backlog.
+    const rate = Number.isFinite(capacity.perSecond) ? Math.max(1, Math.round(capacity.perSecond / 2)) : 1
+    const half = await load.run({
+      url: hook,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      phase: 'half',
+      rate,
+    })
+    await waitAllFinished(api, workflowId)
+    printLoad(
+      `at half capacity (autocannon overallRate ${rate}/s, each second's quota sent as a burst)`,
+      half,
+    )
+    printRuns(phaseFigures(await allRuns(api, workflowId), 'half'), half.accepted)
+
+    // The same rate evenly spaced: autocannon's per-second bursts queue runs behind each other.
+    const even = await load.run({
+      url: hook,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      phase: 'even',
+      rate,
+      even: true,
+    })
+    await waitAllFinished(api, workflowId)
+    printLoad(
+      `at half capacity, evenly paced (${rate}/s, one request every ${(1000 / rate).toFixed(1)} ms)`,
+      even,
+    )
+    printRuns(phaseFigures(await allRuns(api, workflowId), 'even'), even.accepted)
+
+    const stubs = await load.stats()
+    const runs = (await allRuns(api, workflowId)).length
+    console.log(
+      `  stubs: ${stubs.reco} recommendation calls, ${stubs.braze} Braze calls ` +
+        `(${(stubs.braze / Math.max(1, runs)).toFixed(2)} per run over ${runs} runs incl. warmup)`,
+    )
+    const logged = server.logged()
+    if (logged.lines > 0)
+      console.log(`  server logged ${logged.lines} lines at warn or above; first: ${logged.first}`)
+  } finally {
+    await stopChild(server)
+    await stopChild(load?.child)
+    rmSync(dataDir, { recursive: true, force: true })
+    if (schemaCreated) await pgSchema('drop', schema).catch(() => undefined)
+  }
+}
+
+export async function benchLive(): Promise<void> {
+  let failed: Error | undefined
+  // BENCH_LIVE_DB=sqlite or =postgres benches one of them only.
+  const only = process.env.BENCH_LIVE_DB?.toLowerCase()
+  for (const database of ['SQLite', 'PostgreSQL'] as const) {
+    if (only && !database.toLowerCase().startsWith(only)) continue
+    try {
+      await benchDatabase(database)
+    } catch (err) {
+      failed = err as Error
+      console.log(`  ${database} failed: ${(err as Error).message}`)
+    }
+  }
+  if (failed) throw failed
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await benchLive()
+}
