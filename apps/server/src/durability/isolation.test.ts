@@ -232,4 +232,16 @@ describe('a step that never yields (sqlite)', () => {
     expect.soft(deliveries.map((d) => d.status)).toEqual(Array(LIVE_RUNS).fill(202))
     expect.soft(liveStatuses).toEqual({ succeeded: LIVE_RUNS })
   }, 120_000)
+  it('judges saved test cases on a run thread too: a case that never yields is stopped, the server answers', async () => {
+    const model = { ...redosModel, tests: [{ name: 'catastrophic', event: segmentEvent('redos-case') }] }
+    const t0 = performance.now()
+    const judged = trpcHttp(server.url, 'runs.runTests', { workflowId, model }, { cookie }).then(
+      () => 'answered without an error',
+      (err: Error) => err.message,
+    )
+    const health = await fetch(`${server.url}/healthz`)
+    expect(health.status).toBe(200)
+    expect(await judged).toMatch(/test case's expression took longer than 1 s/)
+    expect(performance.now() - t0).toBeLessThan(5_000)
+  })
 })
