@@ -33,6 +33,8 @@ import {
 } from './live-procs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
+// BENCH_SERVER_ROOT: another checkout whose server to measure (before/after comparisons in one sitting).
+const SERVER_ROOT = process.env.BENCH_SERVER_ROOT ?? ROOT
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const WARMUP_S = 2
 const CONNECTIONS = 10
@@ -159,7 +161,7 @@ async function benchDatabase(database: Database): Promise<void> {
     const port = await freePort()
     const { DATABASE_URL: _db, REDIS_URL: _redis, ...inherited } = process.env
     server = spawnNode('apps/server/src/main.ts', {
-      cwd: ROOT,
+      cwd: SERVER_ROOT,
       cpu: 0,
       env: {
         ...inherited,

@@ -32,7 +32,7 @@ export function createHttpApp({ db, services, logger, webDist }: HttpAppDeps) {
         logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed')
     },
   })
-  const webhook = createWebhookHandler(db, services)
+  const webhook = createWebhookHandler(services)
   const serveStatic = createStaticHandler(webDist)
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

@@ -25,17 +25,13 @@ export function signatureMatches(
  * The Segment webhook destination (DESIGN §6, contract). Checks run cheapest-first and
  * never reveal more than needed: the workflow must be live before its body is even read.
  */
-export function createWebhookHandler(db: Db, services: Services) {
+export function createWebhookHandler(services: Services) {
   return async function handleWebhook(
     req: IncomingMessage,
     res: ServerResponse,
     workflowId: string,
   ): Promise<void> {
-    const wf = await db
-      .selectFrom('workflows')
-      .select(['id', 'published_version', 'archived', 'webhook_secret'])
-      .where('id', '=', workflowId)
-      .executeTakeFirst()
+    const wf = await services.hot.hookTarget(workflowId)
     if (!wf || wf.published_version === null || wf.archived) {
       return sendJson(res, 404, { error: 'No published workflow with this id' })
     }
@@ -55,9 +51,10 @@ export function createWebhookHandler(db: Db, services: Services) {
       return sendJson(res, 401, { error: 'Bad or missing X-Signature' })
     }
 
+    const text = body.toString('utf8')
     let event: unknown
     try {
-      event = JSON.parse(body.toString('utf8'))
+      event = JSON.parse(text)
     } catch {
       return sendJson(res, 400, { error: 'Body is not valid JSON' })
     }
@@ -75,6 +72,7 @@ export function createWebhookHandler(db: Db, services: Services) {
       wf.published_version,
       event,
       messageId,
+      text,
     )
     sendJson(res, duplicate ? 200 : 202, { runId })
   }

@@ -10,6 +10,7 @@ import { createHttpClient } from './http-client'
 import { createOutboundGuard, type OutboundGuardOptions } from './outbound-guard'
 import { InProcessRunQueue, type RunQueue } from './run-queue'
 import { commitBackend } from './run-store/backends'
+import { hotQueries } from './run-store/hot-queries'
 import { RunWriter } from './run-store/run-writer'
 import { createRunService } from './runs'
 import { createSecretBox } from './secret-box'
@@ -133,7 +134,8 @@ export function createServices(opts: ServicesOptions) {
     logger,
     resume: (runId) => runs.resume(runId),
   })
-  const runs = createRunService({ db, bus, queue, audit, workflows, pool, writer })
+  const hot = hotQueries(db, opts.raw)
+  const runs = createRunService({ db, bus, queue, audit, workflows, pool, writer, hot })
   return {
     audit,
     users,
@@ -146,6 +148,7 @@ export function createServices(opts: ServicesOptions) {
     queue,
     pool,
     writer,
+    hot,
     waits,
     http,
     /** What every run gets injected; runs.runTests judges drafts' test cases with it, as publish does. */

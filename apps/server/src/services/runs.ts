@@ -7,6 +7,7 @@ import type { AuditService } from './audit'
 import type { TraceEvent, Workflow } from './engine'
 import type { RunPool } from './execution/run-pool'
 import type { RunJob, RunQueue } from './run-queue'
+import type { HotQueries } from './run-store/hot-queries'
 import type { RunWriter } from './run-store/run-writer'
 import type { SeqEvent, TraceBus } from './trace-bus'
 import type { Actor, WorkflowService } from './workflows'
@@ -61,6 +62,7 @@ export interface RunServiceDeps {
   /** Executes runs here; asked to stop a run that is executing. */
   pool: Pick<RunPool, 'cancel'>
   writer: RunWriter
+  hot: HotQueries
 }
 
 function jobOf(row: RunsTable, resume: boolean): RunJob {
@@ -77,7 +79,7 @@ function jobOf(row: RunsTable, resume: boolean): RunJob {
   }
 }
 
-export function createRunService({ db, bus, queue, audit, workflows, pool, writer }: RunServiceDeps) {
+export function createRunService({ db, bus, queue, audit, workflows, pool, writer, hot }: RunServiceDeps) {
   async function accept(row: RunsTable, job: RunJob): Promise<void> {
     // Open the channel before the id is handed out: the first subscriber must not miss run.started.
     bus.open(row.id)
@@ -227,10 +229,18 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
      * A production run from a webhook delivery. The unique (workflow_id, message_id) index
      * makes dedupe atomic: of concurrent deliveries with one messageId exactly one inserts.
      */
-    async acceptWebhook(workflowId: string, version: number, event: unknown, messageId: string | null) {
+    async acceptWebhook(
+      workflowId: string,
+      version: number,
+      event: unknown,
+      messageId: string | null,
+      /** The body as received, when it is the event's JSON: stored as is instead of serialized again. */
+      eventText?: string,
+    ) {
       const at = now()
       const row: RunsTable = {
-        ...baseRow(workflowId, version, event, at),
+        ...baseRow(workflowId, version, eventText === undefined ? event : null, at),
+        ...(eventText === undefined ? {} : { event: eventText }),
         model: null,
         kind: 'production',
         trigger: 'webhook',
@@ -239,12 +249,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
         mocks: null,
         actor: null,
       }
-      const inserted = await db
-        .insertInto('runs')
-        .values(row)
-        .onConflict((oc) => oc.columns(['workflow_id', 'message_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst()
+      const inserted = await hot.insertRun(row)
       if (!inserted) {
         const first = await db
           .selectFrom('runs')

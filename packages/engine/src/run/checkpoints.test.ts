@@ -37,6 +37,7 @@ describe('checkpoints (durable live runs)', () => {
       event,
       dryRun: false,
       fetch: recordingFetch(calls),
+      checkpointAfterMs: 0,
       checkpoint: async (s, must) => {
         checkpoints.push({
           must,
@@ -54,6 +55,24 @@ describe('checkpoints (durable live runs)', () => {
       { must: true, finished: ['s', 'a', 'p1', 'b'], callsOut: 1 },
       { must: false, finished: ['s', 'a', 'p1', 'b', 'p2'], callsOut: 2 },
     ])
+  })
+
+  it('keeps what a slow call produced without holding the run up; fast calls only get the checkpoints before side effects', async () => {
+    const slowFetch: FetchLike = async (url) => {
+      await new Promise((r) => setTimeout(r, url.endsWith('p1') ? 80 : 0))
+      return new Response('{}', { headers: { 'content-type': 'application/json' } })
+    }
+    const optional: string[][] = []
+    const r = await runWorkflow(twoSideEffects, {
+      event,
+      dryRun: false,
+      fetch: slowFetch,
+      checkpoint: (s, must) => {
+        if (!must) optional.push(finishedIn(s))
+      },
+    })
+    expect(r.status).toBe('succeeded')
+    expect(optional).toEqual([['s', 'a', 'p1']])
   })
 
   it('dry runs never wait for a checkpoint: nothing goes out', async () => {

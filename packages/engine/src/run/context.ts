@@ -28,8 +28,9 @@ export interface Run {
   checkpoint: RunOptions['checkpoint'] | null
   /** The step count of the last checkpoint: consecutive side-effect checks share one. */
   checkpointedAt: number
-  /** A step that waited for I/O finished since the last checkpoint: worth storing. */
+  /** A slow step (see RunOptions.checkpointAfterMs) finished since the last checkpoint: worth storing. */
   unsaved: boolean
+  checkpointAfterMs: number
   cancel: AbortSignal | null
 }
 
@@ -91,6 +92,7 @@ export function createRun(plan: Plan, s: RunState, options: RunOptions): Run {
     checkpoint: options.checkpoint ?? null,
     checkpointedAt: -1,
     unsaved: false,
+    checkpointAfterMs: options.checkpointAfterMs ?? 50,
     cancel: options.signal ?? null,
   }
   // Cancelling aborts whatever request the current step is waiting for.

@@ -50,9 +50,11 @@ async function drive(run: Run): Promise<RunResult> {
   try {
     let pending = advance(run)
     while (pending) {
+      const waitedFrom = performance.now()
       await pending
-      // A step (not a checkpoint) waited for I/O: what it got is worth keeping.
-      if (run.checkpointedAt !== run.s.stepCount) run.unsaved = true
+      // A step (not a checkpoint) waited long for I/O: what it got is worth keeping.
+      const slow = performance.now() - waitedFrom >= run.checkpointAfterMs
+      if (slow && run.checkpointedAt !== run.s.stepCount) run.unsaved = true
       pending = advance(run)
     }
   } catch (err) {

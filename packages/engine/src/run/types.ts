@@ -50,6 +50,11 @@ export interface RunOptions {
    * steps it holds.
    */
   checkpoint?: (state: RunState, mustStore: boolean) => void | Promise<void>
+  /**
+   * A step that waited at least this long for I/O (a slow API call) gets a checkpoint after
+   * it (`mustStore` false), so a restart does not repeat it. Default 50; 0: after every call.
+   */
+  checkpointAfterMs?: number
   /** Aborting it cancels the run: in-flight requests are aborted and the run ends `cancelled`. */
   signal?: AbortSignal
 }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { RunDeps } from '../engine'
+import { outbox } from './outbox'
 import type { FromHost, HostConfig, ToHost } from './protocol'
 import { createRunHost } from './run-host'
 import { StepMarks } from './step-marks'
@@ -32,14 +33,14 @@ export function spawnThread(entry: string, config: HostConfig, slots: number, on
   const handle: HostHandle = {
     id: nextId++,
     marks,
-    send: (msg) => worker.postMessage(msg),
+    send: outbox<ToHost>((batch) => worker.postMessage(batch)),
     terminate() {
       terminated = true
       void worker.terminate()
     },
   }
-  worker.on('message', (msg: FromHost) => {
-    if (!terminated) on.message(handle, msg)
+  worker.on('message', (batch: FromHost[]) => {
+    for (const msg of batch) if (!terminated) on.message(handle, msg)
   })
   worker.on('error', (err) => {
     if (!terminated) {

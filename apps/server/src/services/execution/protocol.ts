@@ -37,9 +37,14 @@ export type ToHost =
   | { t: 'ack'; id: number }
   | { t: 'resolved'; id: number; connection: ResolvedConnection | null; error?: string }
 
-/** A trace event as stored (`data`, oversized fields replaced) and as streamed (`event`). */
+/**
+ * A trace event as stored: its JSON (oversized fields replaced) plus the two fields the
+ * pool indexes. Only text crosses the thread boundary; the pool parses an event only when
+ * someone is watching it live.
+ */
 export interface StoredEvent {
-  event: TraceEvent
+  type: TraceEvent['type']
+  nodeId: string | null
   data: string
 }
 

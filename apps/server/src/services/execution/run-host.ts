@@ -16,31 +16,38 @@ const MAX_EVENT_CHARS = 256 * 1024
 
 /** The event as stored and streamed: oversized payload fields are replaced by a marker. */
 export function compact(event: TraceEvent): StoredEvent {
+  const stored = (data: string): StoredEvent => ({
+    type: event.type,
+    nodeId: 'nodeId' in event ? (event.nodeId ?? null) : null,
+    data,
+  })
   const data = JSON.stringify(event)
-  if (data.length <= MAX_EVENT_CHARS) return { event, data }
+  if (data.length <= MAX_EVENT_CHARS) return stored(data)
   const smaller: Record<string, unknown> = { ...event }
   for (const field of ['input', 'output', 'event'] as const) {
     const size = JSON.stringify(smaller[field] ?? null).length
     if (size > MAX_EVENT_CHARS / 4) smaller[field] = { $truncated: true, chars: size }
   }
-  const compacted = smaller as unknown as TraceEvent
-  return { event: compacted, data: JSON.stringify(compacted) }
+  return stored(JSON.stringify(smaller))
 }
 
 /**
  * A checkpoint as stored: the run's state without what the run row already holds (the
- * event) or what only a finished run's report needs (each step's input and request), so a
- * large event is not written again with every checkpoint.
+ * event), what only a finished run's report needs (each step's input and request), or
+ * what is there twice (a step's output is also in `steps`), so a checkpoint stays small.
  */
 export function serializeState(s: RunState): string {
   const results: RunState['results'] = {}
-  for (const [id, { input: _i, request: _r, requests: _rs, ...kept }] of Object.entries(s.results))
-    results[id] = kept
+  for (const [id, { input: _i, request: _r, requests: _rs, output, ...kept }] of Object.entries(s.results))
+    results[id] = output === s.steps[id] ? kept : { ...kept, output }
   return JSON.stringify({ ...s, event: null, results })
 }
 
 export function restoreState(stored: string, event: unknown): RunState {
-  return { ...(JSON.parse(stored) as RunState), event }
+  const state = JSON.parse(stored) as RunState
+  for (const [id, result] of Object.entries(state.results))
+    if (!('output' in result) && id in state.steps) result.output = state.steps[id]
+  return { ...state, event }
 }
 
 export interface RunHostOptions {

@@ -5,7 +5,7 @@ import type { ConnectionResolver, RunDeps, TraceEvent, Workflow } from '../engin
 import type { RunJob } from '../run-queue'
 import type { RunWriter } from '../run-store/run-writer'
 import type { TestCaseOutcome } from '../runs-tests'
-import type { TraceBus } from '../trace-bus'
+import type { SeqEvent, TraceBus } from '../trace-bus'
 import { type HostEvents, type HostHandle, inlineHost, spawnThread } from './hosts'
 import { type FromHost, type HostConfig, type StoredEvent, versionKey } from './protocol'
 import { compact } from './run-host'
@@ -66,6 +66,18 @@ interface Host {
 const WATCHDOG_MS = 100
 const TEST_SLOTS = 4
 const MAX_DEATHS = 3
+
+/** Parsed on first read: most events are stored and never watched live. */
+function lazyEvent(seq: number, data: string): SeqEvent {
+  let event: TraceEvent | undefined
+  return {
+    seq,
+    get event() {
+      event ??= JSON.parse(data) as TraceEvent
+      return event
+    },
+  }
+}
 
 function limitText(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
@@ -146,17 +158,11 @@ export function createRunPool(opts: RunPoolOptions) {
   }
 
   /** The next sequence number, live on the bus and into the next commit. */
-  function record(run: Active, { event, data }: StoredEvent): void {
-    if (event.type === 'run.finished') run.finishedTraced = true
+  function record(run: Active, { type, nodeId, data }: StoredEvent): void {
+    if (type === 'run.finished') run.finishedTraced = true
     run.seq++
-    bus.publish(run.job.runId, { seq: run.seq, event })
-    writer.event({
-      run_id: run.job.runId,
-      seq: run.seq,
-      type: event.type,
-      node_id: 'nodeId' in event ? (event.nodeId ?? null) : null,
-      data,
-    })
+    bus.publish(run.job.runId, lazyEvent(run.seq, data))
+    writer.event({ run_id: run.job.runId, seq: run.seq, type, node_id: nodeId, data })
   }
 
   const trace = (run: Active, event: TraceEvent) => record(run, compact(event))

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { createHttpClient } from '../http-client'
 import { createOutboundGuard } from '../outbound-guard'
+import { outbox } from './outbox'
 import type { FromHost, HostConfig, ToHost } from './protocol'
 import { createRunHost } from './run-host'
 import { StepMarks } from './step-marks'
@@ -10,9 +11,11 @@ const { config, marks } = workerData as { config: HostConfig; marks: SharedArray
 const port = parentPort!
 const guard = createOutboundGuard({ allowHosts: config.allowHosts, selfUrl: () => config.selfUrl })
 const host = createRunHost({
-  post: (msg: FromHost) => port.postMessage(msg),
+  post: outbox<FromHost>((batch) => port.postMessage(batch)),
   deps: { fetch: createHttpClient({ guard }), http: config.http, limits: config.limits },
   now: () => Date.now() + config.clockSkewMs,
   marks: new StepMarks(marks),
 })
-port.on('message', (msg: ToHost) => host.handle(msg))
+port.on('message', (batch: ToHost[]) => {
+  for (const msg of batch) host.handle(msg)
+})

@@ -1,0 +1,92 @@
+import type { Db, RawDatabase } from '../../db'
+import type { RunsTable } from '../../db/schema'
+
+/** What the webhook needs to know of a workflow before it reads the body. */
+export interface HookTarget {
+  id: string
+  published_version: number | null
+  archived: number
+  webhook_secret: string | null
+}
+
+/**
+ * The two queries of every webhook delivery, on the driver directly: with a query builder
+ * they cost more than the rest of accepting an event (building and preparing the SQL again
+ * for every request, on the thread that serves HTTP).
+ */
+export interface HotQueries {
+  hookTarget(workflowId: string): Promise<HookTarget | undefined>
+  /** Inserts a run; false when (workflow_id, message_id) is taken (a redelivery). */
+  insertRun(row: RunsTable): Promise<boolean>
+}
+
+const RUN_COLUMNS: (keyof RunsTable)[] = [
+  'id',
+  'workflow_id',
+  'version',
+  'model',
+  'kind',
+  'status',
+  'trigger',
+  'dry_run',
+  'message_id',
+  'event',
+  'mocks',
+  'error',
+  'actor',
+  'started_at',
+  'finished_at',
+  'duration_ms',
+  'state',
+  'resume_at',
+  'retry_of',
+]
+const HOOK_TARGET = 'SELECT id, published_version, archived, webhook_secret FROM workflows WHERE id = '
+
+export function hotQueries(db: Db, raw?: RawDatabase): HotQueries {
+  if (raw?.kind === 'sqlite') {
+    const target = raw.sqlite.prepare(`${HOOK_TARGET}?`)
+    const insert = raw.sqlite.prepare(
+      `INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map((c) => `@${c}`).join(', ')})
+       ON CONFLICT (workflow_id, message_id) DO NOTHING`,
+    )
+    return {
+      hookTarget: async (id) => target.get(id) as HookTarget | undefined,
+      insertRun: async (row) => insert.run(row).changes === 1,
+    }
+  }
+  if (raw?.kind === 'postgres') {
+    const insertText = `INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+       ON CONFLICT (workflow_id, message_id) DO NOTHING`
+    return {
+      // Named: each connection parses and plans them once.
+      hookTarget: async (id) =>
+        (await raw.pool.query<HookTarget>({ name: 'hook-target', text: `${HOOK_TARGET}$1`, values: [id] }))
+          .rows[0],
+      insertRun: async (row) =>
+        (
+          await raw.pool.query({
+            name: 'insert-run',
+            text: insertText,
+            values: RUN_COLUMNS.map((c) => row[c]),
+          })
+        ).rowCount === 1,
+    }
+  }
+  return {
+    hookTarget: (id) =>
+      db
+        .selectFrom('workflows')
+        .select(['id', 'published_version', 'archived', 'webhook_secret'])
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    insertRun: async (row) => {
+      const res = await db
+        .insertInto('runs')
+        .values(row)
+        .onConflict((oc) => oc.columns(['workflow_id', 'message_id']).doNothing())
+        .executeTakeFirst()
+      return Number(res.numInsertedOrUpdatedRows ?? 0) === 1
+    },
+  }
+}
