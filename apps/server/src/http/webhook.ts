@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Db } from '../db'
 import type { Services } from '../services'
 import { BodyTooLarge, readBody } from './body'
 import { sendJson } from './respond'
