@@ -102,6 +102,22 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
     }
   }
 
+  // Runs resolve the same few connections over and over; decrypting each time was a visible
+  // share of a run's cost. Edits here clear it at once; another process's edit is seen
+  // within RESOLVED_TTL_MS.
+  const resolved = new Map<string, { at: number; value: Promise<ResolvedConnection | null> }>()
+  const RESOLVED_TTL_MS = 2_000
+
+  function resolveCached(id: string): Promise<ResolvedConnection | null> {
+    const hit = resolved.get(id)
+    if (hit && Date.now() - hit.at < RESOLVED_TTL_MS) return hit.value
+    const value = resolve(id)
+    value.catch(() => resolved.delete(id))
+    if (resolved.size > 1_000) resolved.clear()
+    resolved.set(id, { at: Date.now(), value })
+    return value
+  }
+
   async function resolve(id: string): Promise<ResolvedConnection | null> {
     const row = await db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst()
     if (!row) return null
@@ -272,11 +288,13 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
           })
         throw err
       }
+      resolved.delete(row.id)
       return { id: row.id, secretRotated: rotate }
     },
 
     /** Refused while a workflow's latest or published version still sends through it. */
     async remove(actor: Actor, id: string) {
+      resolved.delete(id)
       const row = await requireRow(id)
       const users = (await usage()).get(id) ?? []
       if (users.length > 0) {
@@ -318,7 +336,7 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
       return (id) => {
         let hit = memo.get(id)
         if (!hit) {
-          hit = resolve(id)
+          hit = resolveCached(id)
           memo.set(id, hit)
         }
         return hit
