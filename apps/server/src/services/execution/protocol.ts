@@ -34,6 +34,8 @@ export type ToHost =
   | StartRun
   | RunTests
   | { t: 'cancel'; runId: string }
+  /** The pool stopped tracking which models the host has: drop them (memory stays bounded). */
+  | { t: 'forget-models' }
   | { t: 'ack'; id: number }
   | { t: 'resolved'; id: number; connection: ResolvedConnection | null; error?: string }
 

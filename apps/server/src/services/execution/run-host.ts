@@ -40,11 +40,19 @@ export function serializeState(s: RunState): string {
   const results: RunState['results'] = {}
   for (const [id, { input: _i, request: _r, requests: _rs, output, ...kept }] of Object.entries(s.results))
     results[id] = output === s.steps[id] ? kept : { ...kept, output }
-  return JSON.stringify({ ...s, event: null, results })
+  // A start step's output is the event itself.
+  const steps: RunState['steps'] = {}
+  const eventSteps: string[] = []
+  for (const [id, output] of Object.entries(s.steps)) {
+    if (output === s.event) eventSteps.push(id)
+    else steps[id] = output
+  }
+  return JSON.stringify({ ...s, event: null, steps, results, eventSteps })
 }
 
 export function restoreState(stored: string, event: unknown): RunState {
-  const state = JSON.parse(stored) as RunState
+  const { eventSteps, ...state } = JSON.parse(stored) as RunState & { eventSteps?: string[] }
+  for (const id of eventSteps ?? []) state.steps[id] = event
   for (const [id, result] of Object.entries(state.results))
     if (!('output' in result) && id in state.steps) result.output = state.steps[id]
   return { ...state, event }
@@ -220,6 +228,9 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
           break
         case 'cancel':
           aborts.get(msg.runId)?.abort()
+          break
+        case 'forget-models':
+          models.clear()
           break
         case 'ack':
         case 'resolved': {

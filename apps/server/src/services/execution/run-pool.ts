@@ -66,6 +66,7 @@ interface Host {
 const WATCHDOG_MS = 100
 const TEST_SLOTS = 4
 const MAX_DEATHS = 3
+const MAX_MODELS_PER_HOST = 500
 
 /** Parsed on first read: most events are stored and never watched live. */
 function lazyEvent(seq: number, data: string): SeqEvent {
@@ -140,6 +141,10 @@ export function createRunPool(opts: RunPoolOptions) {
     const run: Active = { ...a, host: host.handle, slot }
     active.set(a.job.runId, run)
     const modelKey = versionKey(a.job)
+    if (host.models.size >= MAX_MODELS_PER_HOST) {
+      host.models.clear()
+      host.handle.send({ t: 'forget-models' })
+    }
     const known = host.models.has(modelKey)
     if (a.job.version !== null) host.models.add(modelKey)
     host.handle.send({

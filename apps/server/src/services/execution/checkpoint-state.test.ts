@@ -1,0 +1,64 @@
+import { resumeRun, runWorkflow, type Workflow } from '@flowline/engine'
+import { describe, expect, it } from 'vitest'
+import { restoreState, serializeState } from './run-host'
+
+const wf: Workflow = {
+  title: 'two calls',
+  description: '',
+  groups: [],
+  nodes: [
+    { id: 's', group: null, shape: 'circle', label: 'Start', type: 'start', config: {} },
+    {
+      id: 't',
+      group: null,
+      shape: 'rectangle',
+      label: 'Shape',
+      type: 'transform',
+      config: { vars: { who: 'event.userId' } },
+    },
+    {
+      id: 'p',
+      group: null,
+      shape: 'rectangle',
+      label: 'Post',
+      type: 'http-request',
+      config: { method: 'POST', url: 'https://api.example.com/p', body: '{"u": vars.who}' },
+    },
+    { id: 'e', group: null, shape: 'circle', label: 'End', type: 'end', config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 's', sourceHandle: 'right', target: 't', targetHandle: 'left' },
+    { id: 'e2', source: 't', sourceHandle: 'right', target: 'p', targetHandle: 'left' },
+    { id: 'e3', source: 'p', sourceHandle: 'right', target: 'e', targetHandle: 'left' },
+  ],
+}
+const event = { type: 'track', userId: 'u-9', properties: { big: 'x'.repeat(10_000) } }
+
+describe('checkpoints as stored by the run host', () => {
+  it('leave out the event and duplicated outputs, and resume to the same result', async () => {
+    let stored = ''
+    void runWorkflow(wf, {
+      event,
+      runId: 'r-1',
+      dryRun: false,
+      fetch: () => new Promise(() => {}),
+      checkpoint: (s, must) => {
+        if (must) stored = serializeState(s)
+        return new Promise(() => {})
+      },
+    })
+    await new Promise((r) => setTimeout(r, 10))
+    expect(stored.length).toBeLessThan(2_000)
+    expect(stored).not.toContain('xxxxxxxxxx')
+    const calls: string[] = []
+    const r = await resumeRun(wf, restoreState(stored, event), {
+      fetch: async (_url, init) => {
+        calls.push(String(init.body))
+        return new Response('{"ok":true}', { headers: { 'content-type': 'application/json' } })
+      },
+    })
+    expect(r.status).toBe('succeeded')
+    expect(calls).toEqual(['{"u":"u-9"}'])
+    expect(r.steps.t).toMatchObject({ status: 'succeeded', output: { who: 'u-9' } })
+  })
+})
