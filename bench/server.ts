@@ -19,6 +19,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { sql } from 'kysely'
 import pg from 'pg'
 import type { Db } from '../apps/server/src/db'
 import { createLogger } from '../apps/server/src/logger'
@@ -283,8 +284,8 @@ export async function benchServer(): Promise<void> {
         `webhook → finished run p50 ${p.p50} ms, p99 ${p.p99} ms`,
     )
     const events = await app.db
-      .selectFrom('run_events')
-      .select((eb) => eb.fn.countAll().as('n'))
+      .selectFrom('run_trace')
+      .select(sql<number>`sum(last_seq - first_seq + 1)`.as('n'))
       .executeTakeFirstOrThrow()
     console.log(`  ${Number(events.n)} trace events stored, ${braze.calls()} calls to the fake Braze`)
 

@@ -3,6 +3,7 @@ import { createDialect, type DatabaseTarget, type DialectKind, type RawDatabase 
 import { initialMigration } from './migrations/0001-initial'
 import { connectionsMigration } from './migrations/0002-connections'
 import { durableRunsMigration } from './migrations/0003-durable-runs'
+import { compactTraceMigration } from './migrations/0004-compact-trace'
 import type { Database } from './schema'
 
 export type Db = Kysely<Database>
@@ -26,6 +27,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
         '0001-initial': initialMigration(kind),
         '0002-connections': connectionsMigration,
         '0003-durable-runs': durableRunsMigration,
+        '0004-compact-trace': compactTraceMigration,
       }),
     },
   })

@@ -83,11 +83,21 @@ export interface RunsTable {
   retry_of: string | null
 }
 
-export interface RunEventsTable {
+/**
+ * Trace events a batch per row: `data` is a JSON array of the events with sequence numbers
+ * first_seq…last_seq, in order (services/run-store/trace-rows.ts).
+ */
+export interface RunTraceTable {
+  run_id: string
+  first_seq: number
+  last_seq: number
+  data: string
+}
+
+/** One trace event on its way to storage: its sequence number and JSON. */
+export interface TraceEventRow {
   run_id: string
   seq: number
-  type: string
-  node_id: string | null
   data: string
 }
 
@@ -127,7 +137,7 @@ export interface Database {
   workflows: WorkflowsTable
   workflow_versions: VersionsTable
   runs: RunsTable
-  run_events: RunEventsTable
+  run_trace: RunTraceTable
   audit_log: AuditTable
   meta: MetaTable
   connections: ConnectionsTable

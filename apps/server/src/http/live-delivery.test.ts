@@ -262,7 +262,7 @@ describe.each(dialects)('live delivery through connections (%s)', (dialect) => {
     const db = server.db
     const tables = await Promise.all([
       db.selectFrom('runs').selectAll().execute(),
-      db.selectFrom('run_events').selectAll().execute(),
+      db.selectFrom('run_trace').selectAll().execute(),
       db.selectFrom('audit_log').selectAll().execute(),
       db.selectFrom('workflow_versions').selectAll().execute(),
       db.selectFrom('workflows').selectAll().execute(),

@@ -9,6 +9,7 @@ import type { RunPool } from './execution/run-pool'
 import type { RunJob, RunQueue } from './run-queue'
 import type { HotQueries } from './run-store/hot-queries'
 import type { RunWriter } from './run-store/run-writer'
+import { lastSeq, readTrace } from './run-store/trace-rows'
 import type { SeqEvent, TraceBus } from './trace-bus'
 import type { Actor, WorkflowService } from './workflows'
 
@@ -116,11 +117,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
         .returning('started_at')
         .executeTakeFirst()
       if (!row) return false
-      const last = await trx
-        .selectFrom('run_events')
-        .select((eb) => eb.fn.max('seq').as('seq'))
-        .where('run_id', '=', runId)
-        .executeTakeFirst()
+      const last = await lastSeq(trx, runId)
       const durationMs = Date.parse(finishedAt) - Date.parse(row.started_at)
       await trx.updateTable('runs').set({ duration_ms: durationMs }).where('id', '=', runId).execute()
       const event: TraceEvent = {
@@ -132,13 +129,12 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
         durationMs,
       }
       await trx
-        .insertInto('run_events')
+        .insertInto('run_trace')
         .values({
           run_id: runId,
-          seq: Number(last?.seq ?? 0) + 1,
-          type: event.type,
-          node_id: null,
-          data: JSON.stringify(event),
+          first_seq: last + 1,
+          last_seq: last + 1,
+          data: `[${JSON.stringify(event)}]`,
         })
         .execute()
       return true
@@ -266,12 +262,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
     async get(runId: string) {
       const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst()
       if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No run ${runId}` })
-      const events = await db
-        .selectFrom('run_events')
-        .select('data')
-        .where('run_id', '=', runId)
-        .orderBy('seq')
-        .execute()
+      const events = await readTrace(db, runId)
       return {
         run: {
           ...toRun(row),
@@ -279,7 +270,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
           mocks: row.mocks ? (JSON.parse(row.mocks) as Record<string, unknown>) : null,
           model: row.model ? (JSON.parse(row.model) as Workflow) : null,
         },
-        events: events.map((e) => JSON.parse(e.data) as TraceEvent),
+        events: events.map((e) => e.event),
       }
     },
 
@@ -367,18 +358,11 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
           .select('status')
           .where('id', '=', runId)
           .executeTakeFirstOrThrow()
-        const rows = await db
-          .selectFrom('run_events')
-          .select(['seq', 'data'])
-          .where('run_id', '=', runId)
-          .where('seq', '>', last)
-          .orderBy('seq')
-          .execute()
+        const rows = await readTrace(db, runId, last)
         for (const r of rows) {
           last = r.seq
-          const event = JSON.parse(r.data) as TraceEvent
-          yield { seq: r.seq, event }
-          if (event.type === 'run.finished') return
+          yield r
+          if (r.event.type === 'run.finished') return
         }
         if (!UNFINISHED.includes(status)) return
         // A run waiting for hours should not cost a query every 250 ms per watcher.

@@ -4,6 +4,7 @@ import { now } from '../../db'
 import type { ConnectionResolver, RunDeps, TraceEvent, Workflow } from '../engine'
 import type { RunJob } from '../run-queue'
 import type { RunWriter } from '../run-store/run-writer'
+import { lastSeq } from '../run-store/trace-rows'
 import type { TestCaseOutcome } from '../runs-tests'
 import type { SeqEvent, TraceBus } from '../trace-bus'
 import { type HostEvents, type HostHandle, inlineHost, spawnThread } from './hosts'
@@ -163,11 +164,11 @@ export function createRunPool(opts: RunPoolOptions) {
   }
 
   /** The next sequence number, live on the bus and into the next commit. */
-  function record(run: Active, { type, nodeId, data }: StoredEvent): void {
+  function record(run: Active, { type, data }: StoredEvent): void {
     if (type === 'run.finished') run.finishedTraced = true
     run.seq++
     bus.publish(run.job.runId, lazyEvent(run.seq, data))
-    writer.event({ run_id: run.job.runId, seq: run.seq, type, node_id: nodeId, data })
+    writer.event({ run_id: run.job.runId, seq: run.seq, data })
   }
 
   const trace = (run: Active, event: TraceEvent) => record(run, compact(event))
@@ -378,12 +379,7 @@ export function createRunPool(opts: RunPoolOptions) {
         state = row.state ?? undefined
         // Started before the restart but nothing stored yet: it starts over, and says so.
         restarted = row.status === 'running' && !state
-        const last = await db
-          .selectFrom('run_events')
-          .select((eb) => eb.fn.max('seq').as('seq'))
-          .where('run_id', '=', job.runId)
-          .executeTakeFirst()
-        seq = Number(last?.seq ?? 0)
+        seq = await lastSeq(db, job.runId)
         bus.open(job.runId)
       }
       const model = job.model ?? (await opts.loadVersionModel(job.workflowId, job.version!))

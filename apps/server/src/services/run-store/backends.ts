@@ -1,12 +1,13 @@
 import type SQLite from 'better-sqlite3'
 import type pg from 'pg'
 import type { Db, RawDatabase } from '../../db'
-import type { RunEventsTable, RunsTable } from '../../db/schema'
+import type { RunsTable, TraceEventRow } from '../../db/schema'
+import { packTrace } from './trace-rows'
 
 export type RunUpdate = Partial<Omit<RunsTable, 'id'>>
 
 /** Writes one group commit: trace events, then run updates, in one transaction. */
-export type CommitBackend = (events: RunEventsTable[], updates: Map<string, RunUpdate>) => Promise<void>
+export type CommitBackend = (events: TraceEventRow[], updates: Map<string, RunUpdate>) => Promise<void>
 
 // Columns a run update may set, with their PostgreSQL types (for unnest arrays).
 const UPDATABLE: Record<string, string> = {
@@ -31,7 +32,7 @@ function columnsOf(fields: RunUpdate): string[] {
  */
 export function sqliteBackend(database: SQLite.Database): CommitBackend {
   const insert = database.prepare(
-    'INSERT INTO run_events (run_id, seq, type, node_id, data) VALUES (@run_id, @seq, @type, @node_id, @data)',
+    'INSERT INTO run_trace (run_id, first_seq, last_seq, data) VALUES (@run_id, @first_seq, @last_seq, @data)',
   )
   const updates = new Map<string, SQLite.Statement>()
   const updateFor = (cols: string[]) => {
@@ -43,8 +44,8 @@ export function sqliteBackend(database: SQLite.Database): CommitBackend {
     }
     return stmt
   }
-  const commit = database.transaction((events: RunEventsTable[], changes: Map<string, RunUpdate>) => {
-    for (const e of events) insert.run(e)
+  const commit = database.transaction((events: TraceEventRow[], changes: Map<string, RunUpdate>) => {
+    for (const row of packTrace(events)) insert.run(row)
     for (const [id, fields] of changes) updateFor(columnsOf(fields)).run({ ...fields, id })
   })
   return async (events, changes) => {
@@ -62,15 +63,15 @@ export function postgresBackend(pool: pg.Pool): CommitBackend {
     try {
       await client.query('BEGIN')
       if (events.length > 0) {
+        const rows = packTrace(events)
         await client.query(
-          `INSERT INTO run_events (run_id, seq, type, node_id, data)
-           SELECT * FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[])`,
+          `INSERT INTO run_trace (run_id, first_seq, last_seq, data)
+           SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])`,
           [
-            events.map((e) => e.run_id),
-            events.map((e) => e.seq),
-            events.map((e) => e.type),
-            events.map((e) => e.node_id),
-            events.map((e) => e.data),
+            rows.map((r) => r.run_id),
+            rows.map((r) => r.first_seq),
+            rows.map((r) => r.last_seq),
+            rows.map((r) => r.data),
           ],
         )
       }
@@ -104,10 +105,11 @@ export function postgresBackend(pool: pg.Pool): CommitBackend {
 export function kyselyBackend(db: Db): CommitBackend {
   return async (events, changes) => {
     await db.transaction().execute(async (trx) => {
-      for (let i = 0; i < events.length; i += 500) {
+      const rows = packTrace(events)
+      for (let i = 0; i < rows.length; i += 500) {
         await trx
-          .insertInto('run_events')
-          .values(events.slice(i, i + 500))
+          .insertInto('run_trace')
+          .values(rows.slice(i, i + 500))
           .execute()
       }
       for (const [runId, fields] of changes) {

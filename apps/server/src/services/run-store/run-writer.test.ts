@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { RunEventsTable } from '../../db/schema'
+import type { TraceEventRow } from '../../db/schema'
 import type { CommitBackend, RunUpdate } from './backends'
 import { RunWriter } from './run-writer'
 
-const event = (runId: string, seq: number): RunEventsTable => ({
-  run_id: runId,
-  seq,
-  type: 'node.started',
-  node_id: 'n1',
-  data: '{}',
-})
+const event = (runId: string, seq: number): TraceEventRow => ({ run_id: runId, seq, data: '{}' })
 
 function recording(fail?: (n: number) => boolean) {
   const commits: { events: number[]; updates: [string, RunUpdate][] }[] = []

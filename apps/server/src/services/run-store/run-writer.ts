@@ -1,12 +1,12 @@
 import type { Logger } from 'pino'
-import type { RunEventsTable } from '../../db/schema'
+import type { TraceEventRow } from '../../db/schema'
 import type { CommitBackend, RunUpdate } from './backends'
 
 // One commit holds at most this many events: on SQLite a commit blocks the event loop.
 const MAX_EVENTS = 2_000
 
 interface Batch {
-  events: RunEventsTable[]
+  events: TraceEventRow[]
   updates: Map<string, RunUpdate>
   done: { resolve(): void; reject(err: Error): void }[]
 }
@@ -31,7 +31,7 @@ export class RunWriter {
     private readonly logger?: Logger,
   ) {}
 
-  event(row: RunEventsTable): void {
+  event(row: TraceEventRow): void {
     // A full batch goes out as it is; later rows start the next one.
     if (this.next.events.length >= MAX_EVENTS) this.seal()
     this.next.events.push(row)
