@@ -138,6 +138,38 @@ describe.each(dialects)('Segment webhook over HTTP (%s)', (dialect) => {
     expect((await post(hook, '[1,2]')).status).toBe(400)
   })
 
+  it('answers an event the start filter turns away with 200 {"skipped":true} and starts no run', async () => {
+    const model: Workflow = {
+      title: 'Orders only',
+      description: '',
+      groups: [],
+      nodes: [
+        {
+          id: 's',
+          group: null,
+          shape: 'circle',
+          label: 'Order?',
+          type: 'start',
+          config: { filter: 'event.type = "track" and event.event = "Order Completed"' },
+        },
+        { id: 'e', group: null, shape: 'circle', label: 'Done', type: 'end' },
+      ],
+      edges: [{ id: 's->e', source: 's', sourceHandle: 'right', target: 'e', targetHandle: 'left' }],
+    }
+    const { id } = await trpcHttp<{ id: string }>(server.url, 'workflows.create', { model }, { cookie })
+    await trpcHttp(server.url, 'workflows.publish', { id, version: 1 }, { cookie })
+    const url = `${server.url}/api/hooks/${id}`
+    const page = { ...segmentEvent('filter-1'), type: 'page', event: undefined }
+    const skipped = await post(url, JSON.stringify(page))
+    expect(skipped.status).toBe(200)
+    expect(await skipped.json()).toEqual({ skipped: true })
+    const order = await post(url, JSON.stringify({ ...segmentEvent('filter-2'), event: 'Order Completed' }))
+    expect(order.status).toBe(202)
+    const runs = await waitForRuns(server, cookie, id, 1)
+    expect(runs).toHaveLength(1)
+    expect(runs[0].status).toBe('succeeded')
+  })
+
   it('answers 404 for unknown workflows and 405 for GET', async () => {
     expect((await post(`${server.url}/api/hooks/wf_nope`, JSON.stringify(segmentEvent('x')))).status).toBe(
       404,

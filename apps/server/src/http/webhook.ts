@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Services } from '../services'
 import { BodyTooLarge, readBody } from './body'
+import { eventIsForWorkflow } from './event-filter'
 import { sendJson } from './respond'
 
 export const WEBHOOK_MAX_BYTES = 1024 * 1024
@@ -61,6 +62,9 @@ export function createWebhookHandler(services: Services) {
       return sendJson(res, 400, { error: 'Body must be a JSON object (a Segment event)' })
     }
 
+    if (!(await eventIsForWorkflow(services, wf.id, wf.published_version, event))) {
+      return sendJson(res, 200, { skipped: true })
+    }
     if (services.queue.size >= MAX_BACKLOG) {
       return sendJson(res, 503, { error: 'Too many runs queued; retry later' }, { 'retry-after': '5' })
     }

@@ -160,10 +160,10 @@ describe.each(dialects)('connections (%s)', (dialect) => {
       saved.issues.filter((i) => i.code.startsWith('connection') || i.code === 'inline-credentials-removed'),
     ).toEqual([
       expect.objectContaining({ code: 'connection-not-found', nodeId: 'n15' }),
-      expect.objectContaining({ code: 'inline-credentials-removed', nodeId: 'n15', severity: 'warning' }),
       expect.objectContaining({ code: 'connection-wrong-type', nodeId: 'n16' }),
       expect.objectContaining({ code: 'connection-wrong-type', nodeId: 'n18' }),
       expect.objectContaining({ code: 'connection-wrong-type', nodeId: 'n19' }),
+      expect.objectContaining({ code: 'inline-credentials-removed', nodeId: 'n15', severity: 'warning' }),
     ])
     const stored = await editor.workflows.get({ id: wf.id })
     expect(JSON.stringify(stored)).not.toContain('inline-key-123')

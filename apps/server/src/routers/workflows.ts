@@ -1,6 +1,12 @@
 import { z } from 'zod'
-import { fillSoleConnections } from '../services/connection-rules'
-import { emptyModel, loadTemplate, parseNotation, TEMPLATES, workflowSchema } from '../services/engine'
+import {
+  emptyModel,
+  fillSoleConnections,
+  loadTemplate,
+  parseNotation,
+  TEMPLATES,
+  workflowSchema,
+} from '../services/engine'
 import { editorProcedure, router, viewerProcedure } from '../trpc'
 
 const idInput = z.object({ id: z.string() })
@@ -37,7 +43,7 @@ export const workflowsRouter = router({
         input.template as (typeof TEMPLATES)[number]['id'],
         ctx.services.serverUrl(),
       )
-      const model = fillSoleConnections(template, await ctx.services.connections.catalog())
+      const model = fillSoleConnections(template, (await ctx.services.connections.catalog()).values())
       return wf.create(ctx.user, model, 'workflow.create', { template: input.template })
     }
     if ('notation' in input) {

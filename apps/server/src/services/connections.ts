@@ -6,11 +6,12 @@ import { isUniqueViolation, now } from '../db'
 import type { ConnectionsTable, Role } from '../db/schema'
 import type { AuditService } from './audit'
 import { probeConnection } from './connection-probe'
-import type { ConnectionInfo } from './connection-rules'
 import {
+  type ConnectionInfo,
   type ConnectionResolver,
   type ConnectionType,
   connectionConfigSchemas,
+  connectionKinds,
   getNodeSpec,
   type ResolvedConnection,
   type Workflow,
@@ -66,7 +67,7 @@ function parseConfig(type: ConnectionType, config: unknown): Record<string, unkn
 }
 
 const secretRequired = (type: ConnectionType, config: Record<string, unknown>) =>
-  type === 'braze' || config.auth !== 'none'
+  connectionKinds[type].secretRequired(config)
 
 /** Connection ids each node config refers to (the spec names the field). */
 function referencedIds(model: Workflow): Set<string> {

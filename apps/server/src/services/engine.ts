@@ -5,16 +5,21 @@
  */
 import { readFile } from 'node:fs/promises'
 import {
+  acceptsEvent,
+  type ConnectionInfo,
   type ConnectionResolver,
   type ConnectionType,
   connectionConfigSchemas,
+  connectionKinds,
   connectionTypes,
   degrees,
+  dropInlineCredentials,
   effectiveType,
   emptyWorkflow,
+  fillSoleConnections,
   format,
+  hasEventFilter,
   type Issue,
-  isErrorLabel,
   parse,
   type ResolvedConnection,
   type RunOptions,
@@ -32,17 +37,21 @@ import {
 import { getNodeSpec, nodeSpecs } from '@flowline/engine/nodes'
 import { TRPCError } from '@trpc/server'
 
-export type { Issue, ResolvedConnection, RunResult, RunState, TraceEvent, Workflow }
+export type { ConnectionInfo, Issue, ResolvedConnection, RunResult, RunState, TraceEvent, Workflow }
 export {
+  acceptsEvent,
   type ConnectionResolver,
   type ConnectionType,
   connectionConfigSchemas,
+  connectionKinds,
   connectionTypes,
   degrees,
   effectiveType,
+  fillSoleConnections,
   getNodeSpec,
-  isErrorLabel,
+  hasEventFilter,
   recommend,
+  validate,
   workflowSchema,
 }
 
@@ -59,20 +68,14 @@ export function nodeTypeIds(): string[] {
 }
 
 /**
- * The canonical model (schema-checked, unknown keys dropped) and the validator's verdict.
- * `serverRules` adds what only the server can judge (connections) to the engine's issues.
+ * The canonical model (schema-checked, unknown keys and inline credentials dropped) and the
+ * engine's verdict, given the connections that exist: the same rules the browser and the
+ * CLI run.
  */
-export function checkModel(
-  input: Workflow,
-  serverRules?: (model: Workflow) => { model: Workflow; issues: Issue[] },
-) {
-  let model = workflowSchema.parse(input)
-  const issues = validate(model)
-  if (serverRules) {
-    const extra = serverRules(model)
-    model = extra.model
-    issues.push(...extra.issues)
-  }
+export function checkModel(input: Workflow, connections?: Iterable<ConnectionInfo>) {
+  const cleaned = dropInlineCredentials(workflowSchema.parse(input))
+  const model = cleaned.model
+  const issues = [...validate(model, connections ? { connections } : {}), ...cleaned.issues]
   const errorCount = issues.filter((i) => i.severity === 'error').length
   return { model, issues, errorCount, warningCount: issues.length - errorCount }
 }

@@ -2,8 +2,7 @@ import { TRPCError } from '@trpc/server'
 import type { Db } from '../db'
 import { now } from '../db'
 import type { AuditService } from './audit'
-import { connectionRules } from './connection-rules'
-import type { Workflow } from './engine'
+import { validate, type Workflow } from './engine'
 import type { TestCaseOutcome } from './runs-tests'
 import { type Actor, type ConnectionCatalog, toVersion, type WorkflowService } from './workflows'
 
@@ -79,7 +78,10 @@ export function createVersionService(
       }
       const model = JSON.parse(row.model) as Workflow
       // Connections may have changed since the save: a live version must be able to send.
-      const broken = connectionRules(await catalog())(model).issues.find((i) => i.severity === 'error')
+      const connections = (await catalog()).values()
+      const broken = validate(model, { connections }).find(
+        (i) => i.severity === 'error' && i.code.startsWith('connection-'),
+      )
       if (broken)
         throw new TRPCError({
           code: 'PRECONDITION_FAILED',

@@ -1,8 +1,6 @@
 import { type Edge, MarkerType, type Node, Position } from '@xyflow/react'
 import type { Group, Side, Workflow, WorkflowEdge, WorkflowNode } from '../lib/engine'
-
-const isDecisionNode = (n: Pick<WorkflowNode, 'type' | 'shape'>) =>
-  n.type === 'decision' || (!n.type && n.shape === 'diamond')
+import { takesOneBranch } from '../lib/specs'
 
 /**
  * The one place where the model (DESIGN §2) meets React Flow. Model positions are absolute
@@ -15,6 +13,7 @@ export type GroupNodeData = { group: Group; empty: boolean }
 export type FlowNode = Node<FlowNodeData, 'flow'>
 export type GroupNode = Node<GroupNodeData, 'group'>
 export type CanvasNode = FlowNode | GroupNode
+/** `decision`: the source takes one branch (`routing: 'one'`), so the label names a branch. */
 export type FlowEdgeData = { edge: WorkflowEdge; decision: boolean; route?: EdgeRoute }
 export type FlowEdge = Edge<FlowEdgeData, 'flow'>
 
@@ -250,7 +249,7 @@ export function toFlow(graph: Workflow, opts: ToFlowOptions = {}): FlowView {
     })
   })
 
-  const decisions = new Set(graph.nodes.filter(isDecisionNode).map((n) => n.id))
+  const decisions = new Set(graph.nodes.filter(takesOneBranch).map((n) => n.id))
   const edges: FlowEdge[] = graph.edges.map((edge) => {
     const selected = selE?.has(edge.id) ?? false
     const decision = decisions.has(edge.source)

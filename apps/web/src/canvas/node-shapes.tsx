@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import type { WorkflowNode } from '../lib/engine'
-import { Icon, type IconName } from '../ui/icons'
+import { Icon, type IconSource } from '../ui/icons'
 
 /** Run states (trace): the ring shows the state; the border stays free to show selection. */
 const TRACE_RING: Record<string, string> = {
@@ -39,7 +39,7 @@ const TRACE_DIAMOND: Record<string, string> = {
 /** The three shapes drawn as themselves; `label` is the text or the in-place editor. */
 export function NodeShape(props: {
   shape: WorkflowNode['shape']
-  icon: IconName
+  icon: IconSource
   label: ReactNode
   selected: boolean
   status?: string

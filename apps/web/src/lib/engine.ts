@@ -20,6 +20,7 @@ export type {
 export {
   diffStatusById,
   diffWorkflows,
+  effectiveType,
   expressionError,
   format,
   parse,
@@ -28,5 +29,11 @@ export {
   personalizationMocks,
   validate,
 } from '@flowline/engine'
-export type { NodeSpec } from '@flowline/engine/nodes'
-export { nodeSpecs } from '@flowline/engine/nodes'
+export type { ConnectionType, NodeSpec } from '@flowline/engine/nodes'
+export {
+  connectionConfigSchemas,
+  connectionKinds,
+  connectionTypes,
+  nodeSpecs,
+  routesOne,
+} from '@flowline/engine/nodes'

@@ -8,12 +8,18 @@ import {
 } from '../api/connections'
 import { type CurrentUser, errorMessage } from '../api/trpc'
 import { relativeTime } from '../lib/download'
+import { connectionConfigSchemas, connectionKinds, connectionTypes } from '../lib/engine'
+import { ConfigForm, type FormSpec } from '../panels/config-form'
 import { FieldRow, inputClass } from '../panels/fields'
 import { Button } from '../ui/button'
 import { Modal } from '../ui/modal'
 import { toast } from '../ui/toast'
 
-const TYPE_LABEL: Record<ConnectionType, string> = { braze: 'Braze', http: 'HTTP API' }
+/** A connection kind's settings form is generated from its schema, like a node's config. */
+const settingsSpec = (type: ConnectionType): FormSpec => ({
+  id: `connection:${type}`,
+  configSchema: connectionConfigSchemas[type],
+})
 
 /**
  * Connections: named credentials Braze and HTTP steps send through. Editors and admins
@@ -70,10 +76,9 @@ export function ConnectionsPage({ user }: { user: CurrentUser }) {
 }
 
 function settingsOf(c: Connection): string {
-  const config = c.config ?? {}
-  if (c.type === 'braze') return String(config.restEndpoint ?? '')
-  const auth = config.auth === 'header' ? `header ${String(config.headerName)}` : String(config.auth ?? '')
-  return `${String(config.baseUrl ?? '')} · ${auth}`
+  return Object.values(c.config ?? {})
+    .map((v) => String(v))
+    .join(' · ')
 }
 
 function ConnectionTable(props: {
@@ -136,7 +141,7 @@ function ConnectionTable(props: {
                   </span>
                 )}
               </td>
-              <td className="px-4 py-2.5 text-slate-600">{TYPE_LABEL[c.type]}</td>
+              <td className="px-4 py-2.5 text-slate-600">{connectionKinds[c.type].title}</td>
               {props.canEdit && (
                 <>
                   <td className="max-w-64 truncate px-4 py-2.5 font-mono text-[12px] text-slate-500">
@@ -217,21 +222,16 @@ function Input(props: {
 /** Create a connection, or edit one's name and settings (the secret is rotated separately). */
 function ConnectionForm({ existing, onClose }: { existing: Connection | null; onClose: () => void }) {
   const { create, update } = useConnectionMutations()
-  const config = existing?.config ?? {}
   const [name, setName] = useState(existing?.name ?? '')
   const [type, setType] = useState<ConnectionType>(existing?.type ?? 'braze')
-  const [endpoint, setEndpoint] = useState(String(config.restEndpoint ?? 'https://rest.iad-01.braze.com'))
-  const [baseUrl, setBaseUrl] = useState(String(config.baseUrl ?? 'https://'))
-  const [auth, setAuth] = useState(String(config.auth ?? 'bearer'))
-  const [headerName, setHeaderName] = useState(String(config.headerName ?? 'X-Api-Key'))
+  const [configs, setConfigs] = useState<Partial<Record<ConnectionType, Record<string, unknown>>>>(
+    existing ? { [existing.type]: existing.config ?? {} } : {},
+  )
   const [secret, setSecret] = useState('')
   const typeId = useId()
-  const authId = useId()
+  const kind = connectionKinds[type]
+  const settings = configs[type] ?? kind.defaultConfig
   const pending = create.isPending || update.isPending
-  const settings =
-    type === 'braze'
-      ? { restEndpoint: endpoint.trim() }
-      : { baseUrl: baseUrl.trim(), auth, ...(auth === 'header' ? { headerName: headerName.trim() } : {}) }
   const save = async () => {
     try {
       if (existing) await update.mutateAsync({ id: existing.id, name, config: settings })
@@ -265,7 +265,7 @@ function ConnectionForm({ existing, onClose }: { existing: Connection | null; on
         label="Name"
         value={name}
         onChange={setName}
-        placeholder="Braze production"
+        placeholder={`${kind.title} production`}
         testId="connection-name"
       />
       {!existing && (
@@ -277,47 +277,24 @@ function ConnectionForm({ existing, onClose }: { existing: Connection | null; on
             className={`${inputClass} h-[30px] py-0`}
             data-testid="connection-type"
           >
-            <option value="braze">Braze (REST endpoint + API key)</option>
-            <option value="http">HTTP API (base URL + token or header)</option>
+            {connectionTypes.map((t) => (
+              <option key={t} value={t}>
+                {connectionKinds[t].title} ({connectionKinds[t].summary})
+              </option>
+            ))}
           </select>
         </FieldRow>
       )}
-      {type === 'braze' ? (
+      <ConfigForm
+        key={type}
+        spec={settingsSpec(type)}
+        config={settings}
+        onChange={(next) => setConfigs((c) => ({ ...c, [type]: next }))}
+        errors={new Map()}
+      />
+      {!existing && kind.secretRequired(settings) && (
         <Input
-          label="REST endpoint"
-          type="url"
-          value={endpoint}
-          onChange={setEndpoint}
-          hint="From Braze: Settings → APIs and identifiers, e.g. https://rest.fra-01.braze.eu"
-          testId="connection-endpoint"
-        />
-      ) : (
-        <>
-          <Input
-            label="Base URL"
-            type="url"
-            value={baseUrl}
-            onChange={setBaseUrl}
-            hint="Steps may only call below it"
-          />
-          <FieldRow label="Authentication" htmlFor={authId}>
-            <select
-              id={authId}
-              value={auth}
-              onChange={(e) => setAuth(e.target.value)}
-              className={`${inputClass} h-[30px] py-0`}
-            >
-              <option value="bearer">Bearer token (Authorization header)</option>
-              <option value="header">API key in a header</option>
-              <option value="none">None</option>
-            </select>
-          </FieldRow>
-          {auth === 'header' && <Input label="Header name" value={headerName} onChange={setHeaderName} />}
-        </>
-      )}
-      {!existing && (type === 'braze' || auth !== 'none') && (
-        <Input
-          label={type === 'braze' ? 'REST API key' : 'Token or header value'}
+          label={kind.secretLabel}
           type="password"
           value={secret}
           onChange={setSecret}
@@ -357,7 +334,7 @@ function RotateDialog({ connection, onClose }: { connection: Connection; onClose
       }
     >
       <Input
-        label={connection.type === 'braze' ? 'New REST API key' : 'New token or header value'}
+        label={`New ${connectionKinds[connection.type].secretLabel.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}`}
         type="password"
         value={secret}
         onChange={setSecret}

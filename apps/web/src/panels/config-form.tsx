@@ -23,7 +23,13 @@ interface JsonSchema {
 
 const schemaCache = new Map<string, JsonSchema | null>()
 
-export function configJsonSchema(spec: NodeSpec): JsonSchema | null {
+/** What a generated form needs of a spec: node types, and connection kinds (their settings). */
+export type FormSpec = Pick<
+  NodeSpec,
+  'id' | 'configSchema' | 'expressionFields' | 'templateFields' | 'secretFields' | 'connection'
+>
+
+export function configJsonSchema(spec: FormSpec): JsonSchema | null {
   if (!schemaCache.has(spec.id)) {
     let schema: JsonSchema | null = null
     try {
@@ -38,7 +44,7 @@ export function configJsonSchema(spec: NodeSpec): JsonSchema | null {
 
 type Kind = 'expression' | 'template' | 'secret' | 'plain'
 
-function fieldKind(spec: NodeSpec, name: string): Kind {
+function fieldKind(spec: FormSpec, name: string): Kind {
   if (spec.expressionFields?.includes(name)) return 'expression'
   if (spec.templateFields?.includes(name)) return 'template'
   if (spec.secretFields?.includes(name)) return 'secret'
@@ -72,7 +78,7 @@ function unwrap(schema: JsonSchema): JsonSchema {
 
 /** The inspector's generated form: one field per config property of the node type. */
 export function ConfigForm(props: {
-  spec: NodeSpec
+  spec: FormSpec
   config: unknown
   onChange: (config: Record<string, unknown>) => void
   disabled?: boolean
@@ -247,7 +253,12 @@ function Field(props: {
   }
   return (
     <FieldRow label={label} hint={hint} error={props.error}>
-      <JsonField value={props.value} onChange={props.onChange} disabled={props.disabled} />
+      <JsonField
+        value={props.value}
+        onChange={props.onChange}
+        disabled={props.disabled}
+        testId={`config-${name}`}
+      />
     </FieldRow>
   )
 }
@@ -353,7 +364,12 @@ function RecordRow(props: {
 }
 
 /** Anything the form cannot draw is edited as JSON. */
-function JsonField(props: { value: unknown; onChange: (v: unknown) => void; disabled?: boolean }) {
+function JsonField(props: {
+  value: unknown
+  onChange: (v: unknown) => void
+  disabled?: boolean
+  testId?: string
+}) {
   const [text, setText] = useState(() =>
     props.value === undefined ? '' : JSON.stringify(props.value, null, 2),
   )
@@ -371,6 +387,7 @@ function JsonField(props: { value: unknown; onChange: (v: unknown) => void; disa
         spellCheck={false}
         disabled={props.disabled}
         aria-label="JSON value"
+        data-testid={props.testId}
         onChange={(e) => setText(e.target.value)}
         onBlur={() => {
           if (!error) props.onChange(text.trim() ? JSON.parse(text) : undefined)

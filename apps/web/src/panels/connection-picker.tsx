@@ -1,10 +1,9 @@
 import { useId } from 'react'
 import { type ConnectionType, useConnections } from '../api/connections'
 import { errorMessage } from '../api/trpc'
+import { connectionKinds } from '../lib/engine'
 import { navigate } from '../lib/router'
 import { FieldRow, inputClass } from './fields'
-
-const TITLES: Record<ConnectionType, string> = { braze: 'Braze', http: 'HTTP' }
 
 /**
  * The inspector's field for a step's `connectionId`: a select of the connections of the type
@@ -28,7 +27,7 @@ export function ConnectionPicker(props: {
   const value = props.value ?? ''
   const options = list.data ?? []
   const missing = value !== '' && list.isSuccess && !options.some((c) => c.id === value)
-  const title = TITLES[props.type]
+  const title = connectionKinds[props.type].title
   const hint = list.isError
     ? `Could not load connections: ${errorMessage(list.error)}`
     : options.length === 0 && list.isSuccess

@@ -1,7 +1,7 @@
 import { useMemo } from 'react'
 import { updateEdge, updateGroupTitle, updateNode } from '../commands/graph-ops'
 import { parseCondition, type Side, type WorkflowNode } from '../lib/engine'
-import { iconFor, isDecisionNode, specById, specList } from '../lib/specs'
+import { iconFor, specById, specList, takesOneBranch } from '../lib/specs'
 import { useEditor, useEditorStoreApi } from '../store/context'
 import type { Issue } from '../store/types'
 import { Icon } from '../ui/icons'
@@ -247,7 +247,7 @@ function EdgeInspector({ id, readOnly }: { id: string; readOnly: boolean }) {
   const issues = useEditor((s) => s.issuesByEdge[id])
   const store = useEditorStoreApi()
   if (!edge) return null
-  const decision = source ? isDecisionNode(source) : false
+  const decision = source ? takesOneBranch(source) : false
   const patch = (p: Parameters<typeof updateEdge>[2]) => {
     const s = store.getState()
     s.commit(updateEdge(s.graph, id, p))

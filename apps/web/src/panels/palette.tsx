@@ -4,7 +4,7 @@ import { PALETTE_MIME } from '../canvas/canvas'
 import { addNodeOfType, GROUP_ITEM } from '../commands/add-node'
 import { CATEGORY_ORDER, CATEGORY_TITLE, specList } from '../lib/specs'
 import { useEditorStoreApi } from '../store/context'
-import { Icon, type IconName, typeIcon } from '../ui/icons'
+import { Icon, type IconSource } from '../ui/icons'
 
 /** Node types from the engine registry, by category: drag onto the canvas or click to add. */
 export function Palette() {
@@ -26,7 +26,7 @@ export function Palette() {
     addNodeOfType(store, type, { x: centre.x + n * 24, y: centre.y + n * 24 })
   }
 
-  const item = (type: string, icon: IconName, title: string, description: string) => (
+  const item = (type: string, icon: IconSource, title: string, description: string) => (
     <li key={type}>
       <button
         type="button"
@@ -70,9 +70,7 @@ export function Palette() {
               <h3 className="px-2 pt-2 pb-1 text-[11px] font-semibold tracking-wide text-slate-400 uppercase">
                 {CATEGORY_TITLE[cat]}
               </h3>
-              <ul>
-                {items.map((s) => item(s.id, typeIcon(s.id, s.category, s.shape), s.title, s.description))}
-              </ul>
+              <ul>{items.map((s) => item(s.id, { path: s.icon }, s.title, s.description))}</ul>
             </section>
           )
         })}

@@ -1,12 +1,19 @@
 import { useEffect } from 'react'
+import { useConnections } from '../api/connections'
 import { validate } from '../lib/engine'
 import type { EditorStore } from '../store/editor-store'
 import type { Issue } from '../store/types'
 
 const DELAY = 200
 
-/** Validates the graph in the browser after every change (debounced), as the server will on save. */
+/**
+ * Validates the graph in the browser after every change (debounced) with the engine's rules
+ * and the connections that exist, as the server will on save: the problems list and Publish
+ * agree with the server.
+ */
 export function useValidation(store: EditorStore) {
+  // Until the list has loaded, connection references are not judged (no false alarms).
+  const connections = useConnections().data
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined
     const run = () => {
@@ -14,7 +21,7 @@ export function useValidation(store: EditorStore) {
       const s = store.getState()
       let issues: Issue[]
       try {
-        issues = validate(s.graph) as Issue[]
+        issues = validate(s.graph, connections ? { connections } : {}) as Issue[]
       } catch (err) {
         issues = [
           {
@@ -39,5 +46,5 @@ export function useValidation(store: EditorStore) {
       if (idle !== undefined) window.cancelIdleCallback(idle)
       clearTimeout(timer)
     }
-  }, [store])
+  }, [store, connections])
 }

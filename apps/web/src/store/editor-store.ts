@@ -149,7 +149,7 @@ export function createEditorStore(init: EditorInit) {
         startTrace: (runId) => set({ trace: newTrace(runId) }),
         applyTrace: (events) => {
           const s = get()
-          if (events.length > 0) set({ trace: applyTraceEvents(s.trace, events, s.graph) })
+          if (events.length > 0) set({ trace: applyTraceEvents(s.trace, events) })
         },
         clearTrace: () => set({ trace: EMPTY_TRACE }),
 

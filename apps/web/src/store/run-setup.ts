@@ -1,4 +1,5 @@
-import { personalizationEvents, type TestCase, type Workflow } from '../lib/engine'
+import { personalizationEvents, type TestCase, type Workflow, type WorkflowNode } from '../lib/engine'
+import { exampleOutputOf } from '../lib/specs'
 import type { MockDraft, RunSetup } from './types'
 
 export interface SampleEvent {
@@ -101,11 +102,9 @@ export function parseSetup(setup: RunSetup, graph: Workflow): ParsedSetup {
   }
 }
 
-/** An HTTP-shaped placeholder (DESIGN §4: a mock of an HTTP step is `{status, headers, body}`). */
-export function mockTemplate(node: { type?: string } | undefined): string {
-  if (node?.type === 'http-request' || node?.type?.startsWith('braze'))
-    return pretty({ status: 200, headers: {}, body: {} })
-  return pretty({})
+/** A mock starts from the node type's example output (an HTTP step's is `{status, headers, body}`). */
+export function mockTemplate(node: Pick<WorkflowNode, 'type' | 'shape'> | undefined): string {
+  return pretty(exampleOutputOf(node))
 }
 
 export function testCaseFromSetup(

@@ -27,31 +27,7 @@ const confident = {
   n8: { ...personalizationMocks['n8-confident'], body: { confidence: 0.9, recommendations: [] } },
 }
 
-/** start → wait → send → end: a live run suspends at `wait`. */
-const waiting: Workflow = {
-  title: 'Wait then send',
-  description: '',
-  groups: [],
-  nodes: [
-    { id: 'start', group: null, shape: 'circle', label: 'Start', type: 'start', config: {} },
-    {
-      id: 'wait',
-      group: null,
-      shape: 'rectangle',
-      label: 'Wait an hour',
-      type: 'wait',
-      config: { duration: '1h' },
-    },
-    { id: 'send', group: null, shape: 'rectangle', label: 'Send', type: 'transform', config: { vars: {} } },
-    { id: 'end', group: null, shape: 'circle', label: 'End' },
-  ],
-  edges: [
-    { id: 'start->wait', source: 'start', sourceHandle: 'right', target: 'wait', targetHandle: 'left' },
-    { id: 'wait->send', source: 'wait', sourceHandle: 'right', target: 'send', targetHandle: 'left' },
-    { id: 'send->end', source: 'send', sourceHandle: 'right', target: 'end', targetHandle: 'left' },
-  ],
-}
-
+// The events of start → wait → send → end, where a live run suspends at `wait`.
 const at = (minute: number) => new Date(Date.UTC(2031, 0, 1, 9, minute)).toISOString()
 const UNTIL = at(59)
 const untilTheWait: TraceEvent[] = [
@@ -78,7 +54,7 @@ const afterTheWait: TraceEvent[] = [
 
 describe('a live run that waits, is cancelled, or outlives a restart', () => {
   it('shows the run waiting at the wait step, and until when', () => {
-    const trace = applyTraceEvents(newTrace('r1'), untilTheWait, waiting)
+    const trace = applyTraceEvents(newTrace('r1'), untilTheWait)
     expect(trace.status).toBe('waiting')
     expect(trace.waitingUntil).toBe(UNTIL)
     expect(trace.nodes.wait.status).toBe('waiting')
@@ -87,11 +63,9 @@ describe('a live run that waits, is cancelled, or outlives a restart', () => {
   })
 
   it('marks the step a person cancelled the run at, and the run cancelled', () => {
-    const cancelled = applyTraceEvents(
-      applyTraceEvents(newTrace('r1'), untilTheWait, waiting),
-      [{ type: 'run.finished', runId: 'r1', at: at(5), status: 'cancelled', durationMs: 3 }],
-      waiting,
-    )
+    const cancelled = applyTraceEvents(applyTraceEvents(newTrace('r1'), untilTheWait), [
+      { type: 'run.finished', runId: 'r1', at: at(5), status: 'cancelled', durationMs: 3 },
+    ])
     expect(cancelled.status).toBe('cancelled')
     expect(cancelled.waitingUntil).toBeUndefined()
     expect(cancelled.nodes.wait.status).toBe('cancelled')
@@ -101,7 +75,7 @@ describe('a live run that waits, is cancelled, or outlives a restart', () => {
   })
 
   it('goes on after the wait and notes where it resumed', () => {
-    const trace = applyTraceEvents(newTrace('r1'), [...untilTheWait, ...afterTheWait], waiting)
+    const trace = applyTraceEvents(newTrace('r1'), [...untilTheWait, ...afterTheWait])
     expect(trace.status).toBe('running')
     expect(trace.waitingUntil).toBeUndefined()
     expect(trace.nodes.wait.status).toBe('succeeded')
@@ -118,7 +92,7 @@ describe('a live run that waits, is cancelled, or outlives a restart', () => {
       { type: 'node.finished', runId: 'r1', at: at(59), nodeId: 'send', output: {}, durationMs: 2 },
       { type: 'run.finished', runId: 'r1', at: at(59), status: 'succeeded', durationMs: 9 },
     ]
-    const trace = applyTraceEvents(newTrace('r1'), events, waiting)
+    const trace = applyTraceEvents(newTrace('r1'), events)
     expect(trace.status).toBe('succeeded')
     expect(trace.resumes.map((r) => r.reason)).toEqual(['wait', 'restart'])
     expect(trace.resumes[1].beforeStep).toBe(3)
@@ -141,7 +115,7 @@ describe('a live run that waits, is cancelled, or outlives a restart', () => {
       { type: 'run.started', runId: 'r1', at: at(3), dryRun: false, event: { userId: 'u1' } },
       { type: 'node.started', runId: 'r1', at: at(3), nodeId: 'start' },
     ]
-    const trace = applyTraceEvents(newTrace('r1'), events, waiting)
+    const trace = applyTraceEvents(newTrace('r1'), events)
     expect(trace.resumes).toMatchObject([{ reason: 'restart', startedOver: true, beforeStep: 2 }])
     // The run still began when it first did: the step timeline keeps its origin.
     expect(trace.startedAt).toBe(at(0))
@@ -155,7 +129,7 @@ describe('a live run that waits, is cancelled, or outlives a restart', () => {
 
 describe('run trace on the canvas', () => {
   it('lights up the path a purchase by a push user took, and rules out the other branches', async () => {
-    const trace = applyTraceEvents(newTrace('r1'), await traceOf(purchasePush, confident), template)
+    const trace = applyTraceEvents(newTrace('r1'), await traceOf(purchasePush, confident))
     const ran = Object.entries(trace.nodes)
       .filter(([, n]) => n.status === 'succeeded')
       .map(([id]) => id)
@@ -198,7 +172,7 @@ describe('run trace on the canvas', () => {
 
   it('shows a failed node with its message and leaves the rest unreached', async () => {
     const broken = { n8: { status: 200, headers: {}, body: { recommendations: [] } } }
-    const trace = applyTraceEvents(newTrace('r1'), await traceOf(purchasePush, broken), template)
+    const trace = applyTraceEvents(newTrace('r1'), await traceOf(purchasePush, broken))
     expect(trace.status).toBe('failed')
     expect(trace.nodes.n10.status).toBe('failed')
     expect(trace.nodes.n10.error).toMatch(/no branch matches/)
@@ -211,18 +185,18 @@ describe('run trace on the canvas', () => {
     let live = newTrace('r1')
     let n1Entry: unknown
     for (const e of events) {
-      live = applyTraceEvents(live, [e], template)
+      live = applyTraceEvents(live, [e])
       if (e.type === 'node.finished' && e.nodeId === 'n1') n1Entry = live.nodes.n1
     }
     expect(live.nodes.n1).toBe(n1Entry)
-    const batch = applyTraceEvents(newTrace('r1'), events, template)
+    const batch = applyTraceEvents(newTrace('r1'), events)
     expect(live.nodes).toEqual(batch.nodes)
     expect(live.steps).toEqual(batch.steps)
   })
 
   it('ignores events of another run', async () => {
     const events = await traceOf(purchasePush, confident)
-    expect(applyTraceEvents(newTrace('other'), events, template).nodes).toEqual({})
+    expect(applyTraceEvents(newTrace('other'), events).nodes).toEqual({})
   })
 
   it('is not part of undo history', async () => {

@@ -1,4 +1,4 @@
-import type { RecordedRequest, TraceEvent, Workflow } from '../lib/engine'
+import type { RecordedRequest, TraceEvent } from '../lib/engine'
 
 /** `waiting`: a live run is suspended at this (wait) step; `cancelled`: a person stopped the run here. */
 export type NodeRunStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'cancelled'
@@ -91,36 +91,13 @@ export function newTrace(runId: string): RunTrace {
   return { ...EMPTY_TRACE, runId, status: 'running' }
 }
 
-interface GraphIndex {
-  outgoing: Map<string, string[]>
-  incoming: Map<string, string[]>
-  decisions: Set<string>
-}
-
-const indexes = new WeakMap<Workflow, GraphIndex>()
-
-/** Edge lists by node, cached per graph object (graphs are immutable). */
-function indexOf(graph: Workflow): GraphIndex {
-  let idx = indexes.get(graph)
-  if (idx) return idx
-  idx = { outgoing: new Map(), incoming: new Map(), decisions: new Set() }
-  for (const e of graph.edges) {
-    idx.outgoing.set(e.source, [...(idx.outgoing.get(e.source) ?? []), e.id])
-    idx.incoming.set(e.target, [...(idx.incoming.get(e.target) ?? []), e.id])
-  }
-  for (const n of graph.nodes)
-    if (n.type === 'decision' || (!n.type && n.shape === 'diamond')) idx.decisions.add(n.id)
-  indexes.set(graph, idx)
-  return idx
-}
-
 /**
  * Folds trace events (DESIGN §4) into the canvas state. One batch copies each map at most
  * once, so replaying a stored run of thousands of events is one pass, and untouched nodes
- * keep their entry objects (their components do not re-render).
+ * keep their entry objects (their components do not re-render). Which edges were ruled out
+ * comes from the engine (`edge.skipped`): the canvas never re-derives a run's path.
  */
-export function applyTraceEvents(prev: RunTrace, events: readonly TraceEvent[], graph: Workflow): RunTrace {
-  const idx = indexOf(graph)
+export function applyTraceEvents(prev: RunTrace, events: readonly TraceEvent[]): RunTrace {
   const t: RunTrace = { ...prev }
   let nodesCopied = false
   let edgesCopied = false
@@ -226,20 +203,16 @@ export function applyTraceEvents(prev: RunTrace, events: readonly TraceEvent[], 
       case 'node.skipped': {
         if (!t.nodes[e.nodeId]) nodes()[e.nodeId] = { status: 'skipped', inputFrom: null, visits: 0 }
         steps().push({ nodeId: e.nodeId, status: 'skipped', at: e.at })
-        // Dead-path elimination: nothing flows into or out of a ruled-out node.
-        for (const id of idx.incoming.get(e.nodeId) ?? []) ruleOut(id)
-        for (const id of idx.outgoing.get(e.nodeId) ?? []) ruleOut(id)
         break
       }
       case 'edge.taken': {
         edges()[e.edgeId] = 'taken'
         t.pendingInput[e.target] = e.source
-        // A decision takes exactly one branch: the others are ruled out even when they lead
-        // straight to a merge node that still runs.
-        if (idx.decisions.has(e.source))
-          for (const id of idx.outgoing.get(e.source) ?? []) if (id !== e.edgeId) ruleOut(id)
         break
       }
+      case 'edge.skipped':
+        ruleOut(e.edgeId)
+        break
       case 'run.suspended':
         t.status = 'waiting'
         t.waitingUntil = e.until

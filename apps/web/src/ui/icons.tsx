@@ -172,6 +172,8 @@ const PATHS = {
 } as const
 
 export type IconName = keyof typeof PATHS
+/** One of the app's drawn icons, or a node type's own (its spec's SVG path data, same grid). */
+export type IconSource = IconName | { path: string }
 
 export const Icon = memo(function Icon({
   name,
@@ -179,7 +181,7 @@ export const Icon = memo(function Icon({
   className,
   strokeWidth = 2,
 }: {
-  name: IconName
+  name: IconSource
   size?: number
   className?: string
   strokeWidth?: number
@@ -197,36 +199,7 @@ export const Icon = memo(function Icon({
       className={className}
       aria-hidden
     >
-      {PATHS[name]}
+      {typeof name === 'string' ? PATHS[name] : <path d={name.path} />}
     </svg>
   )
 })
-
-const BY_TYPE: Record<string, IconName> = {
-  start: 'zap',
-  end: 'flag',
-  decision: 'branch',
-  'pass-through': 'arrow',
-  transform: 'shuffle',
-  wait: 'clock',
-  'http-request': 'globe',
-  'braze-update-profile': 'user',
-  'braze-trigger-campaign': 'send',
-  'braze-send-message': 'mail',
-}
-const BY_CATEGORY: Record<string, IconName> = {
-  trigger: 'zap',
-  flow: 'branch',
-  data: 'database',
-  integration: 'plug',
-  messaging: 'send',
-}
-
-/** The icon of a node type: a drawn one for known types, else by category, else by shape. */
-export function typeIcon(type: string | undefined, category?: string, shape?: string): IconName {
-  if (type && BY_TYPE[type]) return BY_TYPE[type]
-  if (category && BY_CATEGORY[category]) return BY_CATEGORY[category]
-  if (shape === 'diamond') return 'branch'
-  if (shape === 'circle') return 'dot'
-  return 'arrow'
-}

@@ -96,6 +96,22 @@ describe('flowline CLI', () => {
     expect(JSON.parse(ok.stdout)).toEqual({ issues: [] })
   })
 
+  it('validate --connections checks steps against the connections that exist, as the server does', async () => {
+    const template = join(root, 'packages/engine/templates/personalization.flow')
+    // Without a list there is nothing to check connection references against.
+    expect((await flowline('validate', template)).code).toBe(0)
+    const none = file('none.json', '[]')
+    const run = await flowline('validate', template, '--json', '--connections', none)
+    expect(run.code).toBe(1)
+    const missing = JSON.parse(run.stdout).issues.filter(
+      (i: { code: string }) => i.code === 'connection-missing',
+    )
+    expect(missing.map((i: { nodeId: string }) => i.nodeId)).toEqual(['n15', 'n16', 'n18', 'n19'])
+    const bad = await flowline('validate', template, '--connections', file('bad.json', '{"id": 1}'))
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/expected a JSON array of \{"id", "name", "type"\}/)
+  })
+
   it('reports malformed files as FILE:LINE:COL: message with a code frame, exit 1', async () => {
     const bad = file(
       'bad.flow',

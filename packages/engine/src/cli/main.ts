@@ -1,6 +1,7 @@
 import { codeFrame, type Diagnostic, formatDiagnostic, LineIndex } from '../dsl/diagnostics'
 import { type ParseResult, parse } from '../dsl/parser'
 import { format } from '../dsl/printer'
+import type { ConnectionInfo } from '../nodes/shared/connections'
 import type { Issue } from '../validate/issue'
 import { hasErrors, validate } from '../validate/validate'
 import { readSource } from './read-source'
@@ -10,8 +11,11 @@ const USAGE = `Usage: flowline <command> [options]
 Commands:
   parse FILE                 print the workflow model as JSON
   format FILE                print the file in canonical notation
-  validate FILE [--json]     list errors and warnings; exit 1 when there is an error
+  validate FILE [--json] [--connections LIST.json]
+                             list errors and warnings; exit 1 when there is an error
                              --json prints {"issues":[{severity, code, message, nodeId?, edgeId?}]}
+                             --connections: [{"id","name","type"}], the connections that exist
+                             (as connections.list gives them): steps' references are checked too
   run FILE --event EVENT.json [--mock NODE=OUT.json]... [--json]
                              dry test run; --json prints one trace event per line
 
@@ -78,13 +82,21 @@ function onStdoutError(err: NodeJS.ErrnoException): void {
 function fileCommand(command: 'parse' | 'format' | 'validate', args: string[], io: Io): number {
   const files: string[] = []
   let json = false
-  for (const arg of args) {
+  let connectionsFile: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
     if (arg === '-h' || arg === '--help') {
       io.out(USAGE)
       return 0
     }
     if (arg === '--json' && command === 'validate') json = true
-    else if (arg.startsWith('-') && arg !== '-') {
+    else if (arg === '--connections' && command === 'validate') {
+      connectionsFile = args[++i]
+      if (connectionsFile === undefined) {
+        io.err(`flowline ${command}: --connections needs a FILE (see flowline --help)\n`)
+        return 1
+      }
+    } else if (arg.startsWith('-') && arg !== '-') {
       io.err(`flowline ${command}: unknown option ${arg} (see flowline --help)\n`)
       return 1
     } else files.push(arg)
@@ -120,10 +132,36 @@ function fileCommand(command: 'parse' | 'format' | 'validate', args: string[], i
     io.out(format(result.workflow))
     return 0
   }
-  const issues = validate(result.workflow)
+  const connections = connectionsFile === undefined ? undefined : readConnections(connectionsFile)
+  if (typeof connections === 'string') {
+    io.err(`flowline validate: ${connections}\n`)
+    return 1
+  }
+  const issues = validate(result.workflow, connections ? { connections } : {})
   if (json) io.out(`${JSON.stringify({ issues })}\n`)
   else printIssues(source.text, file, result, issues, io)
   return hasErrors(issues) ? 1 : 0
+}
+
+/** The connections list of `--connections`, or what is wrong with the file. */
+function readConnections(file: string): ConnectionInfo[] | string {
+  const source = readSource(file)
+  if (!source.ok) return source.message
+  let list: unknown
+  try {
+    list = JSON.parse(source.text)
+  } catch (err) {
+    return `${file}: not valid JSON: ${(err as Error).message}`
+  }
+  const ok =
+    Array.isArray(list) &&
+    list.every(
+      (c) =>
+        c &&
+        typeof c === 'object' &&
+        ['id', 'name', 'type'].every((k) => typeof (c as Record<string, unknown>)[k] === 'string'),
+    )
+  return ok ? (list as ConnectionInfo[]) : `${file}: expected a JSON array of {"id", "name", "type"}`
 }
 
 function printDiagnostics(source: string, file: string, diagnostics: Diagnostic[], io: Io): void {

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs'
 import { codeFrame, formatDiagnostic, LineIndex } from '../dsl/diagnostics'
 import { parse } from '../dsl/parser'
 import type { Workflow } from '../model/schema'
+import { createMemoryDataStore } from '../nodes/shared/data-store'
 import { runWorkflow } from '../run/executor'
 import { getPlan } from '../run/plan'
 import type { TraceEvent } from '../run/trace'
@@ -100,7 +101,7 @@ function humanLine(e: TraceEvent, workflow: Workflow, dryRun: boolean): string |
       return `▶ ${workflow.title || 'workflow'} · ${dryRun ? 'dry run' : 'LIVE run'} · ${e.runId}`
     case 'node.finished': {
       const notes: string[] = []
-      if (node?.isDecision) notes.push(`→ ${short(e.output)}`)
+      if (node?.routesOne) notes.push(`→ ${short(e.output)}`)
       if (e.mocked) notes.push('(mocked)')
       if (e.skippedWait)
         notes.push(`(wait skipped on the virtual clock until ${(e.output as { until?: string })?.until})`)
@@ -157,6 +158,8 @@ export async function runCommand(args: string[], io: Io = processIo): Promise<nu
       dryRun,
       skipWaits: true,
       recordEvents: false,
+      // Data-store steps read an empty store that lives as long as this command.
+      dataStore: createMemoryDataStore(),
       onEvent: (e) => {
         if (parsed.json) io.out(`${JSON.stringify(e)}\n`)
         else {

@@ -15,8 +15,11 @@ describe('node registry', () => {
       'start',
       'end',
       'decision',
+      'ab-split',
       'pass-through',
       'transform',
+      'significance',
+      'data-store',
       'wait',
       'http-request',
       'braze-update-profile',
@@ -38,6 +41,19 @@ describe('node registry', () => {
       expect(spec.configSchema.safeParse(spec.defaultConfig).success, spec.id).toBe(true)
       expect(spec.title.length, spec.id).toBeGreaterThan(0)
       expect(spec.description.length, spec.id).toBeGreaterThan(20)
+    }
+  })
+
+  it('gives every type its own icon (SVG path data on the 24×24 grid the app draws)', () => {
+    const icons = nodeSpecs.map((s) => s.icon)
+    for (const spec of nodeSpecs) expect(spec.icon, spec.id).toMatch(/^M[\d\s.,\-MLHVCSQTAZmlhvcsqtaz]+$/)
+    expect(new Set(icons).size).toBe(icons.length)
+  })
+
+  it('lets types that take one branch say which labels they take, so mocks route like real steps', () => {
+    for (const spec of nodeSpecs.filter((s) => s.routing === 'one')) {
+      expect(getExecutor(spec.id)?.branchOf, spec.id).toBeDefined()
+      expect(spec.exampleOutput, spec.id).toBeDefined()
     }
   })
 

@@ -12,7 +12,10 @@ export interface NodeSpec<C = unknown> {
   id: string
   title: string
   category: NodeCategory
-  /** A short emoji or glyph shown on the canvas node and in the palette. */
+  /**
+   * SVG path data of a line icon on a 24×24 grid (stroked, lucide style), drawn on the canvas
+   * node, in the palette and the inspector: a new type brings its own picture.
+   */
   icon: string
   description: string
   shape: Shape
@@ -43,4 +46,25 @@ export interface NodeSpec<C = unknown> {
    * config: see shared/spec-fields.ts. Other types always fail the run on an error.
    */
   errorHandling?: boolean
+  /**
+   * How the run goes on after a node of this type (DESIGN §4). `'one'`: the step returns the
+   * label of the one outgoing edge it takes (`StepOutcome.branch`), every other edge is ruled
+   * out, and an edge labelled `error` is an ordinary branch. Otherwise (`'all'`, the default)
+   * every outgoing edge fires.
+   */
+  routing?: 'one' | 'all'
+  /**
+   * Types whose branches are a fixed set of labels (A/B variants, `received`/`timeout`): the
+   * labels a config allows. Validation checks edge labels against them. Decisions, whose
+   * labels are conditions, leave it out.
+   */
+  branchLabels?: (config: C) => string[]
+  /**
+   * A plausible output, offered as the starting point of a mock (DESIGN §4: an HTTP step's is
+   * `{status, headers, body}`).
+   */
+  exampleOutput?: unknown
 }
+
+/** The spec's routing: only `'one'` types choose a branch. */
+export const routesOne = (spec: Pick<NodeSpec, 'routing'> | undefined): boolean => spec?.routing === 'one'

@@ -1,10 +1,13 @@
+import { abSplitSpec } from './ab-split/spec'
 import { brazeSendMessageSpec } from './braze-send-message/spec'
 import { brazeTriggerCampaignSpec } from './braze-trigger-campaign/spec'
 import { brazeUpdateProfileSpec } from './braze-update-profile/spec'
+import { dataStoreSpec } from './data-store/spec'
 import { decisionSpec } from './decision/spec'
 import { endSpec } from './end/spec'
 import { httpRequestSpec } from './http-request/spec'
 import { passThroughSpec } from './pass-through/spec'
+import { significanceSpec } from './significance/spec'
 import type { NodeSpec } from './spec'
 import { startSpec } from './start/spec'
 import { transformSpec } from './transform/spec'
@@ -18,8 +21,11 @@ export const nodeSpecs: NodeSpec[] = [
   startSpec,
   endSpec,
   decisionSpec,
+  abSplitSpec,
   passThroughSpec,
   transformSpec,
+  significanceSpec,
+  dataStoreSpec,
   waitSpec,
   httpRequestSpec,
   brazeUpdateProfileSpec,
@@ -35,9 +41,10 @@ export function getNodeSpec(typeId: string): NodeSpec | undefined {
 
 // The connections page builds its forms from these (browser-safe: zod schemas and labels only).
 export {
+  type ConnectionKind,
   type ConnectionType,
   connectionConfigSchemas,
   connectionKinds,
   connectionTypes,
 } from './shared/connections'
-export type { NodeCategory, NodeSpec } from './spec'
+export { type NodeCategory, type NodeSpec, routesOne } from './spec'

@@ -1,7 +1,8 @@
 import type { ExpressionScope } from '../expressions/evaluate'
-import type { WorkflowNode } from '../model/schema'
+import type { WorkflowEdge, WorkflowNode } from '../model/schema'
 import type { RecordedRequest } from '../run/trace'
 import type { ConnectionResolver } from './shared/connections'
+import type { DataStore } from './shared/data-store'
 import type { HttpPolicy } from './shared/http-policy'
 
 /** The subset of `fetch` executors use, so the server can inject a guarded client. */
@@ -39,6 +40,8 @@ export interface ExecuteContext {
   http: HttpPolicy
   /** Credentials by connection id; undefined where no connection store exists (e.g. the CLI). */
   resolveConnection: ConnectionResolver | undefined
+  /** Named key-value stores shared by all runs (data-store steps); undefined where none was given. */
+  dataStore: DataStore | undefined
   /** The run's clock in epoch ms: virtual in test runs, where waits advance it. */
   now(): number
   /** Aborted when the run exceeds its time limit. */
@@ -53,6 +56,10 @@ export interface StepOutcome {
   requests?: RecordedRequest[]
   /** Wait steps: when the run may continue (epoch ms on the run clock). */
   waitUntil?: number
+  /** Types with `routing: 'one'`: the label of the outgoing edge the run takes. */
+  branch?: string
+  /** No outgoing edge fires: the run goes no further from here (a start whose filter rejects the event). */
+  stop?: boolean
 }
 
 export type MaybePromise<T> = T | Promise<T>
@@ -63,8 +70,15 @@ export type MaybePromise<T> = T | Promise<T>
  * whenever it can, so the executor only awaits real I/O or slow-path JSONata.
  */
 export interface NodeExecutor<C = unknown, P = unknown> {
-  prepare(config: C, node: WorkflowNode): P
+  /** `outgoing`: the node's outgoing edges, in workflow order (branch labels for `routing: 'one'`). */
+  prepare(config: C, node: WorkflowNode, outgoing: readonly WorkflowEdge[]): P
   execute(prepared: P, ctx: ExecuteContext): MaybePromise<StepOutcome>
+  /**
+   * `routing: 'one'` types: the branch a pinned output (a mock) takes, so a mocked step routes
+   * as the real one would. Without it a mock's output names the branch itself: a string, or
+   * an object's `branch` field.
+   */
+  branchOf?(prepared: P, output: unknown): string | undefined
   /** Per-node side-effect flag when the type's flag is not the whole story. */
   sideEffect?(prepared: P): boolean
 }

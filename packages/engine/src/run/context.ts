@@ -107,6 +107,7 @@ export function createRun(plan: Plan, s: RunState, options: RunOptions): Run {
     fetch: fetchImpl,
     http: { ...DEFAULT_HTTP_POLICY, ...options.http },
     resolveConnection: options.resolveConnection,
+    dataStore: options.dataStore,
     now: run.now,
     // Created on first use: most runs never make a request that could be cancelled.
     get signal() {

@@ -37,15 +37,34 @@ export function fire(run: Run, edgeIndex: number) {
   if (s.resolved[t] >= plan.nodes[t].forwardIn) ready(run, t)
 }
 
+/** Tell the canvas and test-case checker an edge will not fire (DESIGN §4), so neither re-derives it. */
+function traceSkipped(run: Run, edgeIndex: number) {
+  if (!run.tracing) return
+  const { plan } = run
+  const edge = plan.edges[edgeIndex]
+  emit(run, {
+    type: 'edge.skipped',
+    runId: run.s.runId,
+    at: at(run),
+    edgeId: edge.id,
+    source: plan.nodes[edge.source].id,
+    target: plan.nodes[edge.target].id,
+  })
+}
+
 /** An edge that will not fire in this pass. */
 export function ruleOut(run: Run, edgeIndex: number, final = false) {
   const { s, plan } = run
   const edge = plan.edges[edgeIndex]
-  if (edge.back) return
+  if (edge.back) {
+    traceSkipped(run, edgeIndex)
+    return
+  }
   if (edge.inLoop && !final) {
     if (!s.deferred.includes(edgeIndex)) s.deferred.push(edgeIndex)
     return
   }
+  traceSkipped(run, edgeIndex)
   const t = edge.target
   s.resolved[t]++
   if (s.resolved[t] >= plan.nodes[t].forwardIn) ready(run, t)
@@ -73,11 +92,12 @@ function skipFrom(run: Run, first: number) {
       emit(run, { type: 'node.skipped', runId: s.runId, at: at(run), nodeId: node.id, reason: 'ruled-out' })
     for (const ei of node.out) {
       const edge = plan.edges[ei]
-      if (edge.back) continue
-      if (edge.inLoop) {
+      if (edge.inLoop && !edge.back) {
         if (!s.deferred.includes(ei)) s.deferred.push(ei)
         continue
       }
+      traceSkipped(run, ei)
+      if (edge.back) continue
       const t = edge.target
       s.resolved[t]++
       if (s.resolved[t] >= plan.nodes[t].forwardIn) {

@@ -1,17 +1,11 @@
-import { type Condition, parseCondition } from '../expressions/conditions'
 import { buildAdjacency } from '../model/adjacency'
 import { degrees, effectiveType, type NodeKind, nodeKind } from '../model/node-kind'
-import type { Workflow, WorkflowNode } from '../model/schema'
+import type { Workflow, WorkflowEdge, WorkflowNode } from '../model/schema'
 import { getExecutor, getNodeSpec } from '../nodes/registry'
 import { DEFAULT_RETRIES, isErrorLabel, type OnError } from '../nodes/shared/spec-fields'
-import type { NodeSpec } from '../nodes/spec'
+import { type NodeSpec, routesOne } from '../nodes/spec'
 import type { NodeExecutor } from '../nodes/types'
 import { analyzeGraph } from './graph'
-
-export interface Branch {
-  edge: number
-  condition: Condition
-}
 
 export interface PlanNode {
   index: number
@@ -33,11 +27,8 @@ export interface PlanNode {
   out: number[]
   /** Incoming edges that must fire or be ruled out before the node runs: forward edges from reachable nodes. */
   forwardIn: number
-  /** Decisions: branches in edge order (without else) and the else edge (-1 when none). */
-  branches: Branch[]
-  elseEdge: number
-  isDecision: boolean
-  isWait: boolean
+  /** The spec says `routing: 'one'`: the step names the one outgoing edge the run takes. */
+  routesOne: boolean
 }
 
 export interface PlanEdge {
@@ -68,7 +59,7 @@ export interface Plan {
 // Prepared per workflow object: runs of the same (immutable) model reuse every compiled expression.
 const plans = new WeakMap<Workflow, Plan>()
 
-function prepareNode(node: WorkflowNode, typeId: string) {
+function prepareNode(node: WorkflowNode, typeId: string, outgoing: readonly WorkflowEdge[]) {
   const spec = getNodeSpec(typeId)
   const executor = getExecutor(typeId)
   if (!spec || !executor) {
@@ -95,7 +86,7 @@ function prepareNode(node: WorkflowNode, typeId: string) {
     }
   }
   try {
-    const prepared = (executor as NodeExecutor<unknown, unknown>).prepare(parsed.data, node)
+    const prepared = (executor as NodeExecutor<unknown, unknown>).prepare(parsed.data, node, outgoing)
     const sideEffect = executor.sideEffect ? executor.sideEffect(prepared) : spec.sideEffect
     return { spec, executor, prepared, prepareError: null, sideEffect, ...errorHandling(spec, parsed.data) }
   } catch (err) {
@@ -123,9 +114,15 @@ function errorHandling(spec: NodeSpec, config: unknown): { onError: OnError; ret
 function buildPlan(workflow: Workflow): Plan {
   const degree = degrees(workflow)
   const adj = buildAdjacency(workflow)
+  const outgoing: WorkflowEdge[][] = workflow.nodes.map(() => [])
+  workflow.edges.forEach((e, index) => {
+    const source = adj.edgeSource[index]
+    if (source >= 0 && adj.edgeTarget[index] >= 0) outgoing[source].push(e)
+  })
   const nodes: PlanNode[] = workflow.nodes.map((node, index) => {
     const d = degree.get(node.id)
     const typeId = effectiveType(node, d)
+    const prepared = prepareNode(node, typeId, outgoing[index])
     return {
       index,
       id: node.id,
@@ -133,13 +130,10 @@ function buildPlan(workflow: Workflow): Plan {
       node,
       typeId,
       kind: nodeKind(node, d),
-      ...prepareNode(node, typeId),
+      ...prepared,
       out: [],
       forwardIn: 0,
-      branches: [],
-      elseEdge: -1,
-      isDecision: typeId === 'decision',
-      isWait: typeId === 'wait',
+      routesOne: routesOne(prepared.spec),
     }
   })
   const starts = nodes.filter((n) => n.typeId === 'start').map((n) => n.index)
@@ -152,33 +146,14 @@ function buildPlan(workflow: Workflow): Plan {
     target: adj.edgeTarget[index],
     back: facts.back[index] === 1,
     inLoop: facts.inLoop[index] === 1,
-    error: isErrorLabel(e.label) && adj.edgeSource[index] >= 0 && !nodes[adj.edgeSource[index]].isDecision,
+    error: isErrorLabel(e.label) && adj.edgeSource[index] >= 0 && !nodes[adj.edgeSource[index]].routesOne,
   }))
   for (const edge of edges) {
     if (edge.source < 0 || edge.target < 0) continue
     nodes[edge.source].out.push(edge.index)
     if (!edge.back && facts.reachable[edge.source]) nodes[edge.target].forwardIn++
   }
-  for (const n of nodes) if (n.isDecision && !n.prepareError) prepareBranches(workflow, n)
   return { workflow, nodes, edges, byId: adj.index, starts }
-}
-
-function prepareBranches(workflow: Workflow, n: PlanNode) {
-  const problems: string[] = []
-  for (const ei of n.out) {
-    const edge = workflow.edges[ei]
-    const parsed = parseCondition(edge.label)
-    if (!parsed.ok) {
-      problems.push(`edge ${edge.id}: ${parsed.error}`)
-      continue
-    }
-    if (parsed.condition.kind === 'else') {
-      if (n.elseEdge >= 0) problems.push('more than one "else" branch')
-      n.elseEdge = ei
-    } else n.branches.push({ edge: ei, condition: parsed.condition })
-  }
-  if (n.out.length === 0) problems.push('a decision needs outgoing branches')
-  if (problems.length > 0) n.prepareError = problems.join('; ')
 }
 
 export function getPlan(workflow: Workflow): Plan {

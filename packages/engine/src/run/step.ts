@@ -1,4 +1,3 @@
-import { describeCondition, matchesCondition } from '../expressions/conditions'
 import { isPromiseLike } from '../expressions/evaluate'
 import { pause } from '../nodes/shared/http-policy'
 import type { StepOutcome } from '../nodes/types'
@@ -17,12 +16,6 @@ import type { StepResult } from './types'
 const has = Object.prototype.hasOwnProperty
 
 class TimeLimitError extends Error {}
-
-function formatValue(v: unknown): string {
-  if (v === undefined) return 'undefined (the subject gave no value)'
-  const json = JSON.stringify(v)
-  return json.length > 200 ? `${json.slice(0, 200)}…` : json
-}
 
 export function finishRun(run: Run, status: 'succeeded' | 'failed' | 'cancelled', error?: string) {
   const { s } = run
@@ -58,10 +51,24 @@ export function failNode(run: Run, node: PlanNode, message: string, t0: number) 
   finishRun(run, 'failed', `${node.id}: ${message}`)
 }
 
-/** First matching branch in edge order, else the else edge; -1 when none applies. */
-function pickBranch(node: PlanNode, value: unknown): number {
-  for (const b of node.branches) if (matchesCondition(b.condition, value)) return b.edge
-  return node.elseEdge
+/** The branch a mocked `routing: 'one'` step takes: as its type reads the output, else named by it. */
+function mockedBranch(node: PlanNode, output: unknown): string | undefined {
+  if (node.executor?.branchOf && node.prepareError === null)
+    return node.executor.branchOf(node.prepared as never, output)
+  if (typeof output === 'string') return output
+  const named = (output as { branch?: unknown } | null)?.branch
+  return typeof named === 'string' ? named : undefined
+}
+
+/** The outgoing edges labelled `branch` (labels compare trimmed); a routing-one step takes exactly these. */
+function branchEdges(run: Run, node: PlanNode, branch: string | undefined): Set<number> | string {
+  if (branch === undefined) return 'the step chose no branch'
+  const want = branch.trim()
+  const chosen = new Set<number>()
+  for (const ei of node.out) if ((run.plan.workflow.edges[ei].label ?? '').trim() === want) chosen.add(ei)
+  if (chosen.size > 0) return chosen
+  const labels = node.out.map((ei) => JSON.stringify(run.plan.workflow.edges[ei].label ?? ''))
+  return `took branch ${JSON.stringify(branch)}, but no outgoing edge has that label${labels.length > 0 ? ` (edges: ${labels.join(', ')})` : ''}`
 }
 
 function suspend(run: Run, node: PlanNode, until: number, t0: number) {
@@ -103,14 +110,16 @@ export function complete(
     output = { waitedMs, until: new Date(outcome.waitUntil).toISOString() }
     skippedWait = s.skipWaits && waitedMs > 0
   }
-  let chosen = -1
-  if (node.isDecision) {
-    chosen = pickBranch(node, output)
-    if (chosen < 0) {
-      const labels = node.branches.map((b) => describeCondition(b.condition))
-      const list = labels.length > 0 ? ` (branches: ${labels.join(', ')})` : ''
-      return failNode(run, node, `no branch matches value ${formatValue(output)}${list}`, t0)
+  let chosen: Set<number> | null = null
+  if (node.routesOne) {
+    let picked: Set<number> | string
+    try {
+      picked = branchEdges(run, node, mocked ? mockedBranch(node, output) : outcome.branch)
+    } catch (err) {
+      picked = (err as Error)?.message ?? String(err)
     }
+    if (typeof picked === 'string') return failNode(run, node, picked, t0)
+    chosen = picked
   }
   const durationMs = performance.now() - t0
   s.steps[node.id] = output
@@ -137,9 +146,11 @@ export function complete(
     emit(run, event)
   }
   const out = node.out
-  if (node.isDecision) {
+  if (outcome.stop && !mocked) {
+    for (let i = 0; i < out.length; i++) ruleOut(run, out[i])
+  } else if (chosen) {
     for (let i = 0; i < out.length; i++) {
-      if (out[i] === chosen) fire(run, out[i])
+      if (chosen.has(out[i])) fire(run, out[i])
       else ruleOut(run, out[i])
     }
   } else {

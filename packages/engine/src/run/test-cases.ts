@@ -1,6 +1,8 @@
 import { evaluateText } from '../expressions/evaluate'
+import { truthy } from '../expressions/truthy'
 import type { TestCase, Workflow } from '../model/schema'
 import { runWorkflow } from './executor'
+import type { TraceListener } from './trace'
 import type { RunOptions, RunResult } from './types'
 
 export interface TestCaseResult {
@@ -8,14 +10,46 @@ export interface TestCaseResult {
   passed: boolean
   failures: string[]
   result: RunResult
+  /** The path the run took, as its trace events tell it (never re-derived from the graph). */
+  path: RunPath
 }
 
-/** JSONata's notion of truth, so assertions read like decision subjects. */
-function truthy(v: unknown): boolean {
-  if (v === undefined || v === null) return false
-  if (Array.isArray(v)) return v.length === 1 ? truthy(v[0]) : v.some(truthy)
-  if (typeof v === 'object') return Object.keys(v).length > 0
-  return Boolean(v)
+export interface RunPath {
+  /** Nodes that finished (or failed and continued along their error branch), first visit order. */
+  ran: string[]
+  /** Nodes ruled out (`node.skipped`) and never run. */
+  ruledOut: string[]
+  failed: string[]
+  edgesTaken: string[]
+  edgesSkipped: string[]
+}
+
+/** Folds trace events into the path of a run. */
+export function pathCollector(): { onEvent: TraceListener; path: () => RunPath } {
+  const ran = new Set<string>()
+  const skipped = new Set<string>()
+  const failed = new Map<string, string>()
+  const taken = new Set<string>()
+  const notTaken = new Set<string>()
+  const onEvent: TraceListener = (e) => {
+    if (e.type === 'node.finished') ran.add(e.nodeId)
+    else if (e.type === 'node.failed') {
+      if (e.continued) ran.add(e.nodeId)
+      else if (e.retryInMs === undefined) failed.set(e.nodeId, e.error)
+    } else if (e.type === 'node.skipped') skipped.add(e.nodeId)
+    else if (e.type === 'edge.taken') taken.add(e.edgeId)
+    else if (e.type === 'edge.skipped') notTaken.add(e.edgeId)
+  }
+  return {
+    onEvent,
+    path: () => ({
+      ran: [...ran],
+      ruledOut: [...skipped].filter((id) => !ran.has(id) && !failed.has(id)),
+      failed: [...failed.keys()],
+      edgesTaken: [...taken],
+      edgesSkipped: [...notTaken].filter((id) => !taken.has(id)),
+    }),
+  }
 }
 
 /**
@@ -28,8 +62,16 @@ export async function runTestCase(
   testCase: TestCase,
   options: Omit<RunOptions, 'event' | 'mocks' | 'dryRun'> = {},
 ): Promise<TestCaseResult> {
+  const collector = pathCollector()
+  const listener = options.onEvent
   const result = await runWorkflow(workflow, {
     ...options,
+    onEvent: listener
+      ? (e) => {
+          collector.onEvent(e)
+          listener(e)
+        }
+      : collector.onEvent,
     event: testCase.event,
     mocks: testCase.mocks,
     dryRun: true,
@@ -38,17 +80,19 @@ export async function runTestCase(
   const failures: string[] = []
   if (result.status !== 'succeeded')
     failures.push(`the run ${result.status}: ${result.error ?? 'no reason given'}`)
+  const path = collector.path()
+  const ran = new Set(path.ran)
+  const ruledOut = new Set(path.ruledOut)
+  const failed = new Set(path.failed)
   for (const id of testCase.expectRan ?? []) {
-    const step = result.steps[id]
-    if (!step) failures.push(`expected ${id} to run, but it never started`)
-    else if (step.status === 'skipped') failures.push(`expected ${id} to run, but it was ruled out`)
-    // A step whose failure was handled (onError "continue") did run: its error branch is the expected path.
-    else if (step.status === 'failed' && !step.continued)
-      failures.push(`expected ${id} to run, but it failed: ${step.error}`)
+    if (ran.has(id)) continue
+    if (failed.has(id)) failures.push(`expected ${id} to run, but it failed: ${result.steps[id]?.error}`)
+    else if (ruledOut.has(id)) failures.push(`expected ${id} to run, but it was ruled out`)
+    else failures.push(`expected ${id} to run, but it never started`)
   }
   for (const id of testCase.expectNotRan ?? []) {
-    const step = result.steps[id]
-    if (step && step.status !== 'skipped') failures.push(`expected ${id} not to run, but it ${step.status}`)
+    if (ran.has(id)) failures.push(`expected ${id} not to run, but it succeeded`)
+    else if (failed.has(id)) failures.push(`expected ${id} not to run, but it failed`)
   }
   const scope = { event: testCase.event, steps: stepOutputs(result), vars: result.vars }
   for (const assertion of testCase.assertions ?? []) {
@@ -60,7 +104,7 @@ export async function runTestCase(
       failures.push(`assertion ${assertion} could not be evaluated: ${(err as Error).message}`)
     }
   }
-  return { name: testCase.name, passed: failures.length === 0, failures, result }
+  return { name: testCase.name, passed: failures.length === 0, failures, result, path }
 }
 
 function stepOutputs(result: RunResult): Record<string, unknown> {

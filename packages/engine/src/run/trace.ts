@@ -40,6 +40,12 @@ export type TraceEvent =
     })
   | (TraceBase & { type: 'node.skipped'; nodeId: string; reason: 'ruled-out' })
   | (TraceBase & { type: 'edge.taken'; edgeId: string; source: string; target: string })
+  /**
+   * An edge that will not fire: a branch a `routing: 'one'` step did not take, the error edge
+   * of a step that succeeded (or the others of one that continued on its error), or an edge
+   * out of a ruled-out node. Edges inside loops are reported once no further pass can take them.
+   */
+  | (TraceBase & { type: 'edge.skipped'; edgeId: string; source: string; target: string })
   /** A live run reached a wait: its state is stored and it continues after `until`. */
   | (TraceBase & { type: 'run.suspended'; nodeId: string; until: string })
   /**

@@ -1,4 +1,5 @@
 import type { ConnectionResolver } from '../nodes/shared/connections'
+import type { DataStore } from '../nodes/shared/data-store'
 import type { HttpPolicy } from '../nodes/shared/http-policy'
 import type { FetchLike } from '../nodes/types'
 import type { RecordedRequest, TraceEvent, TraceListener } from './trace'
@@ -39,6 +40,11 @@ export interface RunOptions {
    * live steps that need a connection fail.
    */
   resolveConnection?: ConnectionResolver
+  /**
+   * The stores data-store steps read and write: the server's database, a memory store in the
+   * CLI. Without one, data-store steps fail saying so. Dry runs only read it.
+   */
+  dataStore?: DataStore
   /** Clock in epoch ms; default Date.now. Waits in test runs add to it virtually. */
   now?: () => number
   /**

@@ -2,6 +2,7 @@ import { type Adjacency, buildAdjacency, inDegree, outDegree } from '../model/ad
 import { type Degree, effectiveType, type NodeKind, nodeKind } from '../model/node-kind'
 import { reachableFrom } from '../model/reachable'
 import type { Workflow, WorkflowNode } from '../model/schema'
+import type { ConnectionInfo } from '../nodes/shared/connections'
 import type { NodeSpec } from '../nodes/spec'
 import { getNodeSpec } from '../nodes/specs'
 import type { Issue } from './issue'
@@ -19,11 +20,22 @@ export interface ValidationContext {
   starts: number[]
   /** 1 when the node is reachable from a start (all 0 when there is no start). */
   reachable: Uint8Array
+  /** The connections steps may refer to, by id; null when the caller has no list (connection rules are skipped). */
+  connections: ReadonlyMap<string, ConnectionInfo> | null
+}
+
+export interface ValidateOptions {
+  /**
+   * The connections that exist (the server's catalog, the browser's list from it). Given,
+   * steps' connection references are checked: required ones chosen, existing, of the right
+   * type. Left out (the CLI has no connection store), those checks are skipped.
+   */
+  connections?: Iterable<ConnectionInfo> | ReadonlyMap<string, ConnectionInfo>
 }
 
 export type Rule = (ctx: ValidationContext, issues: Issue[]) => void
 
-export function createContext(workflow: Workflow): ValidationContext {
+export function createContext(workflow: Workflow, options: ValidateOptions = {}): ValidationContext {
   const adj = buildAdjacency(workflow)
   const n = workflow.nodes.length
   const kinds: NodeKind[] = new Array(n)
@@ -40,7 +52,22 @@ export function createContext(workflow: Workflow): ValidationContext {
     specs[i] = getNodeSpec(types[i])
     if (kinds[i] === 'start') starts.push(i)
   }
-  return { workflow, adj, kinds, types, specs, starts, reachable: reachableFrom(adj, starts) }
+  return {
+    workflow,
+    adj,
+    kinds,
+    types,
+    specs,
+    starts,
+    reachable: reachableFrom(adj, starts),
+    connections: connectionMap(options.connections),
+  }
+}
+
+function connectionMap(list: ValidateOptions['connections']): ReadonlyMap<string, ConnectionInfo> | null {
+  if (list === undefined) return null
+  if (list instanceof Map) return list
+  return new Map([...(list as Iterable<ConnectionInfo>)].map((c) => [c.id, c]))
 }
 
 /** `n4 ("Event type?")`: the id users search for, plus the label they see on the canvas. */

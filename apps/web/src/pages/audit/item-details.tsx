@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import type { Workflow, WorkflowEdge, WorkflowNode } from '../../lib/engine'
-import { iconFor, isDecisionNode, specById } from '../../lib/specs'
+import { iconFor, specById, takesOneBranch } from '../../lib/specs'
 import { Icon } from '../../ui/icons'
 import type { CanvasSelection } from './read-only-canvas'
 
@@ -87,7 +87,7 @@ function NodeDetails({ node, graph }: { node: WorkflowNode; graph: Workflow }) {
 function EdgeDetails({ edge, graph }: { edge: WorkflowEdge; graph: Workflow }) {
   const label = (id: string) => graph.nodes.find((n) => n.id === id)?.label || id
   const source = graph.nodes.find((n) => n.id === edge.source)
-  const decision = source ? isDecisionNode(source) : false
+  const decision = source ? takesOneBranch(source) : false
   return (
     <div data-testid="item-details" data-id={edge.id}>
       <div className="mb-3 text-[13.5px] font-semibold text-slate-900">

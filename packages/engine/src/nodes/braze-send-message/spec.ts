@@ -23,7 +23,7 @@ export const brazeSendMessageSpec: NodeSpec<BrazeSendMessageConfig> = {
   id: 'braze-send-message',
   title: 'Braze: send message',
   category: 'messaging',
-  icon: '✉️',
+  icon: 'M4 4h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zM22 6l-10 7L2 6',
   description:
     'POST /messages/send: sends an email or a push notification right away, through a Braze connection (50 users per call; more are sent in batches).',
   shape: 'rectangle',
@@ -41,6 +41,8 @@ export const brazeSendMessageSpec: NodeSpec<BrazeSendMessageConfig> = {
     alert: '',
   },
   sideEffect: true,
+  // What a mock starts from (DESIGN §4: the HTTP node's output shape).
+  exampleOutput: { status: 201, headers: {}, body: { message: 'success' } },
   expressionFields: ['externalUserId'],
   templateFields: ['subject', 'body', 'title', 'alert'],
   connection: brazeConnection,

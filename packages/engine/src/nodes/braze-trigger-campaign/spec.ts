@@ -17,7 +17,7 @@ export const brazeTriggerCampaignSpec: NodeSpec<BrazeTriggerCampaignConfig> = {
   id: 'braze-trigger-campaign',
   title: 'Braze: trigger campaign',
   category: 'messaging',
-  icon: '📣',
+  icon: 'M22 2 11 13M22 2l-7 20-4-9-9-4z',
   description:
     'POST /campaigns/trigger/send: triggers an API-triggered campaign with trigger properties, through a Braze connection (50 recipients per call; more are sent in batches).',
   shape: 'rectangle',
@@ -30,6 +30,8 @@ export const brazeTriggerCampaignSpec: NodeSpec<BrazeTriggerCampaignConfig> = {
     triggerProperties: {},
   },
   sideEffect: true,
+  // What a mock starts from (DESIGN §4: the HTTP node's output shape).
+  exampleOutput: { status: 201, headers: {}, body: { message: 'success' } },
   expressionFields: ['externalUserId', 'triggerProperties'],
   connection: brazeConnection,
   errorHandling: true,

@@ -26,7 +26,7 @@ export const brazeUpdateProfileSpec: NodeSpec<BrazeUpdateProfileConfig> = {
   id: 'braze-update-profile',
   title: 'Braze: update user profile',
   category: 'messaging',
-  icon: '👤',
+  icon: 'M20 21v-2a4 4 0 0 0-4-4H8a4 4 0 0 0-4 4v2M12 3a4 4 0 1 0 0 8 4 4 0 1 0 0-8z',
   description:
     'POST /users/track: sets attributes and logs custom events on Braze user profiles, through a Braze connection (75 items per array and call; more are sent in batches).',
   shape: 'rectangle',
@@ -39,6 +39,8 @@ export const brazeUpdateProfileSpec: NodeSpec<BrazeUpdateProfileConfig> = {
     events: [],
   },
   sideEffect: true,
+  // What a mock starts from (DESIGN §4: the HTTP node's output shape).
+  exampleOutput: { status: 201, headers: {}, body: { message: 'success' } },
   expressionFields: ['externalUserId', 'attributes', 'events'],
   connection: brazeConnection,
   errorHandling: true,

@@ -13,7 +13,7 @@ export const decisionSpec: NodeSpec<DecisionConfig> = {
   id: 'decision',
   title: 'Decision',
   category: 'flow',
-  icon: '◆',
+  icon: 'M6 3v12M18 3a3 3 0 1 0 0 6 3 3 0 1 0 0-6zM6 15a3 3 0 1 0 0 6 3 3 0 1 0 0-6zM18 9a9 9 0 0 1-9 9',
   description:
     'Evaluates its subject and follows exactly one outgoing edge: the first whose label matches (a value means equality; > >= < <= != compare), else the "else" edge.',
   shape: 'diamond',
@@ -21,4 +21,6 @@ export const decisionSpec: NodeSpec<DecisionConfig> = {
   defaultConfig: { subject: '' },
   sideEffect: false,
   expressionFields: ['subject'],
+  routing: 'one',
+  exampleOutput: 'page',
 }

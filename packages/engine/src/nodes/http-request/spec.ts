@@ -41,13 +41,15 @@ export const httpRequestSpec: NodeSpec<HttpRequestConfig> = {
   id: 'http-request',
   title: 'HTTP request',
   category: 'integration',
-  icon: '🌐',
+  icon: 'M12 2a10 10 0 1 0 0 20 10 10 0 1 0 0-20zM2 12h20M12 2a15.3 15.3 0 0 1 4 10 15.3 15.3 0 0 1-4 10 15.3 15.3 0 0 1-4-10 15.3 15.3 0 0 1 4-10z',
   description:
     'Calls an HTTP API, optionally through an HTTP connection. Output: {status, headers, body}, the body parsed when the answer is JSON. A mock of this step has the same shape. Connection errors, 429 and 5xx are retried with backoff; non-GET calls carry an Idempotency-Key.',
   shape: 'rectangle',
   configSchema: httpRequestConfigSchema,
   defaultConfig: { method: 'GET', url: '', headers: {}, timeoutMs: 10_000, failOnError: true },
   sideEffect: true,
+  // What a mock starts from (DESIGN §4: the HTTP node's output shape).
+  exampleOutput: { status: 200, headers: { 'content-type': 'application/json' }, body: {} },
   sideEffectNote:
     'Per node: GET and HEAD are read-only and really run in test runs; other methods are recorded instead of sent unless "sideEffect" is false (e.g. a POST to a recommendation API).',
   expressionFields: ['body'],

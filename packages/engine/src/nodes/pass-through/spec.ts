@@ -8,7 +8,7 @@ export const passThroughSpec: NodeSpec<PassThroughConfig> = {
   id: 'pass-through',
   title: 'Pass-through',
   category: 'flow',
-  icon: '→',
+  icon: 'M5 12h14M12 5l7 7-7 7',
   description:
     'A placeholder step that hands its input on unchanged. Rectangles without a type run as this; give them a type to do real work.',
   shape: 'rectangle',

@@ -50,14 +50,31 @@ export const connectionConfigSchemas = {
   http: httpConnectionConfigSchema,
 } as const
 
-/** What the connections page shows per type: the secret's label and whether one is required. */
-export const connectionKinds: Record<
-  ConnectionType,
-  { title: string; secretLabel: string; secretRequired: (config: Record<string, unknown>) => boolean }
-> = {
-  braze: { title: 'Braze', secretLabel: 'REST API key', secretRequired: () => true },
+/**
+ * What the connections page shows per type: its title, a one-line summary, the settings a
+ * new connection starts with (its form is generated from `connectionConfigSchemas`), the
+ * secret's label and whether one is required.
+ */
+export interface ConnectionKind {
+  title: string
+  summary: string
+  defaultConfig: Record<string, unknown>
+  secretLabel: string
+  secretRequired: (config: Record<string, unknown>) => boolean
+}
+
+export const connectionKinds: Record<ConnectionType, ConnectionKind> = {
+  braze: {
+    title: 'Braze',
+    summary: 'REST endpoint + API key',
+    defaultConfig: { restEndpoint: 'https://rest.iad-01.braze.com' },
+    secretLabel: 'REST API key',
+    secretRequired: () => true,
+  },
   http: {
     title: 'HTTP API',
+    summary: 'base URL + token or header',
+    defaultConfig: { baseUrl: 'https://', auth: 'bearer' },
     secretLabel: 'Token or header value',
     secretRequired: (config) => config.auth !== 'none',
   },
@@ -66,6 +83,13 @@ export const connectionKinds: Record<
 export type ResolvedConnection =
   | { id: string; name: string; type: 'braze'; config: BrazeConnectionConfig; secret: string }
   | { id: string; name: string; type: 'http'; config: HttpConnectionConfig; secret: string }
+
+/** What validation needs to know of a connection: never its secret or settings. */
+export interface ConnectionInfo {
+  id: string
+  name: string
+  type: string
+}
 
 /** Looks a connection up by id for one run; null when there is no such connection. */
 export type ConnectionResolver = (id: string) => MaybePromise<ResolvedConnection | null>

@@ -26,7 +26,7 @@ export const transformSpec: NodeSpec<TransformConfig> = {
   id: 'transform',
   title: 'Transform',
   category: 'data',
-  icon: '⇄',
+  icon: 'M16 3h5v5M4 20 21 3M21 16v5h-5M15 15l6 6M4 4l5 5',
   description: 'Maps data with JSONata into the step output and into workflow variables (vars).',
   shape: 'rectangle',
   configSchema: transformConfigSchema,

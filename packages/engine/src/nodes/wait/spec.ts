@@ -21,7 +21,7 @@ export const waitSpec: NodeSpec<WaitConfig> = {
   id: 'wait',
   title: 'Wait',
   category: 'flow',
-  icon: '⏳',
+  icon: 'M12 2a10 10 0 1 0 0 20 10 10 0 1 0 0-20zM12 6v6l4 2',
   description:
     'Pauses the run for a duration or until a time. Live runs suspend and resume later; test runs skip the wait on a virtual clock.',
   shape: 'rectangle',
