@@ -1,5 +1,5 @@
 import type { Services } from '../services'
-import { acceptsEvent, hasEventFilter, type Workflow } from '../services/engine'
+import { hasEventFilter, type Workflow } from '../services/engine'
 
 // Versions are immutable: a published version's model (or the fact that it filters nothing) is cached.
 const models = new Map<string, Workflow | null>()
@@ -8,7 +8,9 @@ const LIMIT = 500
 /**
  * Whether the published version's start filter lets the event in (DESIGN §4): a rejected
  * event is answered 200 {"skipped":true} and starts no run. Workflows without a filter cost
- * one lookup of the version, once.
+ * one lookup of the version, once. The filter is user JSONata, so it is evaluated on a run
+ * thread under the step watchdog, never on this one; a filter that cannot be evaluated
+ * lets the event in, and its run says what is wrong.
  */
 export async function eventIsForWorkflow(
   services: Services,
@@ -24,5 +26,6 @@ export async function eventIsForWorkflow(
     if (models.size >= LIMIT) models.clear()
     models.set(key, model)
   }
-  return model === null || acceptsEvent(model, event)
+  if (model === null) return true
+  return services.pool.acceptsEvent(model, key, event).catch(() => true)
 }

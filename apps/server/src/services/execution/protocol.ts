@@ -30,9 +30,21 @@ export interface RunTests {
   model: Workflow
 }
 
+/** Does a workflow's start filter let this event in (DESIGN §4 start.filter)? */
+export interface FilterEvent {
+  t: 'filter'
+  runId: string
+  slot: number
+  /** Sent the first time a host sees this version, like a run's model. */
+  model?: Workflow
+  modelKey: string
+  event: unknown
+}
+
 export type ToHost =
   | StartRun
   | RunTests
+  | FilterEvent
   | { t: 'cancel'; runId: string }
   /** The pool stopped tracking which models the host has: drop them (memory stays bounded). */
   | { t: 'forget-models' }
@@ -58,6 +70,7 @@ export type FromHost =
   | { t: 'finished'; runId: string; status: 'succeeded' | 'failed' | 'cancelled'; error: string | null }
   | { t: 'resolve'; runId: string; id: number; connectionId: string }
   | { t: 'tests-done'; runId: string; outcomes: TestCaseOutcome[] }
+  | { t: 'filter-done'; runId: string; accepted: boolean }
 
 /** Settings a host needs to build its HTTP client and clock; serializable for workerData. */
 export interface HostConfig {

@@ -1,4 +1,5 @@
 import {
+  acceptsEvent,
   executeWorkflow,
   type ResolvedConnection,
   type RunDeps,
@@ -83,6 +84,13 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
   let flushQueued = false
   let nextId = 1
 
+  const indexed = (model: Workflow) => ({ model, index: new Map(model.nodes.map((n, i) => [n.id, i])) })
+  function cacheModel(key: string, model: Workflow) {
+    const entry = indexed(model)
+    models.set(key, entry)
+    return entry
+  }
+
   function flush(runId?: string): void {
     for (const [id, events] of buffered) {
       if (runId !== undefined && id !== runId) continue
@@ -118,8 +126,7 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
     if (!cached) {
       const model = msg.model ?? job.model
       if (!model) throw new Error(`no model for ${msg.modelKey}`)
-      cached = { model, index: new Map(model.nodes.map((n, i) => [n.id, i])) }
-      if (job.version !== null) models.set(msg.modelKey, cached)
+      cached = job.version !== null ? cacheModel(msg.modelKey, model) : indexed(model)
     }
     const { model, index } = cached
     const abort = new AbortController()
@@ -226,6 +233,20 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
         case 'tests':
           void judge(msg)
           break
+        case 'filter': {
+          if (msg.model) cacheModel(msg.modelKey, msg.model)
+          const model = models.get(msg.modelKey)?.model
+          // A lost model (never expected) lets the event in: the run then says what is wrong.
+          if (!model) {
+            post({ t: 'filter-done', runId: msg.runId, accepted: true })
+            break
+          }
+          marks?.computing(msg.slot, -1)
+          void acceptsEvent(model, msg.event)
+            .then((accepted) => post({ t: 'filter-done', runId: msg.runId, accepted }))
+            .finally(() => marks?.idle(msg.slot))
+          break
+        }
         case 'cancel':
           aborts.get(msg.runId)?.abort()
           break

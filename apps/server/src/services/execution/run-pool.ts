@@ -8,7 +8,7 @@ import { lastSeq } from '../run-store/trace-rows'
 import type { TestCaseOutcome } from '../runs-tests'
 import type { SeqEvent, TraceBus } from '../trace-bus'
 import { type HostEvents, type HostHandle, inlineHost, spawnThread } from './hosts'
-import { type FromHost, type HostConfig, type StoredEvent, versionKey } from './protocol'
+import { type FromHost, type HostConfig, type StoredEvent, type ToHost, versionKey } from './protocol'
 import { compact } from './run-host'
 import { threadBundle } from './thread-bundle'
 
@@ -47,14 +47,19 @@ interface Active {
   done(): void
 }
 
-/** A test-case job: the saved test cases of a model, judged on a host. */
-interface TestJob {
+/**
+ * A job on a host that is not a run: judging saved test cases, or a start filter deciding
+ * whether an event is for a workflow. User expressions run on hosts only, under the watchdog.
+ */
+interface HostJob {
   id: string
-  model: Workflow
+  /** What it is, for the message when the watchdog stops it. */
+  what: string
+  message(slot: number, host: Host): ToHost
   host: HostHandle
   slot: number
   resolver: ConnectionResolver
-  resolve(outcomes: TestCaseOutcome[]): void
+  resolve(value: unknown): void
   reject(err: Error): void
 }
 
@@ -96,8 +101,8 @@ function limitText(ms: number): string {
 export function createRunPool(opts: RunPoolOptions) {
   const { db, writer, bus, logger } = opts
   const active = new Map<string, Active>()
-  const testJobs = new Map<string, TestJob>()
-  let testCount = 0
+  const jobs = new Map<string, HostJob>()
+  let jobCount = 0
   /** Cancelled before they reached a host (queued in memory, or being loaded). */
   const cancelled = new Set<string>()
   const hosts: Host[] = []
@@ -205,39 +210,49 @@ export function createRunPool(opts: RunPoolOptions) {
     run.done()
   }
 
-  function sendTests(job: Omit<TestJob, 'host' | 'slot'>): void {
+  function sendJob(job: Omit<HostJob, 'host' | 'slot'>): void {
     const host = pickHost()
     const slot = host.free.pop()
     if (slot === undefined) {
-      job.reject(new Error('too many runs and test jobs at once; try again in a moment'))
+      job.reject(new Error('too many runs and jobs at once; try again in a moment'))
       return
     }
-    testJobs.set(job.id, { ...job, host: host.handle, slot })
-    host.handle.send({ t: 'tests', runId: job.id, slot, model: job.model })
+    jobs.set(job.id, { ...job, host: host.handle, slot })
+    host.handle.send(job.message(slot, host))
   }
 
-  function endTests(job: TestJob): void {
-    testJobs.delete(job.id)
-    hostOf(job.host)?.free.push(job.slot)
+  function startJob<T>(what: string, message: (id: string, slot: number, host: Host) => ToHost): Promise<T> {
+    const id = `job:${++jobCount}`
+    return new Promise((resolve, reject) => {
+      sendJob({
+        id,
+        what,
+        message: (slot, host) => message(id, slot, host),
+        resolver: opts.resolverForRun(),
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      })
+    })
   }
 
-  function onTestMessage(handle: HostHandle, msg: FromHost): void {
-    const job = testJobs.get(msg.runId)
+  function onJobMessage(handle: HostHandle, msg: FromHost): void {
+    const job = jobs.get(msg.runId)
     if (!job || job.host !== handle) return
     if (msg.t === 'resolve') {
       Promise.resolve(job.resolver(msg.connectionId)).then(
         (connection) => handle.send({ t: 'resolved', id: msg.id, connection }),
         (err: Error) => handle.send({ t: 'resolved', id: msg.id, connection: null, error: err.message }),
       )
-    } else if (msg.t === 'tests-done') {
-      endTests(job)
-      job.resolve(msg.outcomes)
+    } else if (msg.t === 'tests-done' || msg.t === 'filter-done') {
+      jobs.delete(job.id)
+      hostOf(job.host)?.free.push(job.slot)
+      job.resolve(msg.t === 'tests-done' ? msg.outcomes : msg.accepted)
     }
   }
 
   function onMessage(handle: HostHandle, msg: FromHost): void {
-    if (msg.t === 'tests-done' || testJobs.has(msg.runId)) {
-      onTestMessage(handle, msg)
+    if (jobs.has(msg.runId)) {
+      onJobMessage(handle, msg)
       return
     }
     const run = active.get(msg.runId)
@@ -289,11 +304,11 @@ export function createRunPool(opts: RunPoolOptions) {
     const runs = [...active.values()].filter((r) => r.host === handle)
     for (const run of runs) active.delete(run.job.runId)
     const culprits = new Set(stuck.map((s) => s.slot))
-    for (const job of [...testJobs.values()].filter((j) => j.host === handle)) {
-      testJobs.delete(job.id)
+    for (const job of [...jobs.values()].filter((j) => j.host === handle)) {
+      jobs.delete(job.id)
       if (culprits.has(job.slot))
-        job.reject(new Error(`a test case's expression took longer than ${limitText(opts.stepLimitMs)}`))
-      else sendTests(job)
+        job.reject(new Error(`${job.what}'s expression took longer than ${limitText(opts.stepLimitMs)}`))
+      else sendJob(job)
     }
     for (const run of runs) {
       const s = stuck.find((x) => x.slot === run.slot)
@@ -419,8 +434,15 @@ export function createRunPool(opts: RunPoolOptions) {
     /** Judges a model's saved test cases on a run thread: user expressions never run here. */
     runTests(model: Workflow): Promise<TestCaseOutcome[]> {
       if ((model.tests ?? []).length === 0) return Promise.resolve([])
-      return new Promise((resolve, reject) => {
-        sendTests({ id: `tests:${++testCount}`, model, resolver: opts.resolverForRun(), resolve, reject })
+      return startJob('a test case', (runId, slot) => ({ t: 'tests', runId, slot, model }))
+    },
+
+    /** Whether the start filter of a model lets an event in, evaluated on a run thread. */
+    acceptsEvent(model: Workflow, modelKey: string, event: unknown): Promise<boolean> {
+      return startJob('the start filter', (runId, slot, host) => {
+        const known = host.models.has(modelKey)
+        host.models.add(modelKey)
+        return { t: 'filter', runId, slot, modelKey, model: known ? undefined : model, event }
       })
     },
 
