@@ -4,6 +4,7 @@ import { initialMigration } from './migrations/0001-initial'
 import { connectionsMigration } from './migrations/0002-connections'
 import { durableRunsMigration } from './migrations/0003-durable-runs'
 import { compactTraceMigration } from './migrations/0004-compact-trace'
+import { dataStoreMigration } from './migrations/0005-data-store'
 import type { Database } from './schema'
 
 export type Db = Kysely<Database>
@@ -28,6 +29,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
         '0002-connections': connectionsMigration,
         '0003-durable-runs': durableRunsMigration,
         '0004-compact-trace': compactTraceMigration,
+        '0005-data-store': dataStoreMigration,
       }),
     },
   })

@@ -125,6 +125,17 @@ export interface ConnectionsTable {
   secret_updated_at: string
 }
 
+/** The data-store node's values (services/data-store.ts). */
+export interface DataStoreTable {
+  store: string
+  key: string
+  /** JSON */
+  value: string
+  /** Epoch ms; null: no expiry. PostgreSQL returns bigint as text. */
+  expires_at: number | string | null
+  updated_at: string
+}
+
 /** One-row-per-key guard table (e.g. the first-admin setup can only happen once, even concurrently). */
 export interface MetaTable {
   key: string
@@ -138,6 +149,7 @@ export interface Database {
   workflow_versions: VersionsTable
   runs: RunsTable
   run_trace: RunTraceTable
+  data_store: DataStoreTable
   audit_log: AuditTable
   meta: MetaTable
   connections: ConnectionsTable

@@ -5,6 +5,7 @@ import { createAuditService } from './audit'
 import { createAuthService } from './auth'
 import { createConnectionService } from './connections'
 import type { RunDeps, Workflow } from './engine'
+import { createDataStore } from './data-store'
 import { createRunPool } from './execution/run-pool'
 import { createHttpClient } from './http-client'
 import { createOutboundGuard, type OutboundGuardOptions } from './outbound-guard'
@@ -125,6 +126,7 @@ export function createServices(opts: ServicesOptions) {
     clock,
     loadVersionModel: versionModelCache(db),
     resolverForRun: () => connections.resolverForRun(),
+    dataStore: createDataStore(db),
     onSuspended: (_runId, at) => waits.nudge(at),
   })
   const queue: RunQueue = new InProcessRunQueue((job) => pool.execute(job), opts.runConcurrency ?? 32)

@@ -50,6 +50,7 @@ export type ToHost =
   | { t: 'forget-models' }
   | { t: 'ack'; id: number }
   | { t: 'resolved'; id: number; connection: ResolvedConnection | null; error?: string }
+  | { t: 'stored'; id: number; value?: unknown; error?: string }
 
 /**
  * A trace event as stored: its JSON (oversized fields replaced) plus the two fields the
@@ -69,8 +70,12 @@ export type FromHost =
   | { t: 'suspended'; runId: string; state: string; resumeAt: string }
   | { t: 'finished'; runId: string; status: 'succeeded' | 'failed' | 'cancelled'; error: string | null }
   | { t: 'resolve'; runId: string; id: number; connectionId: string }
+  /** A data-store node's operation, carried out by the pool on the database. */
+  | { t: 'store'; runId: string; id: number; op: StoreOp; args: unknown[] }
   | { t: 'tests-done'; runId: string; outcomes: TestCaseOutcome[] }
   | { t: 'filter-done'; runId: string; accepted: boolean }
+
+export type StoreOp = 'get' | 'set' | 'delete' | 'increment'
 
 /** Settings a host needs to build its HTTP client and clock; serializable for workerData. */
 export interface HostConfig {

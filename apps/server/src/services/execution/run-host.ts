@@ -1,3 +1,4 @@
+import type { DataStore } from '@flowline/engine'
 import {
   acceptsEvent,
   executeWorkflow,
@@ -8,7 +9,7 @@ import {
   type Workflow,
 } from '../engine'
 import { runTestsOf } from '../runs-tests'
-import type { FromHost, RunTests, StartRun, StoredEvent, ToHost } from './protocol'
+import type { FromHost, RunTests, StartRun, StoredEvent, StoreOp, ToHost } from './protocol'
 import type { StepMarks } from './step-marks'
 
 // One trace event stays under this; a 1 MiB webhook event would otherwise be stored again
@@ -84,6 +85,20 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
   let flushQueued = false
   let nextId = 1
 
+  /** The data-store node's stores live in the database: the pool carries operations out. */
+  function dataStoreFor(runId: string, awaiting: <T>(p: Promise<T>) => Promise<T>): DataStore {
+    const op =
+      <T>(name: StoreOp) =>
+      (...args: unknown[]) =>
+        awaiting(ask<T>({ t: 'store', runId, id: nextId++, op: name, args }))
+    return {
+      get: op<{ found: boolean; value: unknown }>('get'),
+      set: op<void>('set'),
+      delete: op<boolean>('delete'),
+      increment: op<number>('increment'),
+    }
+  }
+
   const indexed = (model: Workflow) => ({ model, index: new Map(model.nodes.map((n, i) => [n.id, i])) })
   function cacheModel(key: string, model: Workflow) {
     const entry = indexed(model)
@@ -158,6 +173,7 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
             awaiting(
               ask<ResolvedConnection | null>({ t: 'resolve', runId: job.runId, id: nextId++, connectionId }),
             ),
+          dataStore: dataStoreFor(job.runId, awaiting),
           now,
           event: job.event,
           runId: job.runId,
@@ -217,6 +233,7 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
         fetch: (url, init) => awaiting(fetch(url, init)),
         resolveConnection: (connectionId) =>
           awaiting(ask<ResolvedConnection | null>({ t: 'resolve', runId, id: nextId++, connectionId })),
+        dataStore: dataStoreFor(runId, awaiting),
       }))
       post({ t: 'tests-done', runId, outcomes })
     } finally {
@@ -254,12 +271,14 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
           models.clear()
           break
         case 'ack':
-        case 'resolved': {
+        case 'resolved':
+        case 'stored': {
           const reply = replies.get(msg.id)
           replies.delete(msg.id)
           if (!reply) break
-          if (msg.t === 'resolved' && msg.error) reply.reject(new Error(msg.error))
-          else reply.resolve(msg.t === 'resolved' ? msg.connection : undefined)
+          if (msg.t !== 'ack' && msg.error) reply.reject(new Error(msg.error))
+          else
+            reply.resolve(msg.t === 'resolved' ? msg.connection : msg.t === 'stored' ? msg.value : undefined)
           break
         }
       }

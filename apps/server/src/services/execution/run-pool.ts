@@ -1,3 +1,4 @@
+import type { DataStore } from '@flowline/engine'
 import type { Logger } from 'pino'
 import type { Db } from '../../db'
 import { now } from '../../db'
@@ -30,6 +31,8 @@ export interface RunPoolOptions {
   clock: () => number
   loadVersionModel(workflowId: string, version: number): Promise<Workflow>
   resolverForRun(): ConnectionResolver
+  /** The data-store node's stores (services/data-store.ts). */
+  dataStore: DataStore
   onSuspended(runId: string, resumeAt: string): void
 }
 
@@ -235,10 +238,22 @@ export function createRunPool(opts: RunPoolOptions) {
     })
   }
 
+  /** A data-store operation of a run or job on `handle`, answered when done. */
+  function store(handle: HostHandle, msg: Extract<FromHost, { t: 'store' }>): void {
+    const fn = opts.dataStore[msg.op] as (...args: unknown[]) => unknown
+    Promise.resolve()
+      .then(() => fn(...msg.args))
+      .then(
+        (value) => handle.send({ t: 'stored', id: msg.id, value }),
+        (err: Error) => handle.send({ t: 'stored', id: msg.id, error: err.message }),
+      )
+  }
+
   function onJobMessage(handle: HostHandle, msg: FromHost): void {
     const job = jobs.get(msg.runId)
     if (!job || job.host !== handle) return
-    if (msg.t === 'resolve') {
+    if (msg.t === 'store') store(handle, msg)
+    else if (msg.t === 'resolve') {
       Promise.resolve(job.resolver(msg.connectionId)).then(
         (connection) => handle.send({ t: 'resolved', id: msg.id, connection }),
         (err: Error) => handle.send({ t: 'resolved', id: msg.id, connection: null, error: err.message }),
@@ -270,6 +285,9 @@ export function createRunPool(opts: RunPoolOptions) {
             void finish(run, 'failed', `the run's progress could not be stored: ${err.message}`)
           },
         )
+        return
+      case 'store':
+        store(handle, msg)
         return
       case 'resolve':
         Promise.resolve(run.resolver(msg.connectionId)).then(
