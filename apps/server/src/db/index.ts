@@ -1,4 +1,4 @@
-import { Kysely, Migrator } from 'kysely'
+import { Kysely, Migrator, sql } from 'kysely'
 import { createDialect, type DatabaseTarget, type DialectKind, type RawDatabase } from './dialect'
 import { initialMigration } from './migrations/0001-initial'
 import { connectionsMigration } from './migrations/0002-connections'
@@ -21,8 +21,15 @@ export interface OpenDatabase {
 export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
   const { dialect, kind, raw } = createDialect(target)
   const db = new Kysely<Database>({ dialect })
+  // Kysely looks for its migration tables in every schema unless told which one: another
+  // Flowline (or test) schema in the same database would make it skip creating its own.
+  const migrationTableSchema =
+    kind === 'postgres'
+      ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0]?.schema
+      : undefined
   const migrator = new Migrator({
     db,
+    migrationTableSchema,
     provider: {
       getMigrations: async () => ({
         '0001-initial': initialMigration(kind),

@@ -2,7 +2,11 @@ import type { DataStore } from '@flowline/engine'
 import type { Db } from '../db'
 import { now as isoNow } from '../db'
 
-const MAX_TRIES = 20
+const MAX_TRIES = 60
+
+// After a lost compare-and-set, wait a little (growing, random) so contenders spread out.
+const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 6)))
 
 /**
  * The data-store node's stores on the database (DESIGN §4): shared by all runs of all
@@ -34,6 +38,7 @@ export function createDataStore(db: Db): DataStore {
     },
   ): Promise<T> {
     for (let i = 0; i < MAX_TRIES; i++) {
+      if (i > 0) await backOff(i)
       const row = await read(store, key, now)
       const current = row?.live ? { value: JSON.parse(row.text) as unknown, expiresAt: row.expiresAt } : null
       const { value, expiresAt, result } = next(current)
