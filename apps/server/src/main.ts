@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { createLogger } from './logger'
 import { startServer } from './server'
+import { queueModeFromEnv } from './services/queue-mode'
 
 // The one production entry point: `npm start` builds the web app, then runs this file.
 const logger = createLogger()
@@ -26,6 +27,7 @@ try {
     logger,
     secretKey: env.FLOWLINE_SECRET_KEY,
     allowHosts: env.FLOWLINE_ALLOW_HOSTS,
+    queueMode: queueModeFromEnv(env, 'api'),
   })
   let stopping = false
   const stop = (signal: string) => {

@@ -8,6 +8,7 @@ import { createLogger } from './logger'
 import { createServices, type Services } from './services'
 import type { RunDeps } from './services/engine'
 import type { OutboundGuardOptions } from './services/outbound-guard'
+import type { QueueModeOptions } from './services/queue-mode'
 import { loadSecretKey } from './services/secret-box'
 
 export interface ServerOptions {
@@ -37,6 +38,8 @@ export interface ServerOptions {
   allowHosts?: string
   /** DNS resolution for outbound calls (tests). */
   lookup?: OutboundGuardOptions['lookup']
+  /** REDIS_URL (+ PostgreSQL): this process only enqueues; `npm run worker` executes (worker.ts). */
+  queueMode?: QueueModeOptions
 }
 
 export interface FlowlineServer {
@@ -72,8 +75,10 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
     secretKey: loadSecretKey({ secretKey: opts.secretKey, dataDir: opts.dataDir, logger }),
     allowHosts: opts.allowHosts ?? process.env.FLOWLINE_ALLOW_HOSTS,
     lookup: opts.lookup,
+    queueMode: opts.queueMode,
   })
   await services.connections.verifyKey()
+  await services.queueMode?.listen()
 
   await services.auth.pruneExpiredSessions()
   if (opts.admin && (await services.auth.needsSetup())) {
@@ -120,7 +125,8 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
       server.close()
       server.closeIdleConnections()
       await services.waits.stop()
-      const drained = await services.queue.drain(opts.shutdownGraceMs ?? 10_000)
+      // Queue mode: the backlog belongs to the workers, not to this process.
+      const drained = services.queueMode ? true : await services.queue.drain(opts.shutdownGraceMs ?? 10_000)
       if (!drained)
         logger.warn(
           'shutdown grace period over; unfinished runs continue from their checkpoints at the next start',
@@ -130,6 +136,7 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
       // Trace streams of finished runs have ended; anything still open is idle or stuck.
       server.closeAllConnections()
       services.http.close()
+      await services.queueMode?.close()
       await db.destroy()
       logger.info('Flowline server stopped')
     })()

@@ -10,6 +10,7 @@ import { ConnectionsPage } from './pages/connections-page'
 import { EditorPage } from './pages/editor-page'
 import { RunPage } from './pages/run-page'
 import { SetupPage, SignInPage } from './pages/sign-in-page'
+import { SystemPage } from './pages/system-page'
 import { WorkflowsPage } from './pages/workflows-page'
 import { Shell } from './ui/shell'
 import { Toasts } from './ui/toast'
@@ -45,6 +46,12 @@ export function App() {
           <RunPage key={route.runId} runId={route.runId} />
         ) : route.name === 'connections' ? (
           <ConnectionsPage user={user} />
+        ) : route.name === 'system' ? (
+          user.role === 'admin' ? (
+            <SystemPage />
+          ) : (
+            <div className="p-10 text-slate-500">Only admins see the system status.</div>
+          )
         ) : (
           <div className="p-10 text-slate-500">Nothing here: {route.path}</div>
         )}

@@ -37,7 +37,12 @@ export function createHttpApp({ db, services, logger, webDist }: HttpAppDeps) {
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const { pathname } = url
-    if (pathname === '/healthz') return sendJson(res, 200, { ok: true })
+    if (pathname === '/healthz') {
+      if (!services.queueMode) return sendJson(res, 200, { ok: true })
+      // Queue mode: the backlog and the workers Redis knows of; 503 when Redis does not answer.
+      const status = await services.queueMode.status().catch(() => null)
+      return sendJson(res, status ? 200 : 503, { ok: status !== null, ...status })
+    }
     if (pathname.startsWith('/trpc/')) {
       // CSRF: a cross-site form can post text/plain but not application/json without a
       // CORS preflight (which we never grant); SameSite=Lax covers the rest.

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import { nodeTypeIds } from '../services/engine'
-import { publicProcedure, router } from '../trpc'
+import { adminProcedure, publicProcedure, router } from '../trpc'
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
 
@@ -10,4 +10,10 @@ export const systemRouter = router({
     needsSetup: await ctx.services.auth.needsSetup(),
     nodeTypes: nodeTypeIds(),
   })),
+  /** Where runs execute: this process (embedded) or BullMQ workers (queue mode), with depth and workers. */
+  status: adminProcedure.query(async ({ ctx }) => {
+    const qm = ctx.services.queueMode
+    if (!qm) return { mode: 'embedded' as const, queue: { active: ctx.services.queue.size }, workers: [] }
+    return qm.status()
+  }),
 })

@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server'
 import type { Db } from '../db'
 import { isUniqueViolation, now } from '../db'
 import { dummyHash, verifyPassword } from './passwords'
-import { FailureLimiter } from './rate-limit'
+import { FailureLimiter, type LoginLimiter } from './rate-limit'
 import { normalizeEmail, type SessionUser, type UserService } from './users'
 
 export const SESSION_COOKIE = 'flowline_session'
@@ -11,7 +11,7 @@ export const SESSION_TTL_MS = 14 * 24 * 3600_000
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex')
 
-export function createAuthService(db: Db, users: UserService, limiter = new FailureLimiter()) {
+export function createAuthService(db: Db, users: UserService, limiter: LoginLimiter = new FailureLimiter()) {
   async function createSession(userId: string): Promise<{ token: string; expiresAt: Date }> {
     const token = randomBytes(32).toString('base64url')
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS)
@@ -33,7 +33,7 @@ export function createAuthService(db: Db, users: UserService, limiter = new Fail
     async login(input: { email: string; password: string; ip: string }) {
       const email = normalizeEmail(input.email)
       const key = `${email}|${input.ip}`
-      if (limiter.isBlocked(key)) {
+      if (await limiter.isBlocked(key)) {
         throw new TRPCError({
           code: 'TOO_MANY_REQUESTS',
           message: 'Too many failed logins; try again in 15 minutes',
@@ -42,10 +42,10 @@ export function createAuthService(db: Db, users: UserService, limiter = new Fail
       const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
       const ok = await verifyPassword(input.password, row?.password_hash ?? (await dummyHash))
       if (!row || !ok) {
-        limiter.fail(key)
+        await limiter.fail(key)
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong email or password' })
       }
-      limiter.reset(key)
+      await limiter.reset(key)
       const session = await createSession(row.id)
       const user: SessionUser = { id: row.id, email: row.email, role: row.role }
       return { user, ...session }

@@ -4,11 +4,12 @@ import type { Db, RawDatabase } from '../db'
 import { createAuditService } from './audit'
 import { createAuthService } from './auth'
 import { createConnectionService } from './connections'
-import type { RunDeps, Workflow } from './engine'
 import { createDataStore } from './data-store'
+import type { RunDeps, Workflow } from './engine'
 import { createRunPool } from './execution/run-pool'
 import { createHttpClient } from './http-client'
 import { createOutboundGuard, type OutboundGuardOptions } from './outbound-guard'
+import { createQueueMode, type QueueModeOptions } from './queue-mode'
 import { InProcessRunQueue, type RunQueue } from './run-queue'
 import { commitBackend } from './run-store/backends'
 import { hotQueries } from './run-store/hot-queries'
@@ -45,6 +46,8 @@ export interface ServicesOptions {
   stepTimeoutMs?: number
   /** The run and wait clock, epoch ms (FLOWLINE_CLOCK_SKEW_MS shifts it in tests of long waits). */
   clock?: () => number
+  /** REDIS_URL: runs go through BullMQ and traces through Redis (queue-mode/). */
+  queueMode?: QueueModeOptions
 }
 
 export function defaultRunThreads(): number {
@@ -93,16 +96,19 @@ export function createServices(opts: ServicesOptions) {
     resolveConnection: connections.resolverForRun(),
     ...opts.runDeps,
   })
+  const qm = opts.queueMode ? createQueueMode(opts.queueMode, logger) : undefined
   const users = createUserService(db)
-  const auth = createAuthService(db, users)
+  const auth = createAuthService(db, users, qm?.limiter)
   const catalog = () => connections.catalog()
   const workflows = createWorkflowService(db, audit, catalog)
   const versions = createVersionService(db, workflows, audit, (model) => pool.runTests(model), catalog)
-  const bus: TraceBus = new InProcessTraceBus()
+  const bus: TraceBus = qm?.bus ?? new InProcessTraceBus()
   const writer = new RunWriter(commitBackend(db, opts.raw), logger)
   const clock = opts.clock ?? Date.now
   // Functions cannot cross into a thread: injected clients keep runs on this thread.
-  const threads = opts.runThreads ?? (opts.runDeps?.fetch || opts.lookup ? 0 : defaultRunThreads())
+  // A queue-mode API executes no runs: one thread judges drafts' test cases.
+  const threads =
+    opts.runThreads ?? (opts.runDeps?.fetch || opts.lookup ? 0 : qm?.role === 'api' ? 1 : defaultRunThreads())
   const { fetch: _f, resolveConnection: _r, ...plainRunDeps } = opts.runDeps ?? {}
   const pool = createRunPool({
     db,
@@ -129,7 +135,8 @@ export function createServices(opts: ServicesOptions) {
     dataStore: createDataStore(db),
     onSuspended: (_runId, at) => waits.nudge(at),
   })
-  const queue: RunQueue = new InProcessRunQueue((job) => pool.execute(job), opts.runConcurrency ?? 32)
+  const queue: RunQueue =
+    qm?.queue ?? new InProcessRunQueue((job) => pool.execute(job), opts.runConcurrency ?? 32)
   const waits = new WaitScheduler({
     db,
     clock,
@@ -137,7 +144,16 @@ export function createServices(opts: ServicesOptions) {
     resume: (runId) => runs.resume(runId),
   })
   const hot = hotQueries(db, opts.raw)
-  const runs = createRunService({ db, bus, queue, audit, workflows, pool, writer, hot })
+  // Queue mode: the run may execute on any worker; the one that has it stops it.
+  const cancelRun = qm
+    ? {
+        cancel: (runId: string) => {
+          qm.requestCancel(runId)
+          return false
+        },
+      }
+    : pool
+  const runs = createRunService({ db, bus, queue, audit, workflows, pool: cancelRun, writer, hot })
   return {
     audit,
     users,
@@ -153,6 +169,8 @@ export function createServices(opts: ServicesOptions) {
     hot,
     waits,
     http,
+    /** Set in queue mode (REDIS_URL). */
+    queueMode: qm,
     /** What every run gets injected; runs.runTests judges drafts' test cases with it, as publish does. */
     runDeps,
     serverUrl: opts.serverUrl,

@@ -1,8 +1,15 @@
+/** What the login needs of a limiter; queue mode shares one through Redis (queue-mode/redis-rate-limit.ts). */
+export interface LoginLimiter {
+  isBlocked(key: string): boolean | Promise<boolean>
+  fail(key: string): void | Promise<void>
+  reset(key: string): void | Promise<void>
+}
+
 /**
  * Fixed-window failure counter for logins, kept in memory: a restart forgives, which is an
  * acceptable trade for not writing every failed attempt to the database.
  */
-export class FailureLimiter {
+export class FailureLimiter implements LoginLimiter {
   private readonly failures = new Map<string, { count: number; windowStart: number }>()
 
   constructor(

@@ -23,8 +23,8 @@ export interface RunJob {
  */
 export interface RunQueue {
   enqueue(job: RunJob): Promise<void>
-  /** Drops a job not yet started (a cancelled run); false when it is not waiting here. */
-  remove(runId: string): boolean
+  /** Drops a job not yet started (a cancelled run); false when it is not waiting here (async in Redis). */
+  remove(runId: string): boolean | Promise<boolean>
   /** Jobs accepted but not finished: the webhook sheds load above a limit instead of queueing forever. */
   readonly size: number
   /** Resolves true when every accepted job finished within the timeout. */

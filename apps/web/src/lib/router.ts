@@ -18,6 +18,7 @@ export type Route =
   | { name: 'runs'; query: Query }
   | { name: 'run'; runId: string }
   | { name: 'connections' }
+  | { name: 'system' }
   | { name: 'not-found'; path: string }
 
 const seg = '([^/?#]+)'
@@ -38,6 +39,7 @@ const ROUTES: [RegExp, (m: string[], query: Query) => Route][] = [
   [/^\/runs\/?$/, (_, query) => ({ name: 'runs', query })],
   [new RegExp(`^/runs/${seg}/?$`), (m) => ({ name: 'run', runId: m[1] })],
   [/^\/connections\/?$/, () => ({ name: 'connections' })],
+  [/^\/system\/?$/, () => ({ name: 'system' })],
 ]
 
 export function parseRoute(hash: string): Route {

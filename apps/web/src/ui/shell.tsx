@@ -77,6 +77,16 @@ export function Shell({
           <span className="text-slate-400" title="Server version">
             v{version}
           </span>
+          {user.role === 'admin' && (
+            <button
+              type="button"
+              onClick={() => navigate('/system')}
+              data-testid="nav-system"
+              className="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800"
+            >
+              System
+            </button>
+          )}
           <span className="h-4 w-px bg-slate-200" />
           <span className="flex items-center gap-2" data-testid="current-user">
             <span className="flex h-6 w-6 items-center justify-center rounded-full bg-indigo-100 text-[11px] font-semibold text-indigo-700 uppercase">

@@ -76,6 +76,7 @@ const WATCHDOG_MS = 100
 const TEST_SLOTS = 4
 const MAX_DEATHS = 3
 const MAX_MODELS_PER_HOST = 500
+const CANCEL_MEMORY_MS = 10 * 60_000
 
 /** Parsed on first read: most events are stored and never watched live. */
 function lazyEvent(seq: number, data: string): SeqEvent {
@@ -107,7 +108,15 @@ export function createRunPool(opts: RunPoolOptions) {
   const jobs = new Map<string, HostJob>()
   let jobCount = 0
   /** Cancelled before they reached a host (queued in memory, or being loaded). */
-  const cancelled = new Set<string>()
+  const cancelled = new Map<string, number>()
+  // A cancel for a run that never comes here (queue mode broadcasts cancels to every worker)
+  // is forgotten after a while instead of kept forever.
+  const remember = (runId: string) => {
+    const now = Date.now()
+    if (cancelled.size > 1_000)
+      for (const [id, at] of cancelled) if (now - at > CANCEL_MEMORY_MS) cancelled.delete(id)
+    cancelled.set(runId, now)
+  }
   const hosts: Host[] = []
   const inline = opts.threads <= 0
   const count = inline ? 1 : opts.threads
@@ -440,7 +449,7 @@ export function createRunPool(opts: RunPoolOptions) {
     cancel(runId: string): boolean {
       const run = active.get(runId)
       if (!run) {
-        cancelled.add(runId)
+        remember(runId)
         return false
       }
       run.host.send({ t: 'cancel', runId })
