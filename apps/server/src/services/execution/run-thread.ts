@@ -5,16 +5,19 @@ import { createOutboundGuard } from '../outbound-guard'
 import { outbox } from './outbox'
 import type { FromHost, HostConfig, ToHost } from './protocol'
 import { createRunHost } from './run-host'
-import { StepMarks } from './step-marks'
+import { BEAT_MS, StepMarks } from './step-marks'
 
 const { config, marks } = workerData as { config: HostConfig; marks: SharedArrayBuffer }
 const port = parentPort!
 const guard = createOutboundGuard({ allowHosts: config.allowHosts, selfUrl: () => config.selfUrl })
+const stepMarks = new StepMarks(marks)
+stepMarks.beat()
+setInterval(() => stepMarks.beat(), BEAT_MS)
 const host = createRunHost({
   post: outbox<FromHost>((batch) => port.postMessage(batch)),
   deps: { fetch: createHttpClient({ guard }), http: config.http, limits: config.limits },
   now: () => Date.now() + config.clockSkewMs,
-  marks: new StepMarks(marks),
+  marks: stepMarks,
 })
 port.on('message', (batch: ToHost[]) => {
   for (const msg of batch) host.handle(msg)
