@@ -10,6 +10,7 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+import { segmentEvent as nextSegmentEvent } from './segment-events'
 
 export interface LoadRequest {
   url: string
@@ -51,53 +52,7 @@ interface AutocannonResult {
 type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
 
-let counter = 0
-/** The template's four paths (page, purchase, signup by track and by identify), both channels. */
-function segmentEvent(phase: string): string {
-  const n = counter++
-  const user = `user-${n % 5000}`
-  const base = {
-    messageId: `live-${phase}-${n}`,
-    userId: user,
-    timestamp: new Date().toISOString(),
-    context: {
-      traits: {
-        email: `${user}@example.com`,
-        firstName: 'Sam',
-        preferred_channel: n % 3 === 0 ? 'push' : 'email',
-      },
-    },
-  }
-  switch (n % 4) {
-    case 0:
-      return JSON.stringify({
-        ...base,
-        type: 'page',
-        name: 'Trail running shoes',
-        properties: { category: 'trail' },
-      })
-    case 1:
-      return JSON.stringify({
-        ...base,
-        type: 'track',
-        event: 'Order Completed',
-        properties: {
-          order_id: `o-${n}`,
-          total: 99.5,
-          currency: 'EUR',
-          products: [{ product_id: 'sku-run-01' }],
-        },
-      })
-    case 2:
-      return JSON.stringify({ ...base, type: 'track', event: 'Signed Up', properties: { method: 'email' } })
-    default:
-      return JSON.stringify({
-        ...base,
-        type: 'identify',
-        traits: { email: `${user}@example.com`, firstName: 'Ines' },
-      })
-  }
-}
+const segmentEvent = (phase: string) => nextSegmentEvent('live', phase)
 
 type Handler = (req: IncomingMessage) => { status: number; body: unknown }
 

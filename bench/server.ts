@@ -27,6 +27,7 @@ import { startServer } from '../apps/server/src/server'
 import type { Workflow } from '../apps/server/src/services/engine'
 import { startFakeBraze, withBraze } from '../apps/server/src/testing/fake-braze'
 import { startStubServer } from '../apps/server/src/testing/stub-server'
+import { segmentEvent } from './segment-events'
 import { liveEndToEnd } from './server-live'
 
 interface AutocannonResult {
@@ -48,53 +49,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 }
 
-let counter = 0
-/** A realistic mix: page views, purchases, sign-ups (track and identify), both channels. */
-function nextEvent(phase: string): string {
-  const n = counter++
-  const user = `user-${n % 5000}`
-  const base = {
-    messageId: `bench-${phase}-${n}`,
-    userId: user,
-    timestamp: new Date().toISOString(),
-    context: {
-      traits: {
-        email: `${user}@example.com`,
-        firstName: 'Sam',
-        preferred_channel: n % 3 === 0 ? 'push' : 'email',
-      },
-    },
-  }
-  switch (n % 4) {
-    case 0:
-      return JSON.stringify({
-        ...base,
-        type: 'page',
-        name: 'Trail running shoes',
-        properties: { category: 'trail' },
-      })
-    case 1:
-      return JSON.stringify({
-        ...base,
-        type: 'track',
-        event: 'Order Completed',
-        properties: {
-          order_id: `o-${n}`,
-          total: 99.5,
-          currency: 'EUR',
-          products: [{ product_id: 'sku-run-01' }],
-        },
-      })
-    case 2:
-      return JSON.stringify({ ...base, type: 'track', event: 'Signed Up', properties: { method: 'email' } })
-    default:
-      return JSON.stringify({
-        ...base,
-        type: 'identify',
-        traits: { email: `${user}@example.com`, firstName: 'Ines' },
-      })
-  }
-}
+const nextEvent = (phase: string) => segmentEvent('bench', phase)
 
 async function call<T>(
   url: string,
