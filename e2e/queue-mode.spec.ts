@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Page, test } from '@playwright/test'
 import { Redis } from 'ioredis'
 import pg from 'pg'
+import { freePort } from '../apps/server/src/testing/child-server'
 import { expect } from './editor-helpers'
 
 /**
@@ -21,17 +21,6 @@ const ADMIN = { email: 'qm-admin@flowline.test', password: 'queue-mode-password-
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`)
 
 test.skip(!REDIS || !PG, 'queue mode needs TEST_REDIS_URL and TEST_DATABASE_URL')
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 async function pgAdmin(sql: string) {
   const client = new pg.Client({ connectionString: PG })

@@ -18,14 +18,14 @@ import { trpcHttp } from './http-client'
  * only through its environment), for tests that kill it with SIGKILL and start it again on the
  * same data. Every child is stopped by its own PID, in `dispose()` or when this process exits.
  */
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 const MAIN = 'apps/server/src/main.ts'
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' }
 /** Fixed, so a restarted server can still decrypt the connection secrets it stored. */
 const SECRET_KEY = '5a'.repeat(32)
-const OUTPUT_LIMIT = 256 * 1024
+export const OUTPUT_LIMIT = 256 * 1024
 // Settings of the parent that must not leak into the child (queue mode, another database …).
-const NOT_INHERITED =
+export const NOT_INHERITED =
   /^(FLOWLINE_|VITEST|DATABASE_URL$|TEST_DATABASE_URL$|REDIS_URL$|PORT$|HOST$|LOG_LEVEL$|NODE_OPTIONS$|NODE_ENV$)/
 
 const live = new Set<ChildProcess>()

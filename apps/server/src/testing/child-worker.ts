@@ -2,18 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { NOT_INHERITED, OUTPUT_LIMIT, REPO_ROOT } from './child-server'
 
 /**
  * A queue-mode worker (`node --import tsx apps/server/src/worker.ts`) as a child process,
  * configured through its environment only, killed by its own PID (see child-server.ts).
  * `entry` main.ts makes it a further API process on the same database and Redis.
  */
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 const WORKER = 'apps/server/src/worker.ts'
-const OUTPUT_LIMIT = 256 * 1024
-const NOT_INHERITED =
-  /^(FLOWLINE_|VITEST|DATABASE_URL$|TEST_DATABASE_URL$|REDIS_URL$|PORT$|HOST$|LOG_LEVEL$|NODE_OPTIONS$|NODE_ENV$)/
 
 const live = new Set<ChildProcess>()
 process.once('exit', () => {

@@ -190,6 +190,12 @@ export function createRunPool(opts: RunPoolOptions) {
 
   const trace = (run: Active, event: TraceEvent) => record(run, compact(event))
 
+  /** A run that had started but stored no checkpoint begins again, and its trace says why. */
+  function traceStartOver(runId: string): void {
+    const at = new Date(opts.clock()).toISOString()
+    trace(active.get(runId)!, { type: 'run.resumed', runId, at, reason: 'restart' })
+  }
+
   async function finish(run: Active, status: 'succeeded' | 'failed' | 'cancelled', error: string | null) {
     release(run)
     const finishedAt = now()
@@ -369,15 +375,7 @@ export function createRunPool(opts: RunPoolOptions) {
       const { host: _h, slot: _s, ...rest } = run
       dispatch({ ...rest, finishedTraced: false }, row?.state ?? undefined)
       // Without a checkpoint it starts over; with one, the engine traces the resumption.
-      if (!row?.state) {
-        const at = new Date(opts.clock()).toISOString()
-        trace(active.get(run.job.runId)!, {
-          type: 'run.resumed',
-          runId: run.job.runId,
-          at,
-          reason: 'restart',
-        })
-      }
+      if (!row?.state) traceStartOver(run.job.runId)
     }
   }
 
@@ -437,10 +435,7 @@ export function createRunPool(opts: RunPoolOptions) {
           done,
         }
         dispatch(run, state)
-        if (restarted) {
-          const at = new Date(opts.clock()).toISOString()
-          trace(active.get(job.runId)!, { type: 'run.resumed', runId: job.runId, at, reason: 'restart' })
-        }
+        if (restarted) traceStartOver(job.runId)
         void writer.update(job.runId, { status: 'running' }).catch(() => {})
       })
     },
