@@ -118,6 +118,7 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
   const recovered = await services.runs.recover()
   if (recovered > 0) logger.warn({ recovered }, 'resuming runs a previous process did not finish')
   services.waits.start()
+  await services.schedules.start()
 
   let closing: Promise<void> | undefined
   async function close(): Promise<void> {
@@ -125,6 +126,7 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
       server.close()
       server.closeIdleConnections()
       await services.waits.stop()
+      await services.schedules.stop()
       // Queue mode: the backlog belongs to the workers, not to this process.
       const drained = services.queueMode ? true : await services.queue.drain(opts.shutdownGraceMs ?? 10_000)
       if (!drained)

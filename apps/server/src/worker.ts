@@ -44,6 +44,7 @@ try {
   await qm.startWorker({
     execute: (job) => services.pool.execute(job),
     cancel: (runId) => void services.pool.cancel(runId),
+    onSchedule: (data, scheduledMs) => services.schedules.fire(data, scheduledMs),
     concurrency,
     lockDurationMs: num(env.FLOWLINE_WORKER_LOCK_MS),
   })

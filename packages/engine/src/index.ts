@@ -16,10 +16,22 @@ export * from './model/reachable'
 export * from './model/schema'
 export * from './model/strongly-connected'
 export { getExecutor, getNodeSpec, nodeSpecs } from './nodes/registry'
+export {
+  cronProblem,
+  DEFAULT_TIMEZONE,
+  nextTime,
+  nextTimes,
+  scheduleProblem,
+  timezoneProblem,
+} from './nodes/schedule/cron'
+export type { ScheduleEvent } from './nodes/schedule/execute'
+export { type ScheduleTrigger, scheduleTriggers } from './nodes/schedule/triggers'
 export * from './nodes/shared/connection-fields'
 export * from './nodes/shared/connections'
 export { createMemoryDataStore, type DataStore } from './nodes/shared/data-store'
+export type { MailMessage, SendMail, SentMail } from './nodes/shared/mail'
 export { ERROR_EDGE_LABEL, isErrorLabel } from './nodes/shared/spec-fields'
+export type { WaitRequest, Wake } from './nodes/types'
 export * from './run'
 export type { Issue } from './validate/issue'
 export { hasErrors, type ValidateOptions, validate } from './validate/validate'

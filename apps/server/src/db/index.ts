@@ -5,6 +5,8 @@ import { connectionsMigration } from './migrations/0002-connections'
 import { durableRunsMigration } from './migrations/0003-durable-runs'
 import { compactTraceMigration } from './migrations/0004-compact-trace'
 import { dataStoreMigration } from './migrations/0005-data-store'
+import { runWaitsMigration } from './migrations/0006-run-waits'
+import { schedulesMigration } from './migrations/0007-schedules'
 import type { Database } from './schema'
 
 export type Db = Kysely<Database>
@@ -37,6 +39,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
         '0003-durable-runs': durableRunsMigration,
         '0004-compact-trace': compactTraceMigration,
         '0005-data-store': dataStoreMigration,
+        '0006-run-waits': runWaitsMigration,
+        '0007-schedules': schedulesMigration,
       }),
     },
   })

@@ -81,6 +81,32 @@ export interface RunsTable {
   resume_at: string | null
   /** The failed or cancelled run this one retries. */
   retry_of: string | null
+  /** The trigger node the run starts at (the schedule that fired); null: the event start. */
+  trigger_node?: string | null
+  /**
+   * JSON of the engine's Wake: what ended a wait for an event or a decision, for the run's next
+   * segment. Null otherwise.
+   */
+  wake: string | null
+}
+
+/** What a run waiting for an event or a decision waits for (services/waiting-runs.ts). */
+export interface RunWaitsTable {
+  run_id: string
+  workflow_id: string
+  /** null for a test run of an unsaved draft. */
+  version: number | null
+  node_id: string
+  kind: 'event' | 'approval'
+  /** Events: the correlation key an incoming event must give. */
+  wait_key: string | null
+  /** 1: a test run, which goes on only by the choice of the person testing (or an approval). */
+  test: number
+  /** Approvals: JSON {assignees, title, details}. */
+  task: string | null
+  /** The timeout (ISO), null: none. */
+  until: string | null
+  created_at: string
 }
 
 /**
@@ -125,6 +151,23 @@ export interface ConnectionsTable {
   secret_updated_at: string
 }
 
+/** Schedule triggers of published versions (services/schedules/). */
+export interface SchedulesTable {
+  workflow_id: string
+  node_id: string
+  /** The published version the schedule belongs to. */
+  version: number
+  /** 5 fields, normalized (single spaces). */
+  cron: string
+  /** IANA zone the cron is read in. */
+  timezone: string
+  /** The next occurrence (ISO, UTC); null: the cron never comes round again. */
+  next_at: string | null
+  /** The last occurrence that started a run. */
+  last_at: string | null
+  updated_at: string
+}
+
 /** The data-store node's values (services/data-store.ts). */
 export interface DataStoreTable {
   store: string
@@ -149,6 +192,8 @@ export interface Database {
   workflow_versions: VersionsTable
   runs: RunsTable
   run_trace: RunTraceTable
+  schedules: SchedulesTable
+  run_waits: RunWaitsTable
   data_store: DataStoreTable
   audit_log: AuditTable
   meta: MetaTable

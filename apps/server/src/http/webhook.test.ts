@@ -170,6 +170,72 @@ describe.each(dialects)('Segment webhook over HTTP (%s)', (dialect) => {
     expect(runs[0].status).toBe('succeeded')
   })
 
+  it('resumes runs waiting for an event with that event, and tells the sender so', async () => {
+    const model: Workflow = {
+      title: 'Retention offer',
+      description: '',
+      groups: [],
+      nodes: [
+        {
+          id: 's',
+          group: null,
+          shape: 'circle',
+          label: 'Cancel?',
+          type: 'start',
+          config: { filter: 'event.event = "Cancel Requested"' },
+        },
+        {
+          id: 'w',
+          group: null,
+          shape: 'diamond',
+          label: 'Offer accepted?',
+          type: 'wait-for-event',
+          config: { filter: 'event = "Offer Accepted"', timeout: '3d' },
+        },
+        { id: 'kept', group: null, shape: 'circle', label: 'Kept', type: 'end' },
+        { id: 'lost', group: null, shape: 'circle', label: 'Lost', type: 'end' },
+      ],
+      edges: [
+        { id: 's-w', source: 's', sourceHandle: 'right', target: 'w', targetHandle: 'left' },
+        {
+          id: 'w-kept',
+          source: 'w',
+          sourceHandle: 'right',
+          target: 'kept',
+          targetHandle: 'left',
+          label: 'received',
+        },
+        {
+          id: 'w-lost',
+          source: 'w',
+          sourceHandle: 'bottom',
+          target: 'lost',
+          targetHandle: 'left',
+          label: 'timeout',
+        },
+      ],
+    }
+    const { id } = await trpcHttp<{ id: string }>(server.url, 'workflows.create', { model }, { cookie })
+    await trpcHttp(server.url, 'workflows.publish', { id, version: 1 }, { cookie })
+    const url = `${server.url}/api/hooks/${id}`
+    const cancel = await post(
+      url,
+      JSON.stringify({ ...segmentEvent('ret-1'), event: 'Cancel Requested', userId: 'u-42' }),
+    )
+    expect(cancel.status).toBe(202)
+    const { runId } = (await cancel.json()) as { runId: string }
+    const [waiting] = await waitForRuns(server, cookie, id, 1)
+    expect(waiting.status).toBe('waiting')
+    const accepted = await post(
+      url,
+      JSON.stringify({ ...segmentEvent('ret-2'), event: 'Offer Accepted', userId: 'u-42' }),
+    )
+    expect(accepted.status).toBe(200)
+    expect(await accepted.json()).toEqual({ skipped: true, resumed: [runId] })
+    const [done] = await waitForRuns(server, cookie, id, 1)
+    expect(done.status).toBe('succeeded')
+  })
+
   it('answers 404 for unknown workflows and 405 for GET', async () => {
     expect((await post(`${server.url}/api/hooks/wf_nope`, JSON.stringify(segmentEvent('x')))).status).toBe(
       404,

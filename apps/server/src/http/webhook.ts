@@ -62,8 +62,11 @@ export function createWebhookHandler(services: Services) {
       return sendJson(res, 400, { error: 'Body must be a JSON object (a Segment event)' })
     }
 
+    // Runs waiting at a wait-for-event step for this event go on, whether or not it starts a run too.
+    const resumed = await services.waitingRuns.deliver(wf.id, event)
+    const also = resumed.length > 0 ? { resumed } : {}
     if (!(await eventIsForWorkflow(services, wf.id, wf.published_version, event))) {
-      return sendJson(res, 200, { skipped: true })
+      return sendJson(res, 200, { skipped: true, ...also })
     }
     if (services.queue.size >= MAX_BACKLOG) {
       return sendJson(res, 503, { error: 'Too many runs queued; retry later' }, { 'retry-after': '5' })
@@ -77,6 +80,6 @@ export function createWebhookHandler(services: Services) {
       messageId,
       text,
     )
-    sendJson(res, duplicate ? 200 : 202, { runId })
+    sendJson(res, duplicate ? 200 : 202, { runId, ...also })
   }
 }

@@ -2,6 +2,7 @@ import { router } from '../trpc'
 import { auditRouter } from './audit'
 import { authRouter } from './auth'
 import { connectionsRouter } from './connections'
+import { inboxRouter } from './inbox'
 import { runsRouter } from './runs'
 import { systemRouter } from './system'
 import { usersRouter } from './users'
@@ -17,6 +18,7 @@ export const appRouter = router({
   runs: runsRouter,
   audit: auditRouter,
   connections: connectionsRouter,
+  inbox: inboxRouter,
 })
 
 export type AppRouter = typeof appRouter

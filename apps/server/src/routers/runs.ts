@@ -44,6 +44,18 @@ export const runsRouter = router({
     .input(z.object({ runId: z.string() }))
     .mutation(({ ctx, input }) => ctx.services.runs.cancel(ctx.user, input.runId)),
 
+  /**
+   * A test run waiting for an event or a decision goes on along the branch the person testing
+   * picks (`received`, `timeout`, `approved` …); `output` is the event that "arrived".
+   */
+  choose: editorProcedure
+    .input(
+      z.object({ runId: z.string(), branch: z.string().min(1).max(200), output: z.unknown().optional() }),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.services.waitingRuns.choose(ctx.user, input.runId, input.branch, input.output),
+    ),
+
   /** Runs a failed or cancelled run again as a new run (same event, version, mocks and mode). */
   retry: editorProcedure
     .input(z.object({ runId: z.string() }))

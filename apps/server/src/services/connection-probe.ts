@@ -1,6 +1,6 @@
-import type { ResolvedConnection, RunDeps } from './engine'
-
-type FetchLike = NonNullable<RunDeps['fetch']>
+import type { ResolvedConnection } from './engine'
+import type { HttpClient } from './http-client'
+import { createMailClient } from './mail-client'
 
 export interface ProbeResult {
   ok: boolean
@@ -17,7 +17,8 @@ const PROBE_TIMEOUT_MS = 10_000
  * outbound guard applies exactly as in runs. Braze has no who-am-I endpoint; listing one
  * page of campaigns is read-only and answers 401 for a bad key.
  */
-export async function probeConnection(fetch: FetchLike, conn: ResolvedConnection): Promise<ProbeResult> {
+export async function probeConnection(fetch: HttpClient, conn: ResolvedConnection): Promise<ProbeResult> {
+  if (conn.type === 'smtp') return probeSmtp(fetch, conn)
   const { url, headers } = probeRequest(conn)
   const t0 = performance.now()
   const controller = new AbortController()
@@ -42,7 +43,26 @@ export async function probeConnection(fetch: FetchLike, conn: ResolvedConnection
   }
 }
 
-function probeRequest(conn: ResolvedConnection): { url: string; headers: Record<string, string> } {
+/** SMTP: connect (through the same guard) and log in, sending nothing. */
+async function probeSmtp(http: HttpClient, conn: Extract<ResolvedConnection, { type: 'smtp' }>) {
+  const t0 = performance.now()
+  const ms = () => Math.round(performance.now() - t0)
+  try {
+    await createMailClient({ guard: http.guard, connectTimeoutMs: PROBE_TIMEOUT_MS }).verify(conn)
+    const message = conn.config.user
+      ? 'Connected: the mail server accepted the login'
+      : 'Connected to the mail server'
+    return { ok: true, message, ms: ms() }
+  } catch (err) {
+    const where = `${conn.config.host}:${conn.config.port}`
+    return { ok: false, message: `Could not use ${where}: ${scrub(describe(err), conn.secret)}`, ms: ms() }
+  }
+}
+
+function probeRequest(conn: Exclude<ResolvedConnection, { type: 'smtp' }>): {
+  url: string
+  headers: Record<string, string>
+} {
   if (conn.type === 'braze') {
     const base = conn.config.restEndpoint.replace(/\/+$/, '')
     return {
@@ -56,7 +76,10 @@ function probeRequest(conn: ResolvedConnection): { url: string; headers: Record<
   return { url: conn.config.baseUrl, headers }
 }
 
-function judge(conn: ResolvedConnection, status: number): { ok: boolean; message: string } {
+function judge(
+  conn: Exclude<ResolvedConnection, { type: 'smtp' }>,
+  status: number,
+): { ok: boolean; message: string } {
   if (status === 401) return { ok: false, message: 'The service rejected the credentials (401)' }
   if (conn.type === 'braze') {
     if (status >= 200 && status < 300) return { ok: true, message: 'Connected: Braze accepted the API key' }

@@ -20,6 +20,8 @@ import {
   format,
   hasEventFilter,
   type Issue,
+  incomingWaitKeys,
+  nextTime,
   parse,
   type ResolvedConnection,
   type RunOptions,
@@ -29,15 +31,32 @@ import {
   resumeRun,
   runTestCase,
   runWorkflow,
+  type ScheduleEvent,
+  type ScheduleTrigger,
+  scheduleTriggers,
   type TraceEvent,
   validate,
+  type WaitRequest,
+  type Wake,
   type Workflow,
   workflowSchema,
 } from '@flowline/engine'
 import { getNodeSpec, nodeSpecs } from '@flowline/engine/nodes'
 import { TRPCError } from '@trpc/server'
 
-export type { ConnectionInfo, Issue, ResolvedConnection, RunResult, RunState, TraceEvent, Workflow }
+export type {
+  ConnectionInfo,
+  Issue,
+  ResolvedConnection,
+  RunResult,
+  RunState,
+  ScheduleEvent,
+  ScheduleTrigger,
+  TraceEvent,
+  WaitRequest,
+  Wake,
+  Workflow,
+}
 export {
   acceptsEvent,
   type ConnectionResolver,
@@ -50,16 +69,19 @@ export {
   fillSoleConnections,
   getNodeSpec,
   hasEventFilter,
+  incomingWaitKeys,
+  nextTime,
   recommend,
+  scheduleTriggers,
   validate,
   workflowSchema,
 }
 
 /**
- * Execution settings the server injects into every run: the guarded HTTP client, retry
+ * Execution settings the server injects into every run: the guarded HTTP and SMTP clients, retry
  * policy, the connection resolver (fresh per run) and limits.
  */
-export type RunDeps = Pick<RunOptions, 'fetch' | 'limits' | 'http' | 'resolveConnection'>
+export type RunDeps = Pick<RunOptions, 'fetch' | 'sendMail' | 'limits' | 'http' | 'resolveConnection'>
 
 export const emptyModel = (title: string): Workflow => emptyWorkflow(title)
 
@@ -96,10 +118,11 @@ export function executeWorkflow(
   model: Workflow,
   options: RunOptions,
   resumeFrom?: RunState,
+  wake?: Wake,
 ): Promise<RunResult> {
   if (resumeFrom) {
-    const { event: _e, runId: _r, dryRun: _d, skipWaits: _s, ...rest } = options
-    return resumeRun(model, resumeFrom, rest)
+    const { event: _e, runId: _r, dryRun: _d, skipWaits: _s, askAtWaits: _a, ...rest } = options
+    return resumeRun(model, resumeFrom, wake ? { ...rest, wake } : rest)
   }
   return runWorkflow(model, options)
 }

@@ -8,6 +8,7 @@ import { createDataStore } from './data-store'
 import type { RunDeps, Workflow } from './engine'
 import { createRunPool } from './execution/run-pool'
 import { createHttpClient } from './http-client'
+import { createMailClient } from './mail-client'
 import { createOutboundGuard, type OutboundGuardOptions } from './outbound-guard'
 import { createQueueMode, type QueueModeOptions } from './queue-mode'
 import { InProcessRunQueue, type RunQueue } from './run-queue'
@@ -15,11 +16,13 @@ import { commitBackend } from './run-store/backends'
 import { hotQueries } from './run-store/hot-queries'
 import { RunWriter } from './run-store/run-writer'
 import { createRunService } from './runs'
-import { createSecretBox } from './secret-box'
+import { createScheduleService } from './schedules'
+import { createSecretBox, deriveKey } from './secret-box'
 import { InProcessTraceBus, type TraceBus } from './trace-bus'
 import { createUserService } from './users'
 import { createVersionService } from './versions'
 import { WaitScheduler } from './wait-scheduler'
+import { createWaitingRuns } from './waiting-runs'
 import { createWorkflowService } from './workflows'
 
 export interface ServicesOptions {
@@ -82,6 +85,9 @@ export function createServices(opts: ServicesOptions) {
     lookup: opts.lookup,
   })
   const http = createHttpClient({ guard })
+  const mail = createMailClient({ guard })
+  // Run threads seal the checkpoints of runs holding generated secrets with a key of their own.
+  const stateKey = deriveKey(opts.secretKey, 'run-state')
   const audit = createAuditService(db)
   const connections = createConnectionService({
     db,
@@ -93,6 +99,7 @@ export function createServices(opts: ServicesOptions) {
   // A fresh resolver per run: a rotated secret is picked up by the next run, never mid-run.
   const runDeps = (): RunDeps => ({
     fetch: http,
+    sendMail: mail,
     resolveConnection: connections.resolverForRun(),
     ...opts.runDeps,
   })
@@ -100,16 +107,30 @@ export function createServices(opts: ServicesOptions) {
   const users = createUserService(db)
   const auth = createAuthService(db, users, qm?.limiter)
   const catalog = () => connections.catalog()
-  const workflows = createWorkflowService(db, audit, catalog)
-  const versions = createVersionService(db, workflows, audit, (model) => pool.runTests(model), catalog)
+  const clock = opts.clock ?? Date.now
+  const schedules = createScheduleService({ db, clock, runs: () => runs, queueMode: qm, logger })
+  const workflows = createWorkflowService(db, audit, catalog, schedules.published)
+  const versions = createVersionService(
+    db,
+    workflows,
+    audit,
+    (model) => pool.runTests(model),
+    catalog,
+    schedules.published,
+  )
   const bus: TraceBus = qm?.bus ?? new InProcessTraceBus()
   const writer = new RunWriter(commitBackend(db, opts.raw), logger)
-  const clock = opts.clock ?? Date.now
   // Functions cannot cross into a thread: injected clients keep runs on this thread.
   // A queue-mode API executes no runs: one thread judges drafts' test cases.
   const threads =
-    opts.runThreads ?? (opts.runDeps?.fetch || opts.lookup ? 0 : qm?.role === 'api' ? 1 : defaultRunThreads())
+    opts.runThreads ??
+    (opts.runDeps?.fetch || opts.runDeps?.sendMail || opts.lookup
+      ? 0
+      : qm?.role === 'api'
+        ? 1
+        : defaultRunThreads())
   const { fetch: _f, resolveConnection: _r, ...plainRunDeps } = opts.runDeps ?? {}
+  const loadVersionModel = versionModelCache(db)
   const pool = createRunPool({
     db,
     writer,
@@ -124,16 +145,18 @@ export function createServices(opts: ServicesOptions) {
       clockSkewMs: clock() - Date.now(),
       http: plainRunDeps.http,
       limits: plainRunDeps.limits,
+      stateKey,
     }),
     inlineDeps: () => {
       const { resolveConnection: _, ...deps } = runDeps()
       return deps
     },
     clock,
-    loadVersionModel: versionModelCache(db),
+    loadVersionModel,
     resolverForRun: () => connections.resolverForRun(),
     dataStore: createDataStore(db),
     onSuspended: (_runId, at) => waits.nudge(at),
+    recordOutsideWait: (job, wait) => waitingRuns.record(job, wait),
   })
   const queue: RunQueue =
     qm?.queue ?? new InProcessRunQueue((job) => pool.execute(job), opts.runConcurrency ?? 32)
@@ -154,6 +177,13 @@ export function createServices(opts: ServicesOptions) {
       }
     : pool
   const runs = createRunService({ db, bus, queue, audit, workflows, pool: cancelRun, writer, hot })
+  const waitingRuns = createWaitingRuns({
+    db,
+    audit,
+    loadVersionModel,
+    waitKeys: (model, key, nodeIds, event) => pool.waitKeys(model, key, nodeIds, event),
+    resume: (runId) => runs.resume(runId),
+  })
   return {
     audit,
     users,
@@ -168,6 +198,9 @@ export function createServices(opts: ServicesOptions) {
     writer,
     hot,
     waits,
+    /** Schedule triggers of published workflows: start() with the server, stop() before it closes. */
+    schedules,
+    waitingRuns,
     http,
     /** Set in queue mode (REDIS_URL). */
     queueMode: qm,

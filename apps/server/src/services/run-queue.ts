@@ -14,6 +14,8 @@ export interface RunJob {
   acceptedAt: string
   /** Continue from the state stored in the database (after a wait, a restart or a lost thread). */
   resume?: boolean
+  /** The trigger node a fresh run starts at (the schedule that fired); default: the event start. */
+  startAt?: string
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Db } from '../db'
 import { now } from '../db'
 import type { RunKind, RunStatus, RunsTable } from '../db/schema'
 import type { AuditService } from './audit'
-import type { TraceEvent, Workflow } from './engine'
+import type { ScheduleEvent, TraceEvent, Workflow } from './engine'
 import type { RunPool } from './execution/run-pool'
 import type { RunJob, RunQueue } from './run-queue'
 import type { HotQueries } from './run-store/hot-queries'
@@ -23,7 +23,7 @@ export interface RunFilter {
   limit?: number
 }
 
-type RunRow = Omit<RunsTable, 'model' | 'mocks' | 'state' | 'event'>
+type RunRow = Omit<RunsTable, 'model' | 'mocks' | 'state' | 'event' | 'wake'>
 
 function toRun(r: RunRow) {
   return {
@@ -32,7 +32,7 @@ function toRun(r: RunRow) {
     version: r.version,
     kind: r.kind,
     status: r.status,
-    trigger: r.trigger as 'manual' | 'webhook' | 'retry',
+    trigger: r.trigger as 'manual' | 'webhook' | 'retry' | 'schedule',
     dryRun: r.dry_run === 1,
     messageId: r.message_id,
     actor: r.actor,
@@ -48,6 +48,23 @@ function toRun(r: RunRow) {
 }
 
 const UNFINISHED: RunStatus[] = ['queued', 'running', 'waiting']
+
+/** What a waiting run waits for beyond a time (an event, a decision), for the run page; null for plain waits. */
+async function waitingFor(db: Db, runId: string) {
+  const row = await db.selectFrom('run_waits').selectAll().where('run_id', '=', runId).executeTakeFirst()
+  if (!row) return null
+  const task = row.task
+    ? (JSON.parse(row.task) as { title: string; details: string; assignees: string[] })
+    : null
+  return {
+    nodeId: row.node_id,
+    kind: row.kind,
+    until: row.until,
+    /** A test run: the person testing picks the branch (runs.choose). */
+    test: row.test === 1,
+    ...(task ? { title: task.title, details: task.details, assignees: task.assignees } : {}),
+  }
+}
 
 const POLL_MS = 250
 const START_POLL_MS = 10
@@ -77,6 +94,7 @@ function jobOf(row: RunsTable, resume: boolean): RunJob {
     dryRun: row.dry_run === 1,
     acceptedAt: row.started_at,
     resume,
+    ...(row.trigger_node ? { startAt: row.trigger_node } : {}),
   }
 }
 
@@ -101,6 +119,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
       state: null,
       resume_at: null,
       retry_of: null,
+      wake: null,
     }
   }
 
@@ -117,6 +136,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
         .returning('started_at')
         .executeTakeFirst()
       if (!row) return false
+      await trx.deleteFrom('run_waits').where('run_id', '=', runId).execute()
       const last = await lastSeq(trx, runId)
       const durationMs = Date.parse(finishedAt) - Date.parse(row.started_at)
       await trx.updateTable('runs').set({ duration_ms: durationMs }).where('id', '=', runId).execute()
@@ -259,6 +279,54 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
       return { runId: row.id, duplicate: false }
     },
 
+    /**
+     * A production run for one occurrence of a schedule (services/schedules/). `claim` takes
+     * the occurrence inside the transaction that stores the run, so an occurrence is either
+     * claimed with its run committed or not at all; null when another process claimed it. The
+     * key `schedule:<workflowId>:<nodeId>:<time>` in message_id makes a second delivery of the
+     * same occurrence (a retried queue job) answer with the first run instead of a new one.
+     */
+    async acceptSchedule(
+      occurrence: { workflowId: string; version: number; nodeId: string; at: string },
+      claim?: (trx: Db) => Promise<boolean>,
+    ): Promise<{ runId: string; duplicate: boolean } | null> {
+      const { workflowId, version, nodeId, at } = occurrence
+      const event: ScheduleEvent = { type: 'schedule', timestamp: at }
+      const acceptedAt = now()
+      const row: RunsTable = {
+        ...baseRow(workflowId, version, event, acceptedAt),
+        model: null,
+        kind: 'production',
+        trigger: 'schedule',
+        dry_run: 0,
+        message_id: `schedule:${workflowId}:${nodeId}:${at}`,
+        mocks: null,
+        actor: null,
+        trigger_node: nodeId,
+      }
+      const inserted = await db.transaction().execute(async (trx) => {
+        if (claim && !(await claim(trx))) return null
+        const res = await trx
+          .insertInto('runs')
+          .values(row)
+          .onConflict((oc) => oc.columns(['workflow_id', 'message_id']).doNothing())
+          .executeTakeFirst()
+        return Number(res.numInsertedOrUpdatedRows ?? 0) === 1
+      })
+      if (inserted === null) return null
+      if (!inserted) {
+        const first = await db
+          .selectFrom('runs')
+          .select('id')
+          .where('workflow_id', '=', workflowId)
+          .where('message_id', '=', row.message_id)
+          .executeTakeFirstOrThrow()
+        return { runId: first.id, duplicate: true }
+      }
+      await accept(row, jobOf(row, false))
+      return { runId: row.id, duplicate: false }
+    },
+
     async get(runId: string) {
       const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst()
       if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No run ${runId}` })
@@ -266,6 +334,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
       return {
         run: {
           ...toRun(row),
+          waitingFor: row.status === 'waiting' ? await waitingFor(db, runId) : null,
           event: JSON.parse(row.event) as unknown,
           mocks: row.mocks ? (JSON.parse(row.mocks) as Record<string, unknown>) : null,
           model: row.model ? (JSON.parse(row.model) as Workflow) : null,
@@ -277,35 +346,41 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
     async list(filter: RunFilter) {
       let q = db
         .selectFrom('runs')
+        .leftJoin('run_waits', 'run_waits.run_id', 'runs.id')
         .select([
-          'id',
-          'workflow_id',
-          'version',
-          'kind',
-          'status',
-          'trigger',
-          'dry_run',
-          'message_id',
-          'actor',
-          'started_at',
-          'finished_at',
-          'duration_ms',
-          'error',
-          'resume_at',
-          'retry_of',
+          'runs.id',
+          'runs.workflow_id',
+          'runs.version',
+          'runs.kind',
+          'runs.status',
+          'runs.trigger',
+          'runs.dry_run',
+          'runs.message_id',
+          'runs.actor',
+          'runs.started_at',
+          'runs.finished_at',
+          'runs.duration_ms',
+          'runs.error',
+          'runs.resume_at',
+          'runs.retry_of',
+          'run_waits.kind as wait_kind',
         ])
-      if (filter.workflowId) q = q.where('workflow_id', '=', filter.workflowId)
-      if (filter.status) q = q.where('status', '=', filter.status)
-      if (filter.kind) q = q.where('kind', '=', filter.kind)
-      if (filter.version !== undefined) q = q.where('version', '=', filter.version)
-      if (filter.from) q = q.where('started_at', '>=', filter.from)
-      if (filter.to) q = q.where('started_at', '<=', filter.to)
+      if (filter.workflowId) q = q.where('runs.workflow_id', '=', filter.workflowId)
+      if (filter.status) q = q.where('runs.status', '=', filter.status)
+      if (filter.kind) q = q.where('runs.kind', '=', filter.kind)
+      if (filter.version !== undefined) q = q.where('runs.version', '=', filter.version)
+      if (filter.from) q = q.where('runs.started_at', '>=', filter.from)
+      if (filter.to) q = q.where('runs.started_at', '<=', filter.to)
       const rows = await q
-        .orderBy('started_at', 'desc')
-        .orderBy('id')
+        .orderBy('runs.started_at', 'desc')
+        .orderBy('runs.id')
         .limit(filter.limit ?? 100)
         .execute()
-      return rows.map(toRun)
+      // What a waiting run waits for: a time, an event or a decision.
+      return rows.map((r) => ({
+        ...toRun(r),
+        waitingKind: r.status === 'waiting' ? (r.wait_kind ?? 'time') : null,
+      }))
     },
 
     /**
@@ -343,16 +418,17 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
         live ??= bus.subscribe(runId, afterSeq, signal)
       }
       let last = afterSeq
-      if (live) {
-        for await (const item of live) {
-          last = item.seq
-          yield item
-          if (item.event.type === 'run.finished') return
-        }
-        // The live segment ended without finishing (suspended at a wait): follow the database.
-      }
       let pollMs = POLL_MS
       while (!signal?.aborted) {
+        if (live) {
+          for await (const item of live) {
+            last = item.seq
+            yield item
+            if (item.event.type === 'run.finished') return
+          }
+          // The live segment ended without finishing (suspended at a wait): follow the database.
+          live = null
+        }
         const { status } = await db
           .selectFrom('runs')
           .select('status')
@@ -365,8 +441,11 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
           if (r.event.type === 'run.finished') return
         }
         if (!UNFINISHED.includes(status)) return
+        // Resumed here (an event, a decision, the timeout): go live again.
+        live = bus.subscribe(runId, last, signal)
+        if (live) continue
         // A run waiting for hours should not cost a query every 250 ms per watcher.
-        pollMs = rows.length > 0 ? POLL_MS : Math.min(pollMs * 2, 5_000)
+        pollMs = rows.length > 0 || status !== 'waiting' ? POLL_MS : Math.min(pollMs * 2, 2_000)
         await sleep(pollMs)
       }
     },

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, scryptSync } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scryptSync } from 'node:crypto'
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
@@ -44,6 +44,14 @@ export function createSecretBox(key: Buffer): SecretBox {
     },
     fingerprint: createHmac('sha256', key).update('flowline key check').digest('hex').slice(0, 16),
   }
+}
+
+/**
+ * A key for one purpose (e.g. sealing run states on run threads), derived from the server's
+ * key with HKDF: whoever holds it can open nothing sealed with the key itself.
+ */
+export function deriveKey(key: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', key, 'flowline/derived-keys/v1', `flowline/${purpose}`, KEY_BYTES))
 }
 
 /** 64 hex digits or base64 of exactly 32 bytes; anything else is a passphrase. */

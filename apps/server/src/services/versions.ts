@@ -4,6 +4,7 @@ import { now } from '../db'
 import type { AuditService } from './audit'
 import { validate, type Workflow } from './engine'
 import type { TestCaseOutcome } from './runs-tests'
+import type { SchedulePublishHook } from './schedules'
 import { type Actor, type ConnectionCatalog, toVersion, type WorkflowService } from './workflows'
 
 export function createVersionService(
@@ -13,6 +14,8 @@ export function createVersionService(
   /** Judges saved test cases off this thread (RunPool.runTests). */
   judgeTests: (model: Workflow) => Promise<TestCaseOutcome[]>,
   catalog: ConnectionCatalog,
+  /** Registers the schedule triggers of what is live (services/schedules/). */
+  schedules?: SchedulePublishHook,
 ) {
   async function requireVersion(workflowId: string, number: number) {
     const row = await db
@@ -105,7 +108,9 @@ export function createVersionService(
         })
       }
       const at = now()
+      let scheduled: (() => Promise<void>) | undefined
       await db.transaction().execute(async (trx) => {
+        scheduled = await schedules?.(trx, workflowId, { version: number, model })
         await trx
           .updateTable('workflows')
           .set({ published_version: number, updated_at: at, updated_by: actor.email })
@@ -127,12 +132,15 @@ export function createVersionService(
           trx,
         )
       })
+      await scheduled?.()
       return { publishedVersion: number, publishedAt: at }
     },
 
     async unpublish(actor: Actor, workflowId: string) {
       const wf = await workflows.requireWorkflow(workflowId)
+      let scheduled: (() => Promise<void>) | undefined
       await db.transaction().execute(async (trx) => {
+        scheduled = await schedules?.(trx, workflowId, null)
         await trx
           .updateTable('workflows')
           .set({ published_version: null, updated_at: now(), updated_by: actor.email })
@@ -148,6 +156,7 @@ export function createVersionService(
           trx,
         )
       })
+      await scheduled?.()
       return { publishedVersion: null }
     },
   }

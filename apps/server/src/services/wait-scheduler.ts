@@ -76,13 +76,19 @@ export class WaitScheduler {
         .execute()
       for (const { id } of due) {
         if (this.stopped) return
-        const claimed = await db
-          .updateTable('runs')
-          .set({ status: 'queued' })
-          .where('id', '=', id)
-          .where('status', '=', 'waiting')
-          .executeTakeFirst()
-        if (Number(claimed.numUpdatedRows) === 1) await resume(id)
+        // A run waiting for an event or a decision leaves the inbox and the key index with it.
+        const claimed = await db.transaction().execute(async (trx) => {
+          const won = await trx
+            .updateTable('runs')
+            .set({ status: 'queued' })
+            .where('id', '=', id)
+            .where('status', '=', 'waiting')
+            .executeTakeFirst()
+          if (Number(won.numUpdatedRows) !== 1) return false
+          await trx.deleteFrom('run_waits').where('run_id', '=', id).execute()
+          return true
+        })
+        if (claimed) await resume(id)
       }
     } catch (err) {
       logger?.error({ err }, 'resuming waiting runs failed; trying again shortly')

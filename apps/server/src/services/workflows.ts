@@ -4,6 +4,7 @@ import type { Db } from '../db'
 import { isUniqueViolation, now } from '../db'
 import type { AuditService } from './audit'
 import { type ConnectionInfo, checkModel, type Issue, type Workflow } from './engine'
+import type { SchedulePublishHook } from './schedules'
 
 export interface Actor {
   email: string
@@ -45,7 +46,13 @@ export async function checkWithConnections(model: Workflow, catalog: ConnectionC
   return checkModel(model, (await catalog()).values())
 }
 
-export function createWorkflowService(db: Db, audit: AuditService, catalog: ConnectionCatalog) {
+export function createWorkflowService(
+  db: Db,
+  audit: AuditService,
+  catalog: ConnectionCatalog,
+  /** Archiving unpublishes: the workflow's schedules go too (services/schedules/). */
+  schedules?: SchedulePublishHook,
+) {
   async function requireWorkflow(id: string, trx: Db = db) {
     const row = await trx.selectFrom('workflows').selectAll().where('id', '=', id).executeTakeFirst()
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No workflow ${id}` })
@@ -207,9 +214,11 @@ export function createWorkflowService(db: Db, audit: AuditService, catalog: Conn
 
     async archive(actor: Actor, id: string, archived: boolean) {
       await requireWorkflow(id)
+      let scheduled: (() => Promise<void>) | undefined
       await db.transaction().execute(async (trx) => {
         // An archived workflow stops receiving events: archiving also unpublishes.
         const patch = archived ? { archived: 1, published_version: null } : { archived: 0 }
+        if (archived) scheduled = await schedules?.(trx, id, null)
         await trx
           .updateTable('workflows')
           .set({ ...patch, updated_at: now(), updated_by: actor.email })
@@ -224,6 +233,7 @@ export function createWorkflowService(db: Db, audit: AuditService, catalog: Conn
           trx,
         )
       })
+      await scheduled?.()
       return { id, archived }
     },
 

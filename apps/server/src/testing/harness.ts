@@ -58,6 +58,8 @@ export interface TestAppOptions {
   allowHosts?: string
   lookup?: OutboundGuardOptions['lookup']
   logger?: Logger
+  /** The run and wait clock (epoch ms): tests of long waits move it. */
+  clock?: () => number
 }
 
 /** Services over a fresh database with four accounts, for router tests through createCaller. */
@@ -73,6 +75,7 @@ export async function createTestApp(dialect: DialectName, opts: TestAppOptions =
     secretKey: randomBytes(32),
     allowHosts: opts.allowHosts,
     lookup: opts.lookup,
+    clock: opts.clock,
   })
   const users = {} as TestApp['users']
   if (opts.withUsers !== false) {

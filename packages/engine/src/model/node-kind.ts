@@ -1,3 +1,4 @@
+import { getNodeSpec } from '../nodes/specs'
 import type { Workflow, WorkflowNode } from './schema'
 
 /** How a node behaves when it has no explicit `type` (DESIGN §4), or its declared type. */
@@ -21,14 +22,13 @@ export function degrees(workflow: Workflow): Map<string, Degree> {
 }
 
 /**
- * A node's kind: its type decides when it has one of the structural types; otherwise the
- * shape and degree do (circle without incoming = start, circle without outgoing = end,
- * diamond = decision, anything else a step).
+ * A node's kind: its type decides when it has one of the structural types or is a trigger
+ * (its spec says `trigger`: start, schedule); otherwise the shape and degree do (circle
+ * without incoming = start, circle without outgoing = end, diamond = decision, anything
+ * else a step).
  */
 export function nodeKind(node: WorkflowNode, degree: Degree | undefined): NodeKind {
   switch (node.type) {
-    case 'start':
-      return 'start'
     case 'end':
       return 'end'
     case 'decision':
@@ -36,7 +36,7 @@ export function nodeKind(node: WorkflowNode, degree: Degree | undefined): NodeKi
     case undefined:
       break
     default:
-      return 'step'
+      return getNodeSpec(node.type)?.trigger ? 'start' : 'step'
   }
   if (node.shape === 'diamond') return 'decision'
   if (node.shape === 'circle') {

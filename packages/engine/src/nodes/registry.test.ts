@@ -13,6 +13,7 @@ describe('node registry', () => {
     expect(new Set(ids).size).toBe(ids.length)
     expect(ids).toEqual([
       'start',
+      'schedule',
       'end',
       'decision',
       'ab-split',
@@ -20,11 +21,15 @@ describe('node registry', () => {
       'transform',
       'significance',
       'data-store',
+      'generate-secret',
       'wait',
+      'wait-for-event',
+      'approval',
       'http-request',
       'braze-update-profile',
       'braze-trigger-campaign',
       'braze-send-message',
+      'send-email',
     ])
     expect(paletteSpecs).toBe(nodeSpecs)
     for (const id of ids) {
@@ -64,8 +69,11 @@ describe('node registry', () => {
       expect(spec, 'specs.ts').toMatch(/^\.\/([a-z-]+\/spec|spec|shared\/connections)$/)
     }
     for (const id of nodeSpecs.map((s) => s.id)) {
+      // schedule/cron is croner arithmetic the inspector needs too (next run times), no executor code.
       for (const spec of imports(join(here, id, 'spec.ts')))
-        expect(spec, `${id}/spec.ts`).toMatch(/^(zod|\.\.\/spec|\.\.\/shared\/(braze-config|spec-fields))$/)
+        expect(spec, `${id}/spec.ts`).toMatch(
+          /^(zod|\.\.\/spec|\.\.\/shared\/(braze-config|spec-fields)|\.\/cron)$/,
+        )
     }
   })
 

@@ -13,6 +13,13 @@ export interface NodeSpec<C = unknown> {
   title: string
   category: NodeCategory
   /**
+   * Trigger types: a node of this type is where runs start, whatever its edges (DESIGN §4).
+   * `'event'`: events posted to the workflow (its hook, its Segment sources) and test runs
+   * start there. `'schedule'`: only the runs the server's scheduler starts at that node
+   * (`RunOptions.startAt`), or test runs of a workflow without an event trigger.
+   */
+  trigger?: 'event' | 'schedule'
+  /**
    * SVG path data of a line icon on a 24×24 grid (stroked, lucide style), drawn on the canvas
    * node, in the palette and the inspector: a new type brings its own picture.
    */

@@ -1,17 +1,22 @@
 import { abSplitSpec } from './ab-split/spec'
+import { approvalSpec } from './approval/spec'
 import { brazeSendMessageSpec } from './braze-send-message/spec'
 import { brazeTriggerCampaignSpec } from './braze-trigger-campaign/spec'
 import { brazeUpdateProfileSpec } from './braze-update-profile/spec'
 import { dataStoreSpec } from './data-store/spec'
 import { decisionSpec } from './decision/spec'
 import { endSpec } from './end/spec'
+import { generateSecretSpec } from './generate-secret/spec'
 import { httpRequestSpec } from './http-request/spec'
 import { passThroughSpec } from './pass-through/spec'
+import { scheduleSpec } from './schedule/spec'
+import { sendEmailSpec } from './send-email/spec'
 import { significanceSpec } from './significance/spec'
 import type { NodeSpec } from './spec'
 import { startSpec } from './start/spec'
 import { transformSpec } from './transform/spec'
 import { waitSpec } from './wait/spec'
+import { waitForEventSpec } from './wait-for-event/spec'
 
 /**
  * Every node type's spec, in palette order. This module pulls in no executor code, so
@@ -19,6 +24,7 @@ import { waitSpec } from './wait/spec'
  */
 export const nodeSpecs: NodeSpec[] = [
   startSpec,
+  scheduleSpec,
   endSpec,
   decisionSpec,
   abSplitSpec,
@@ -26,11 +32,15 @@ export const nodeSpecs: NodeSpec[] = [
   transformSpec,
   significanceSpec,
   dataStoreSpec,
+  generateSecretSpec,
   waitSpec,
+  waitForEventSpec,
+  approvalSpec,
   httpRequestSpec,
   brazeUpdateProfileSpec,
   brazeTriggerCampaignSpec,
   brazeSendMessageSpec,
+  sendEmailSpec,
 ] as NodeSpec[]
 
 const byId = new Map(nodeSpecs.map((s) => [s.id, s]))

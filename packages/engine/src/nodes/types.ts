@@ -1,9 +1,11 @@
 import type { ExpressionScope } from '../expressions/evaluate'
 import type { WorkflowEdge, WorkflowNode } from '../model/schema'
+import type { RunSecret } from '../run/secrets'
 import type { RecordedRequest } from '../run/trace'
 import type { ConnectionResolver } from './shared/connections'
 import type { DataStore } from './shared/data-store'
 import type { HttpPolicy } from './shared/http-policy'
+import type { SendMail } from './shared/mail'
 
 /** The subset of `fetch` executors use, so the server can inject a guarded client. */
 export type FetchLike = (
@@ -42,6 +44,8 @@ export interface ExecuteContext {
   resolveConnection: ConnectionResolver | undefined
   /** Named key-value stores shared by all runs (data-store steps); undefined where none was given. */
   dataStore: DataStore | undefined
+  /** The SMTP transport of send-email steps; undefined where none was given (the CLI, the browser). */
+  sendMail: SendMail | undefined
   /** The run's clock in epoch ms: virtual in test runs, where waits advance it. */
   now(): number
   /** Aborted when the run exceeds its time limit. */
@@ -56,10 +60,49 @@ export interface StepOutcome {
   requests?: RecordedRequest[]
   /** Wait steps: when the run may continue (epoch ms on the run clock). */
   waitUntil?: number
+  /**
+   * Steps that wait for something from outside (an event, a person's decision): the run
+   * suspends until it arrives (`resumeRun` with a `wake`) or the timeout, when the step
+   * takes its `timeout` branch. Test runs without someone to ask take the timeout at once.
+   */
+  waitFor?: WaitRequest
   /** Types with `routing: 'one'`: the label of the outgoing edge the run takes. */
   branch?: string
   /** No outgoing edge fires: the run goes no further from here (a start whose filter rejects the event). */
   stop?: boolean
+  /**
+   * Values in `output` that must never be shown in clear (generate-secret): later steps use
+   * them, traces and run results show `shown` (a fingerprint) wherever they appear.
+   */
+  secrets?: RunSecret[]
+}
+
+/** What a suspended run waits for, stored with it so the server can find it again. */
+export type WaitRequest =
+  | {
+      kind: 'event'
+      /** The correlation key of the run's own event: an incoming event with the same key resumes it. */
+      key: string
+      /** Epoch ms of the timeout on the run clock; null waits as long as it takes. */
+      until: number | null
+    }
+  | {
+      kind: 'approval'
+      /** Roles (`admin`, `editor`) and e-mail addresses that may decide. */
+      assignees: string[]
+      title: string
+      details: string
+      until: number | null
+    }
+
+/** What ends a wait for something from outside: the branch it takes and the step's output. */
+export interface Wake {
+  branch: string
+  output: unknown
+  /** Why the run goes on, for its trace: an event, a person's decision, or a test run's choice. */
+  reason: 'event' | 'approval' | 'choice'
+  /** Who decided (approvals, choices). */
+  by?: string
 }
 
 export type MaybePromise<T> = T | Promise<T>

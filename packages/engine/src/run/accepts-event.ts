@@ -1,6 +1,7 @@
 import type { Workflow } from '../model/schema'
 import { type PreparedStart, passesFilter, startExecutor } from '../nodes/start/execute'
 import { getPlan } from './plan'
+import { runStarts } from './starts'
 
 /**
  * Whether an incoming event is for this workflow (DESIGN §4 `start.filter`): false only when
@@ -12,7 +13,8 @@ export async function acceptsEvent(workflow: Workflow, event: unknown): Promise<
   const plan = getPlan(workflow)
   if (plan.starts.length === 0) return true
   const scope = { event, steps: {}, vars: {} }
-  for (const index of plan.starts) {
+  // Events enter at the event triggers only: a schedule beside the start does not let them all in.
+  for (const index of runStarts(plan, undefined)) {
     const node = plan.nodes[index]
     if (node.executor !== startExecutor || node.prepareError !== null) return true
     try {

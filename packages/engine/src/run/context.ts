@@ -2,6 +2,8 @@ import type { ExpressionScope } from '../expressions/evaluate'
 import { DEFAULT_HTTP_POLICY } from '../nodes/shared/http-policy'
 import type { ExecuteContext, FetchLike } from '../nodes/types'
 import type { Plan } from './plan'
+import { maskSecrets } from './secrets'
+import { runStarts } from './starts'
 import type { TraceEvent, TraceListener } from './trace'
 import { DEFAULT_LIMITS, type RunLimits, type RunOptions, type RunState } from './types'
 
@@ -52,6 +54,7 @@ export function createState(plan: Plan, options: RunOptions): RunState {
     status: 'running',
     dryRun,
     skipWaits: options.skipWaits ?? dryRun,
+    ...(options.askAtWaits ? { askAtWaits: true } : {}),
     event: options.event,
     steps: {},
     vars: {},
@@ -60,7 +63,7 @@ export function createState(plan: Plan, options: RunOptions): RunState {
     resolved: new Array(n).fill(0),
     fired: new Array(n).fill(0),
     inputFrom: new Array(n).fill(-1),
-    queue: [...plan.starts],
+    queue: runStarts(plan, options.startAt),
     deferred: [],
     stepCount: 0,
     skippedMs: 0,
@@ -108,6 +111,7 @@ export function createRun(plan: Plan, s: RunState, options: RunOptions): Run {
     http: { ...DEFAULT_HTTP_POLICY, ...options.http },
     resolveConnection: options.resolveConnection,
     dataStore: options.dataStore,
+    sendMail: options.sendMail,
     now: run.now,
     // Created on first use: most runs never make a request that could be cancelled.
     get signal() {
@@ -127,7 +131,9 @@ export function at(run: Run): string {
   return run.lastAt
 }
 
-export function emit(run: Run, event: TraceEvent) {
+export function emit(run: Run, raw: TraceEvent) {
+  // Every listener (CLI, stored history, live canvas) sees generated secrets as fingerprints only.
+  const event = run.s.secrets ? maskSecrets(raw, run.s.secrets) : raw
   run.events?.push(event)
   if (run.listener) {
     try {

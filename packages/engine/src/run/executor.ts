@@ -1,8 +1,12 @@
 import type { Workflow } from '../model/schema'
+import type { StepOutcome, Wake } from '../nodes/types'
 import { at, computeMs, createRun, createState, emit, type Run } from './context'
 import { settle } from './flow'
 import { getPlan } from './plan'
-import { complete, endIfCancelled, finishRun, step, timeLimitMessage } from './step'
+import { maskResult } from './secrets'
+import { skipOtherTriggers, startAtProblem } from './starts'
+import { complete, endIfCancelled, finishRun, step, timedOut, timeLimitMessage } from './step'
+import type { TraceEvent } from './trace'
 import type { RunOptions, RunResult, RunState } from './types'
 
 export type { RunLimits, RunOptions, RunResult, RunState, StepResult } from './types'
@@ -78,9 +82,10 @@ function result(run: Run): RunResult {
   if (run.events) r.events = run.events
   if (s.status === 'suspended' && s.waiting) {
     r.state = s
-    r.resumeAt = new Date(s.waiting.until).toISOString()
+    if (s.waiting.until !== null) r.resumeAt = new Date(s.waiting.until).toISOString()
+    if (s.waiting.for) r.waitingFor = s.waiting.for
   }
-  return r
+  return maskResult(r, s.secrets)
 }
 
 function startProblem(run: Run, options: RunOptions): string | null {
@@ -90,6 +95,8 @@ function startProblem(run: Run, options: RunOptions): string | null {
     return 'the event must be a JSON object (a Segment event)'
   }
   if (plan.starts.length === 0) return 'the workflow has no start node (a circle without incoming edges)'
+  const startAt = startAtProblem(plan, options.startAt)
+  if (startAt) return startAt
   for (const id of Object.keys(options.mocks ?? {})) {
     if (!plan.byId.has(id)) return `there is a mock for "${id}", but the workflow has no such node`
   }
@@ -115,10 +122,17 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions): Prom
     finishRun(run, 'failed', problem)
     return result(run)
   }
+  skipOtherTriggers(run)
   return drive(run)
 }
 
-export type ResumeOptions = Omit<RunOptions, 'event' | 'runId' | 'dryRun' | 'skipWaits'>
+export type ResumeOptions = Omit<RunOptions, 'event' | 'runId' | 'dryRun' | 'skipWaits' | 'askAtWaits'> & {
+  /**
+   * What a run waiting for an event or a decision was waiting for: the step finishes with
+   * this branch and output, whatever the clock says.
+   */
+  wake?: Wake
+}
 
 /**
  * Continue a run from stored state: one suspended at a wait (what the suspended RunResult
@@ -149,15 +163,33 @@ export async function resumeRun(
   }
   if (!s.waiting) throw new Error(`run ${s.runId} is not suspended (status ${s.status})`)
   const { node: index, until, since } = s.waiting
-  if (run.now() < until) return result(run)
+  const waitFor = s.waiting.for
+  const wake = options.wake
+  if (wake && !waitFor) throw new Error(`run ${s.runId} waits for a time, not for an event or a decision`)
+  if (!wake && (until === null || run.now() < until)) return result(run)
   const node = plan.nodes[index]
   s.status = 'running'
   s.waiting = undefined
-  if (run.tracing)
-    emit(run, { type: 'run.resumed', runId: s.runId, at: at(run), nodeId: node.id, reason: 'wait' })
+  const waitedMs = run.now() - since
+  const outcome: StepOutcome = wake
+    ? { output: wake.output, branch: wake.branch }
+    : waitFor
+      ? timedOut(waitedMs, until!)
+      : { output: { waitedMs, until: new Date(until!).toISOString() } }
+  if (run.tracing) {
+    const event: TraceEvent = {
+      type: 'run.resumed',
+      runId: s.runId,
+      at: at(run),
+      nodeId: node.id,
+      reason: wake ? wake.reason : waitFor ? 'timeout' : 'wait',
+    }
+    if (outcome.branch !== undefined) event.branch = outcome.branch
+    if (wake?.by) event.by = wake.by
+    emit(run, event)
+  }
   const from = s.inputFrom[index]
   const input = from < 0 ? s.event : s.steps[plan.nodes[from].id]
-  const waited = { output: { waitedMs: run.now() - since, until: new Date(until).toISOString() } }
-  complete(run, node, waited, performance.now(), input, false)
+  complete(run, node, outcome, performance.now(), input, false)
   return drive(run)
 }

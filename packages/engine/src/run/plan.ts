@@ -136,7 +136,7 @@ function buildPlan(workflow: Workflow): Plan {
       routesOne: routesOne(prepared.spec),
     }
   })
-  const starts = nodes.filter((n) => n.typeId === 'start').map((n) => n.index)
+  const starts = nodes.filter((n) => n.kind === 'start').map((n) => n.index)
   const facts = analyzeGraph(adj, starts)
   // Edges with a missing endpoint are left out (validation reports them); indices stay the workflow's.
   const edges: PlanEdge[] = workflow.edges.map((e, index) => ({

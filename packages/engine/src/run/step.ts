@@ -1,10 +1,11 @@
 import { isPromiseLike } from '../expressions/evaluate'
 import { pause } from '../nodes/shared/http-policy'
-import type { StepOutcome } from '../nodes/types'
+import type { StepOutcome, WaitRequest } from '../nodes/types'
 import { at, computeMs, emit, type Run } from './context'
 import { continueAfterError } from './error-branch'
 import { fire, ruleOut } from './flow'
 import type { PlanNode } from './plan'
+import { keepSecrets } from './secrets'
 import type { TraceEvent } from './trace'
 import type { StepResult } from './types'
 
@@ -71,22 +72,54 @@ function branchEdges(run: Run, node: PlanNode, branch: string | undefined): Set<
   return `took branch ${JSON.stringify(branch)}, but no outgoing edge has that label${labels.length > 0 ? ` (edges: ${labels.join(', ')})` : ''}`
 }
 
-function suspend(run: Run, node: PlanNode, until: number, t0: number) {
+function suspend(run: Run, node: PlanNode, until: number | null, t0: number, waitFor?: WaitRequest) {
   const { s } = run
   s.status = 'suspended'
-  s.waiting = { node: node.index, until, since: run.now() }
+  s.waiting = { node: node.index, until, since: run.now(), ...(waitFor ? { for: waitFor } : {}) }
   s.results[node.id] = { status: 'waiting', durationMs: performance.now() - t0, visits: s.visits[node.index] }
   s.activeMs = computeMs(run)
   run.segmentStart = performance.now()
   if (run.tracing) {
-    emit(run, {
-      type: 'run.suspended',
-      runId: s.runId,
-      at: at(run),
-      nodeId: node.id,
-      until: new Date(until).toISOString(),
-    })
+    const event: TraceEvent = { type: 'run.suspended', runId: s.runId, at: at(run), nodeId: node.id }
+    if (until !== null) event.until = new Date(until).toISOString()
+    if (waitFor) {
+      event.for = waitFor.kind
+      if (waitFor.kind === 'approval') {
+        event.title = waitFor.title
+        event.assignees = waitFor.assignees
+      }
+    }
+    emit(run, event)
   }
+}
+
+/** What a step that waited for something from outside gives when its timeout passed. */
+export function timedOut(waitedMs: number, until: number): StepOutcome {
+  return { output: { timedOut: true, waitedMs, until: new Date(until).toISOString() }, branch: 'timeout' }
+}
+
+/**
+ * A step waiting for an event or a decision: live runs (and test runs with someone to ask)
+ * suspend; otherwise the virtual clock runs to the timeout, which has to exist.
+ */
+function waitForOutside(run: Run, node: PlanNode, waitFor: WaitRequest, t0: number): StepOutcome | null {
+  const { s } = run
+  if (!s.skipWaits || s.askAtWaits) {
+    suspend(run, node, waitFor.until, t0, waitFor)
+    return null
+  }
+  if (waitFor.until === null) {
+    failNode(
+      run,
+      node,
+      `waits for ${waitFor.kind === 'event' ? 'an event' : 'a decision'} with no timeout: mock this step to choose its branch in a test run`,
+      t0,
+    )
+    return null
+  }
+  const waitedMs = Math.max(0, waitFor.until - run.now())
+  s.skippedMs += waitedMs
+  return timedOut(waitedMs, waitFor.until)
 }
 
 /** Record a finished step, emit it, and pass control along its outgoing edges. */
@@ -100,6 +133,11 @@ export function complete(
   attempt = 1,
 ) {
   const { s } = run
+  if (!mocked && outcome.waitFor) {
+    const timeout = waitForOutside(run, node, outcome.waitFor, t0)
+    if (!timeout) return
+    return complete(run, node, timeout, t0, input, false, attempt)
+  }
   let output = outcome.output
   let skippedWait = false
   if (!mocked && outcome.waitUntil !== undefined) {
@@ -122,6 +160,8 @@ export function complete(
     chosen = picked
   }
   const durationMs = performance.now() - t0
+  // Before anything is traced: the step's own node.finished already shows the fingerprint.
+  if (!mocked) keepSecrets(s, outcome.secrets)
   s.steps[node.id] = output
   const result: StepResult = { status: 'succeeded', output, input, durationMs, visits: s.visits[node.index] }
   if (outcome.request) result.request = outcome.request

@@ -1,3 +1,5 @@
+import type { Wake } from '../nodes/types'
+
 /** Trace events of DESIGN §4: the same stream drives the CLI, stored run history and the live canvas. */
 export type RunStatus = 'succeeded' | 'failed' | 'cancelled'
 
@@ -46,14 +48,33 @@ export type TraceEvent =
    * out of a ruled-out node. Edges inside loops are reported once no further pass can take them.
    */
   | (TraceBase & { type: 'edge.skipped'; edgeId: string; source: string; target: string })
-  /** A live run reached a wait: its state is stored and it continues after `until`. */
-  | (TraceBase & { type: 'run.suspended'; nodeId: string; until: string })
   /**
-   * The run continues: after its wait (`reason: 'wait'`, `nodeId` the wait step), or from its
-   * last checkpoint after the process or thread running it stopped (`reason: 'restart'`;
-   * finished steps are not run again).
+   * A live run reached a wait: its state is stored and it continues after `until`, or, waiting
+   * `for` an event or a person's decision, when that arrives (`until` is then the timeout;
+   * absent: none).
    */
-  | (TraceBase & { type: 'run.resumed'; reason: 'wait' | 'restart'; nodeId?: string })
+  | (TraceBase & {
+      type: 'run.suspended'
+      nodeId: string
+      until?: string
+      for?: 'event' | 'approval'
+      /** Approvals: the task's title and who may decide. */
+      title?: string
+      assignees?: string[]
+    })
+  /**
+   * The run continues: after its wait (`reason: 'wait'`, `nodeId` the wait step), when what it
+   * waited for arrived (`event`, `approval`, or a test run's `choice`, with the `branch` taken
+   * and `by` whom), or from its last checkpoint after the process or thread running it
+   * stopped (`reason: 'restart'`; finished steps are not run again).
+   */
+  | (TraceBase & {
+      type: 'run.resumed'
+      reason: 'wait' | 'restart' | 'timeout' | Wake['reason']
+      nodeId?: string
+      branch?: string
+      by?: string
+    })
   | (TraceBase & { type: 'run.finished'; status: RunStatus; error?: string; durationMs: number })
 
 export interface RecordedRequest {

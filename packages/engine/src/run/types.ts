@@ -1,7 +1,9 @@
 import type { ConnectionResolver } from '../nodes/shared/connections'
 import type { DataStore } from '../nodes/shared/data-store'
 import type { HttpPolicy } from '../nodes/shared/http-policy'
-import type { FetchLike } from '../nodes/types'
+import type { SendMail } from '../nodes/shared/mail'
+import type { FetchLike, WaitRequest } from '../nodes/types'
+import type { RunSecret } from './secrets'
 import type { RecordedRequest, TraceEvent, TraceListener } from './trace'
 
 export interface RunLimits {
@@ -18,6 +20,11 @@ export const DEFAULT_LIMITS: RunLimits = { maxVisitsPerNode: 100, maxSteps: 10_0
 export interface RunOptions {
   /** The Segment event that triggers the run. */
   event: unknown
+  /**
+   * The trigger node the run starts at (the schedule that fired); the workflow's other
+   * triggers are skipped. Default: its event triggers (run/starts.ts).
+   */
+  startAt?: string
   runId?: string
   /** Pinned outputs by node id: the node "runs" instantly with this output (like pinned data). */
   mocks?: Record<string, unknown>
@@ -25,6 +32,13 @@ export interface RunOptions {
   dryRun?: boolean
   /** Waits advance a virtual clock instead of suspending the run. Default: same as dryRun. */
   skipWaits?: boolean
+  /**
+   * Test runs with someone watching: steps waiting for an event or a decision suspend even
+   * though waits are skipped, so the person picks the branch (`resumeRun` with a `wake`).
+   * Otherwise (the CLI, saved test cases) such a step takes its timeout on the virtual clock,
+   * unless a mock chooses its branch.
+   */
+  askAtWaits?: boolean
   /** Called synchronously for every trace event as it happens. */
   onEvent?: TraceListener
   /** Keep the trace in RunResult.events. Default true. */
@@ -45,6 +59,11 @@ export interface RunOptions {
    * CLI. Without one, data-store steps fail saying so. Dry runs only read it.
    */
   dataStore?: DataStore
+  /**
+   * The SMTP transport of send-email steps (the server's, behind its outbound guard). Without
+   * one, dry runs still record the message and live sends fail saying so.
+   */
+  sendMail?: SendMail
   /** Clock in epoch ms; default Date.now. Waits in test runs add to it virtually. */
   now?: () => number
   /**
@@ -53,7 +72,7 @@ export interface RunOptions {
    * everything finished so far is stored before the call goes out. After a step that waited
    * for I/O it is false: store it when convenient (batched), the run goes on at once. The
    * state is live: serialize it before returning. A run resumed from it never repeats the
-   * steps it holds.
+   * steps it holds. A state with `secrets` holds them in clear: store it encrypted.
    */
   checkpoint?: (state: RunState, mustStore: boolean) => void | Promise<void>
   /**
@@ -101,6 +120,8 @@ export interface RunState {
   status: RunStatus
   dryRun: boolean
   skipWaits: boolean
+  /** RunOptions.askAtWaits */
+  askAtWaits?: boolean
   event: unknown
   /** Finished nodes' outputs: the `steps` of expressions. */
   steps: Record<string, unknown>
@@ -122,9 +143,19 @@ export interface RunState {
   skippedMs: number
   /** Compute time used by earlier segments of the run (before a suspension). */
   activeMs: number
-  /** Set while suspended at a wait. */
-  waiting?: { node: number; until: number; since: number }
+  /**
+   * Set while suspended at a wait: until when (epoch ms on the run clock; null: a wait for
+   * something from outside with no timeout) and, for those, what it waits for.
+   */
+  waiting?: { node: number; until: number | null; since: number; for?: WaitRequest }
   error?: string
+  /**
+   * Values steps generated that must never be shown (generate-secret), kept so a resumed run
+   * goes on masking them. They are in clear here and wherever steps copied them (`steps`,
+   * `vars`, `results`): trace events and RunResult fields other than `state` are masked, and
+   * whoever stores a state holding them must encrypt it.
+   */
+  secrets?: RunSecret[]
 }
 
 export interface RunResult {
@@ -136,7 +167,9 @@ export interface RunResult {
   /** The trace of this call (of this segment, for a resumed run). */
   events?: TraceEvent[]
   durationMs: number
-  /** Suspended runs: the state to pass to resumeRun, and when the wait ends. */
+  /** Suspended runs: the state to pass to resumeRun, and when the wait ends (absent: no timeout). */
   state?: RunState
   resumeAt?: string
+  /** Suspended runs waiting for an event or a decision: what for. */
+  waitingFor?: WaitRequest
 }

@@ -3,6 +3,7 @@ import type { RunDeps } from '../engine'
 import { outbox } from './outbox'
 import type { FromHost, HostConfig, ToHost } from './protocol'
 import { createRunHost } from './run-host'
+import { stateBoxOf } from './sealed-state'
 import { StepMarks } from './step-marks'
 
 /** Where the pool's runs execute: a worker thread, or (tests with injected clients) this thread. */
@@ -57,8 +58,16 @@ export function spawnThread(entry: string, config: HostConfig, slots: number, on
   return handle
 }
 
-/** Runs on this thread, for tests that inject functions (fetch, DNS) a thread cannot receive. */
-export function inlineHost(deps: RunDeps, now: () => number, on: HostEvents): HostHandle {
+/**
+ * Runs on this thread, for tests that inject functions (fetch, DNS) a thread cannot receive.
+ * `stateKey`: as a thread's (HostConfig).
+ */
+export function inlineHost(
+  deps: RunDeps,
+  now: () => number,
+  on: HostEvents,
+  stateKey?: Uint8Array,
+): HostHandle {
   const handle: HostHandle = {
     id: nextId++,
     marks: null,
@@ -70,6 +79,7 @@ export function inlineHost(deps: RunDeps, now: () => number, on: HostEvents): Ho
     deps,
     now,
     marks: null,
+    box: stateBoxOf(stateKey),
   })
   return handle
 }

@@ -1,4 +1,4 @@
-import type { ResolvedConnection, RunDeps, TraceEvent, Workflow } from '../engine'
+import type { ResolvedConnection, RunDeps, TraceEvent, WaitRequest, Wake, Workflow } from '../engine'
 import type { RunJob } from '../run-queue'
 import type { TestCaseOutcome } from '../runs-tests'
 
@@ -19,6 +19,19 @@ export interface StartRun {
   modelKey: string
   /** JSON of the engine's RunState: a checkpoint or a suspended run. */
   state?: string
+  /** What the suspended run waited for (an event, a decision): it goes on along this branch. */
+  wake?: Wake
+}
+
+/** For an event arriving at a workflow: the keys it resumes waiting runs under, per wait-for-event step. */
+export interface WaitKeysOf {
+  t: 'wait-keys'
+  runId: string
+  slot: number
+  model?: Workflow
+  modelKey: string
+  nodeIds: string[]
+  event: unknown
 }
 
 /** The saved test cases of a model, judged in a host like runs (dry, with their mocks). */
@@ -45,6 +58,7 @@ export type ToHost =
   | StartRun
   | RunTests
   | FilterEvent
+  | WaitKeysOf
   | { t: 'cancel'; runId: string }
   /** The pool stopped tracking which models the host has: drop them (memory stays bounded). */
   | { t: 'forget-models' }
@@ -67,13 +81,25 @@ export type FromHost =
   | { t: 'events'; runId: string; events: StoredEvent[] }
   /** Store the state and answer `ack` before the run's next side effect goes out. */
   | { t: 'checkpoint'; runId: string; id: number; state: string }
-  | { t: 'suspended'; runId: string; state: string; resumeAt: string }
+  /**
+   * The run waits at `nodeId` until `resumeAt` (null: no timeout) or, with `waitFor`, until
+   * what it waits for arrives.
+   */
+  | {
+      t: 'suspended'
+      runId: string
+      nodeId: string
+      state: string
+      resumeAt: string | null
+      waitFor?: WaitRequest
+    }
   | { t: 'finished'; runId: string; status: 'succeeded' | 'failed' | 'cancelled'; error: string | null }
   | { t: 'resolve'; runId: string; id: number; connectionId: string }
   /** A data-store node's operation, carried out by the pool on the database. */
   | { t: 'store'; runId: string; id: number; op: StoreOp; args: unknown[] }
   | { t: 'tests-done'; runId: string; outcomes: TestCaseOutcome[] }
   | { t: 'filter-done'; runId: string; accepted: boolean }
+  | { t: 'wait-keys-done'; runId: string; keys: Record<string, string | null> }
 
 export type StoreOp = 'get' | 'set' | 'delete' | 'increment'
 
@@ -88,6 +114,8 @@ export interface HostConfig {
   /** Serializable run settings (HTTP retry policy, limits). */
   http?: RunDeps['http']
   limits?: RunDeps['limits']
+  /** Seals the stored state of runs holding generated secrets; derived from the server's key (sealed-state.ts). */
+  stateKey?: Uint8Array
 }
 
 export const versionKey = (job: RunJob): string =>

@@ -2,6 +2,7 @@ import type { DataStore } from '@flowline/engine'
 import {
   acceptsEvent,
   executeWorkflow,
+  incomingWaitKeys,
   type ResolvedConnection,
   type RunDeps,
   type RunState,
@@ -9,7 +10,9 @@ import {
   type Workflow,
 } from '../engine'
 import { runTestsOf } from '../runs-tests'
+import type { SecretBox } from '../secret-box'
 import type { FromHost, RunTests, StartRun, StoredEvent, StoreOp, ToHost } from './protocol'
+import { isSealed, openState, sealState } from './sealed-state'
 import type { StepMarks } from './step-marks'
 
 // One trace event stays under this; a 1 MiB webhook event would otherwise be stored again
@@ -37,8 +40,9 @@ export function compact(event: TraceEvent): StoredEvent {
  * A checkpoint as stored: the run's state without what the run row already holds (the
  * event), what only a finished run's report needs (each step's input and request), or
  * what is there twice (a step's output is also in `steps`), so a checkpoint stays small.
+ * A run holding generated secrets is sealed with `box` (sealed-state.ts).
  */
-export function serializeState(s: RunState): string {
+export function serializeState(s: RunState, box?: SecretBox): string {
   const results: RunState['results'] = {}
   for (const [id, { input: _i, request: _r, requests: _rs, output, ...kept }] of Object.entries(s.results))
     results[id] = output === s.steps[id] ? kept : { ...kept, output }
@@ -49,11 +53,17 @@ export function serializeState(s: RunState): string {
     if (output === s.event) eventSteps.push(id)
     else steps[id] = output
   }
-  return JSON.stringify({ ...s, event: null, steps, results, eventSteps })
+  const json = JSON.stringify({ ...s, event: null, steps, results, eventSteps })
+  return s.secrets?.length ? sealState(json, s.runId, box) : json
 }
 
-export function restoreState(stored: string, event: unknown): RunState {
-  const { eventSteps, ...state } = JSON.parse(stored) as RunState & { eventSteps?: string[] }
+export function restoreState(
+  stored: string,
+  event: unknown,
+  sealed?: { box: SecretBox | undefined; runId: string },
+): RunState {
+  const json = isSealed(stored) ? openState(stored, sealed?.runId ?? '', sealed?.box) : stored
+  const { eventSteps, ...state } = JSON.parse(json) as RunState & { eventSteps?: string[] }
   for (const id of eventSteps ?? []) state.steps[id] = event
   for (const [id, result] of Object.entries(state.results))
     if (!('output' in result) && id in state.steps) result.output = state.steps[id]
@@ -68,6 +78,8 @@ export interface RunHostOptions {
   now: () => number
   /** Shared with the pool's watchdog; null where nothing can watch (inline hosts). */
   marks: StepMarks | null
+  /** Seals the stored state of runs holding generated secrets (sealed-state.ts). */
+  box?: SecretBox
 }
 
 const STEP_END = new Set(['node.finished', 'node.failed', 'node.skipped', 'run.suspended', 'run.finished'])
@@ -77,7 +89,7 @@ const STEP_END = new Set(['node.finished', 'node.failed', 'node.skipped', 'run.s
  * by the pool (stored) before the run goes on, connections are resolved by the pool (it
  * holds the key). The same code serves worker threads and inline hosts.
  */
-export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
+export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
   const models = new Map<string, { model: Workflow; index: Map<string, number> }>()
   const aborts = new Map<string, AbortController>()
   const replies = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
@@ -162,13 +174,15 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
       return pending.finally(() => marks.computing(slot, current))
     }
     const fetch = deps.fetch!
+    const sendMail = deps.sendMail
     try {
-      const state = msg.state ? restoreState(msg.state, job.event) : undefined
+      const state = msg.state ? restoreState(msg.state, job.event, { box, runId: job.runId }) : undefined
       const result = await executeWorkflow(
         model,
         {
           ...deps,
           fetch: (url, init) => awaiting(fetch(url, init)),
+          sendMail: sendMail && ((connection, message, o) => awaiting(sendMail(connection, message, o))),
           resolveConnection: (connectionId) =>
             awaiting(
               ask<ResolvedConnection | null>({ t: 'resolve', runId: job.runId, id: nextId++, connectionId }),
@@ -176,28 +190,35 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
           dataStore: dataStoreFor(job.runId, awaiting),
           now,
           event: job.event,
+          startAt: job.startAt,
           runId: job.runId,
           mocks: job.mocks,
           dryRun: job.dryRun,
+          // Someone runs the test from the app: steps waiting for an event or a decision ask them.
+          askAtWaits: job.dryRun,
           onEvent,
           recordEvents: false,
           signal: abort.signal,
           checkpoint: (s, mustStore) => {
-            const stored = serializeState(s)
+            const stored = serializeState(s, box)
             flush(job.runId)
             if (!mustStore) return post({ t: 'checkpoint', runId: job.runId, id: 0, state: stored })
             return ask<void>({ t: 'checkpoint', runId: job.runId, id: nextId++, state: stored })
           },
         },
         state,
+        msg.wake,
       )
       flush(job.runId)
-      if (result.status === 'suspended' && result.state && result.resumeAt) {
+      const waiting = result.state?.waiting
+      if (result.status === 'suspended' && result.state && waiting) {
         post({
           t: 'suspended',
           runId: job.runId,
-          state: serializeState(result.state),
-          resumeAt: result.resumeAt,
+          nodeId: result.state.nodeIds[waiting.node],
+          state: serializeState(result.state, box),
+          resumeAt: result.resumeAt ?? null,
+          ...(result.waitingFor ? { waitFor: result.waitingFor } : {}),
         })
       } else {
         const status = result.status === 'suspended' ? 'failed' : result.status
@@ -261,6 +282,19 @@ export function createRunHost({ post, deps, now, marks }: RunHostOptions) {
           marks?.computing(msg.slot, -1)
           void acceptsEvent(model, msg.event)
             .then((accepted) => post({ t: 'filter-done', runId: msg.runId, accepted }))
+            .finally(() => marks?.idle(msg.slot))
+          break
+        }
+        case 'wait-keys': {
+          if (msg.model) cacheModel(msg.modelKey, msg.model)
+          const model = models.get(msg.modelKey)?.model
+          if (!model) {
+            post({ t: 'wait-keys-done', runId: msg.runId, keys: {} })
+            break
+          }
+          marks?.computing(msg.slot, -1)
+          void incomingWaitKeys(model, msg.nodeIds, msg.event)
+            .then((keys) => post({ t: 'wait-keys-done', runId: msg.runId, keys }))
             .finally(() => marks?.idle(msg.slot))
           break
         }

@@ -2,7 +2,7 @@ import type { DataStore } from '@flowline/engine'
 import type { Logger } from 'pino'
 import type { Db } from '../../db'
 import { now } from '../../db'
-import type { ConnectionResolver, RunDeps, TraceEvent, Workflow } from '../engine'
+import type { ConnectionResolver, RunDeps, TraceEvent, Wake, Workflow } from '../engine'
 import type { RunJob } from '../run-queue'
 import type { RunWriter } from '../run-store/run-writer'
 import { lastSeq } from '../run-store/trace-rows'
@@ -33,8 +33,13 @@ export interface RunPoolOptions {
   resolverForRun(): ConnectionResolver
   /** The data-store node's stores (services/data-store.ts). */
   dataStore: DataStore
+  /** A run began a wait with a timeout: the wait scheduler should look again by then. */
   onSuspended(runId: string, resumeAt: string): void
+  /** A run suspended waiting for an event or a decision: store its state and what it waits for. */
+  recordOutsideWait(job: RunJob, wait: Required<Omit<Suspended, 't' | 'runId'>>): Promise<void>
 }
+
+type Suspended = Extract<FromHost, { t: 'suspended' }>
 
 interface Active {
   job: RunJob
@@ -136,7 +141,7 @@ export function createRunPool(opts: RunPoolOptions) {
   function newHost(): Host {
     if (!inline && !entry) throw new Error('run threads are not started (RunPool.start)')
     const handle = inline
-      ? inlineHost(opts.inlineDeps?.() ?? {}, opts.clock, events)
+      ? inlineHost(opts.inlineDeps?.() ?? {}, opts.clock, events, opts.hostConfig().stateKey)
       : spawnThread(entry!, opts.hostConfig(), slots, events)
     return { handle, free: Array.from({ length: slots }, (_, i) => slots - 1 - i), models: new Set() }
   }
@@ -152,7 +157,7 @@ export function createRunPool(opts: RunPoolOptions) {
     return hosts.find((h) => h.handle === handle)
   }
 
-  function dispatch(a: Omit<Active, 'host' | 'slot'>, state: string | undefined): void {
+  function dispatch(a: Omit<Active, 'host' | 'slot'>, state: string | undefined, wake?: Wake): void {
     const host = pickHost()
     const slot = host.free.pop()
     if (slot === undefined) throw new Error('run pool over capacity')
@@ -172,6 +177,7 @@ export function createRunPool(opts: RunPoolOptions) {
       modelKey,
       model: known ? undefined : a.model,
       state,
+      ...(wake ? { wake } : {}),
     })
   }
 
@@ -273,10 +279,10 @@ export function createRunPool(opts: RunPoolOptions) {
         (connection) => handle.send({ t: 'resolved', id: msg.id, connection }),
         (err: Error) => handle.send({ t: 'resolved', id: msg.id, connection: null, error: err.message }),
       )
-    } else if (msg.t === 'tests-done' || msg.t === 'filter-done') {
+    } else if (msg.t === 'tests-done' || msg.t === 'filter-done' || msg.t === 'wait-keys-done') {
       jobs.delete(job.id)
       hostOf(job.host)?.free.push(job.slot)
-      job.resolve(msg.t === 'tests-done' ? msg.outcomes : msg.accepted)
+      job.resolve(msg.t === 'tests-done' ? msg.outcomes : msg.t === 'filter-done' ? msg.accepted : msg.keys)
     }
   }
 
@@ -310,19 +316,23 @@ export function createRunPool(opts: RunPoolOptions) {
           (err: Error) => handle.send({ t: 'resolved', id: msg.id, connection: null, error: err.message }),
         )
         return
-      case 'suspended':
+      case 'suspended': {
         release(run)
-        writer
-          .update(run.job.runId, { status: 'waiting', state: msg.state, resume_at: msg.resumeAt })
+        const { nodeId, state, resumeAt, waitFor } = msg
+        const stored = waitFor
+          ? writer.flushed().then(() => opts.recordOutsideWait(run.job, { nodeId, state, resumeAt, waitFor }))
+          : writer.update(run.job.runId, { status: 'waiting', state, resume_at: resumeAt, wake: null })
+        stored
           .then(
-            () => opts.onSuspended(run.job.runId, msg.resumeAt),
-            () => {},
+            () => resumeAt && opts.onSuspended(run.job.runId, resumeAt),
+            (err: Error) => opts.logger?.error({ err, runId: run.job.runId }, 'storing a waiting run failed'),
           )
           .finally(() => {
             bus.close(run.job.runId)
             run.done()
           })
         return
+      }
       case 'finished':
         void finish(run, msg.status, msg.error)
         return
@@ -369,11 +379,12 @@ export function createRunPool(opts: RunPoolOptions) {
       if (culprits.has(run.slot) || run.deaths >= MAX_DEATHS) continue
       const row = await db
         .selectFrom('runs')
-        .select('state')
+        .select(['state', 'wake'])
         .where('id', '=', run.job.runId)
         .executeTakeFirst()
       const { host: _h, slot: _s, ...rest } = run
-      dispatch({ ...rest, finishedTraced: false }, row?.state ?? undefined)
+      const wake = row?.wake ? (JSON.parse(row.wake) as Wake) : undefined
+      dispatch({ ...rest, finishedTraced: false }, row?.state ?? undefined, wake)
       // Without a checkpoint it starts over; with one, the engine traces the resumption.
       if (!row?.state) traceStartOver(run.job.runId)
     }
@@ -406,17 +417,19 @@ export function createRunPool(opts: RunPoolOptions) {
       if (cancelled.delete(job.runId)) return
       let seq = 0
       let state: string | undefined
+      let wake: Wake | undefined
       let restarted = false
       if (job.resume) {
         await writer.flushed().catch(() => {})
         const row = await db
           .selectFrom('runs')
-          .select(['status', 'state'])
+          .select(['status', 'state', 'wake'])
           .where('id', '=', job.runId)
           .executeTakeFirst()
         // Cancelled or finished meanwhile.
         if (!row || (row.status !== 'queued' && row.status !== 'running')) return
         state = row.state ?? undefined
+        wake = row.wake ? (JSON.parse(row.wake) as Wake) : undefined
         // Started before the restart but nothing stored yet: it starts over, and says so.
         restarted = row.status === 'running' && !state
         seq = await lastSeq(db, job.runId)
@@ -434,7 +447,7 @@ export function createRunPool(opts: RunPoolOptions) {
           deaths: 0,
           done,
         }
-        dispatch(run, state)
+        dispatch(run, state, wake)
         if (restarted) traceStartOver(job.runId)
         void writer.update(job.runId, { status: 'running' }).catch(() => {})
       })
@@ -465,6 +478,20 @@ export function createRunPool(opts: RunPoolOptions) {
         const known = host.models.has(modelKey)
         host.models.add(modelKey)
         return { t: 'filter', runId, slot, modelKey, model: known ? undefined : model, event }
+      })
+    },
+
+    /** The keys an event resumes waiting runs under, per wait-for-event step, evaluated on a run thread. */
+    waitKeys(
+      model: Workflow,
+      modelKey: string,
+      nodeIds: string[],
+      event: unknown,
+    ): Promise<Record<string, string | null>> {
+      return startJob('a wait-for-event filter', (runId, slot, host) => {
+        const known = host.models.has(modelKey)
+        host.models.add(modelKey)
+        return { t: 'wait-keys', runId, slot, modelKey, model: known ? undefined : model, nodeIds, event }
       })
     },
 

@@ -2,6 +2,7 @@ import { type Job, Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { RunJob, RunQueue } from '../run-queue'
+import { cronRepeatStrategy, SCHEDULE_JOB, type ScheduleJobData, scheduledMillis } from '../schedules/bullmq'
 import { QUEUE_NAME } from './redis'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -35,7 +36,12 @@ export class BullMqRunQueue implements RunQueue {
   private closed = false
 
   constructor(private readonly opts: BullQueueOptions) {
-    this.queue = new Queue(QUEUE_NAME, { connection: opts.connection, prefix: opts.prefix })
+    this.queue = new Queue(QUEUE_NAME, {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      // Schedule triggers are job schedulers on this queue (services/schedules/bullmq.ts).
+      settings: { repeatStrategy: cronRepeatStrategy },
+    })
   }
 
   async enqueue(job: RunJob): Promise<void> {
@@ -144,6 +150,8 @@ export interface RunWorkerOptions {
   lockDurationMs?: number
   /** How often workers look for stalled jobs. */
   stalledIntervalMs?: number
+  /** A schedule trigger's job came due: start its run (services/schedules: fire). */
+  onSchedule?: (data: ScheduleJobData, scheduledMs: number) => Promise<unknown>
 }
 
 /**
@@ -155,6 +163,10 @@ export function startRunWorker(opts: RunWorkerOptions): Worker {
   const worker = new Worker(
     QUEUE_NAME,
     async (job: Job<RunJob>) => {
+      if (job.name === SCHEDULE_JOB) {
+        await opts.onSchedule?.(job.data as unknown as ScheduleJobData, scheduledMillis(job))
+        return
+      }
       const resume = job.data.resume === true || job.attemptsStarted > 1 || job.attemptsMade > 0
       await opts.execute(resume ? { ...job.data, resume: true } : job.data)
     },
@@ -162,6 +174,8 @@ export function startRunWorker(opts: RunWorkerOptions): Worker {
       connection: opts.connection,
       prefix: opts.prefix,
       concurrency: opts.concurrency,
+      // The next time of a schedule is computed by the worker that takes its job.
+      settings: { repeatStrategy: cronRepeatStrategy },
       lockDuration,
       stalledInterval: opts.stalledIntervalMs ?? Math.max(1_000, Math.floor(lockDuration / 2)),
       // A run must never be dropped because workers died under it a few times.

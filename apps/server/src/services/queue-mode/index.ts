@@ -2,6 +2,7 @@ import type { Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { RunJob } from '../run-queue'
+import type { ScheduleJobData } from '../schedules/bullmq'
 import { BullMqRunQueue, startRunWorker } from './bullmq-queue'
 import { DEFAULT_PREFIX, type QueueModeOptions, redisConnection } from './redis'
 import { RedisFailureLimiter } from './redis-rate-limit'
@@ -50,6 +51,8 @@ export function createQueueMode(opts: QueueModeOptions, logger?: Logger) {
       cancel: (runId: string) => void
       concurrency: number
       lockDurationMs?: number
+      /** Schedule triggers' jobs (services/schedules: fire). */
+      onSchedule?: (data: ScheduleJobData, scheduledMs: number) => Promise<unknown>
     }): Promise<Worker> {
       cancelSub = redisConnection(opts.redisUrl, 'flowline-cancel')
       cancelSub.on('message', (_c: string, runId: string) => o.cancel(runId))

@@ -17,6 +17,7 @@ const UPDATABLE: Record<string, string> = {
   error: 'text',
   finished_at: 'text',
   duration_ms: 'integer',
+  wake: 'text',
 }
 
 function columnsOf(fields: RunUpdate): string[] {

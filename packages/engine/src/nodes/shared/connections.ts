@@ -7,7 +7,7 @@ import type { MaybePromise } from '../types'
  * through the `resolveConnection` run option, and never lands in config, notation or traces.
  * Browser-safe: the web builds the connections form from `connectionKinds`.
  */
-export const connectionTypes = ['braze', 'http'] as const
+export const connectionTypes = ['braze', 'http', 'smtp'] as const
 export type ConnectionType = (typeof connectionTypes)[number]
 
 const httpUrl = (what: string) =>
@@ -42,12 +42,44 @@ export const httpConnectionConfigSchema = z
     path: ['headerName'],
   })
 
+// A bare host name or IP address: the port has its own field, and a URL here is a mistake.
+const bareHost = (v: string) => !/[\s/@?#]/.test(v) && v.split(':').length !== 2
+
+export const smtpConnectionConfigSchema = z.object({
+  host: z
+    .string()
+    .trim()
+    .min(1, 'host is empty')
+    .refine(
+      bareHost,
+      'host must be a bare host name or IP address (no scheme or port), e.g. smtp.example.com',
+    )
+    .describe('SMTP server, e.g. smtp.example.com'),
+  port: z.number().int().min(1).max(65_535).default(587).describe('587 (STARTTLS) or 465 (TLS) usually'),
+  secure: z
+    .boolean()
+    .default(false)
+    .describe('TLS from the first byte (port 465); otherwise STARTTLS is used when the server offers it'),
+  user: z.string().trim().default('').describe('Login name; empty: send without logging in'),
+  from: z
+    .string()
+    .trim()
+    .min(1, 'from is empty')
+    .refine(
+      (v) => /@[^\s@>]+>?$/.test(v) && !/[\r\n]/.test(v),
+      'from must be an address, e.g. Shop <news@example.com>',
+    )
+    .describe('Sender of every message, e.g. "Shop <news@example.com>"'),
+})
+
 export type BrazeConnectionConfig = z.infer<typeof brazeConnectionConfigSchema>
 export type HttpConnectionConfig = z.infer<typeof httpConnectionConfigSchema>
+export type SmtpConnectionConfig = z.infer<typeof smtpConnectionConfigSchema>
 
 export const connectionConfigSchemas = {
   braze: brazeConnectionConfigSchema,
   http: httpConnectionConfigSchema,
+  smtp: smtpConnectionConfigSchema,
 } as const
 
 /**
@@ -78,11 +110,20 @@ export const connectionKinds: Record<ConnectionType, ConnectionKind> = {
     secretLabel: 'Token or header value',
     secretRequired: (config) => config.auth !== 'none',
   },
+  smtp: {
+    title: 'SMTP (e-mail)',
+    summary: 'mail server + login',
+    defaultConfig: { host: '', port: 587, secure: false, user: '', from: '' },
+    secretLabel: 'Password',
+    // Without a login name the server is used unauthenticated (a relay that trusts the sender).
+    secretRequired: (config) => typeof config.user === 'string' && config.user.trim() !== '',
+  },
 }
 
 export type ResolvedConnection =
   | { id: string; name: string; type: 'braze'; config: BrazeConnectionConfig; secret: string }
   | { id: string; name: string; type: 'http'; config: HttpConnectionConfig; secret: string }
+  | { id: string; name: string; type: 'smtp'; config: SmtpConnectionConfig; secret: string }
 
 /** What validation needs to know of a connection: never its secret or settings. */
 export interface ConnectionInfo {

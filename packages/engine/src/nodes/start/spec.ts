@@ -15,6 +15,7 @@ export const startSpec: NodeSpec<StartConfig> = {
   id: 'start',
   title: 'Segment event',
   category: 'trigger',
+  trigger: 'event',
   icon: 'M13 2 3 14h9l-1 8 10-12h-9l1-8z',
   description:
     'Starts the workflow when a Segment event (track, page, identify …) arrives; its output is the event. An optional filter turns away events that are not for this workflow.',

@@ -1,0 +1,77 @@
+import type { RunResult, RunState } from './types'
+
+/**
+ * A value a step generated that must never be shown in clear (generate-secret): later steps
+ * use it through `steps`, while trace events and run results carry `shown` (the secret's
+ * fingerprint) wherever the value, or text containing it, would appear.
+ */
+export interface RunSecret {
+  value: string
+  shown: string
+}
+
+// Shorter values could match ordinary text by chance; generated secrets are far longer.
+const MIN_LENGTH = 8
+
+function maskText(text: string, secrets: readonly RunSecret[]): string {
+  let out = text
+  for (const s of secrets) if (out.includes(s.value)) out = out.split(s.value).join(s.shown)
+  return out
+}
+
+/**
+ * A copy of a JSON value with every occurrence of a secret replaced, in strings and in keys
+ * (a secret echoed back by an API, copied into a variable or an error message). Values
+ * without any come back as they are, so an event without secrets is not copied.
+ */
+export function maskSecrets<T>(value: T, secrets: readonly RunSecret[]): T {
+  const list = secrets.filter((s) => s.value.length >= MIN_LENGTH)
+  return list.length === 0 ? value : (mask(value, list) as T)
+}
+
+function mask(value: unknown, secrets: readonly RunSecret[]): unknown {
+  if (typeof value === 'string') return maskText(value, secrets)
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null
+    for (let i = 0; i < value.length; i++) {
+      const v = mask(value[i], secrets)
+      if (v !== value[i]) {
+        copy ??= value.slice()
+        copy[i] = v
+      }
+    }
+    return copy ?? value
+  }
+  if (value === null || typeof value !== 'object') return value
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return value
+  let copy: Record<string, unknown> | null = null
+  const entries = Object.entries(value as Record<string, unknown>)
+  for (const [key, v] of entries) {
+    const k = maskText(key, secrets)
+    const m = mask(v, secrets)
+    if (k !== key || m !== v) {
+      copy ??= Object.fromEntries(entries)
+      if (k !== key) delete copy[key]
+      copy[k] = m
+    }
+  }
+  return copy ?? value
+}
+
+/** Adds what a step generated to the run's secrets (a resumed run keeps masking them). */
+export function keepSecrets(s: RunState, secrets: readonly RunSecret[] | undefined): void {
+  if (!secrets || secrets.length === 0) return
+  s.secrets = [...(s.secrets ?? []), ...secrets]
+}
+
+/** The run's result as callers see it: masked, except `state`, which must go on in clear. */
+export function maskResult(r: RunResult, secrets: readonly RunSecret[] | undefined): RunResult {
+  if (!secrets || secrets.length === 0) return r
+  const { state, events, ...rest } = r
+  const masked: RunResult = maskSecrets(rest, secrets) as RunResult
+  // Events were masked as they were emitted.
+  if (events) masked.events = events
+  if (state) masked.state = state
+  return masked
+}
