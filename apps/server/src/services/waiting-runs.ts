@@ -61,32 +61,34 @@ export function createWaitingRuns({ db, audit, loadVersionModel, waitKeys, resum
     return true
   }
 
-  /** Distinct (version, step) pairs with runs of this workflow waiting for an event: a loose index scan. */
+  /**
+   * Distinct (version, step) pairs with runs of this workflow waiting for an event: a loose
+   * index scan, each step one seek on `run_waits_key` (the next step of the same version, else
+   * the first of a later version), so 100,000 waiting runs cost what a handful do.
+   */
   async function waitPoints(workflowId: string): Promise<{ version: number; nodeId: string }[]> {
     const points: { version: number; nodeId: string }[] = []
-    let after: { version: number; nodeId: string } | null = null
-    for (;;) {
-      let q = db
+    const base = () =>
+      db
         .selectFrom('run_waits')
         .select(['version', 'node_id'])
         .where('workflow_id', '=', workflowId)
         .where('kind', '=', 'event')
-        .where('version', 'is not', null)
         .where('wait_key', 'is not', null)
-      if (after) {
-        const { version, nodeId } = after
-        q = q.where((eb) =>
-          eb.or([
-            eb('version', '>', version),
-            eb.and([eb('version', '=', version), eb('node_id', '>', nodeId)]),
-          ]),
-        )
-      }
-      const next = await q.orderBy('version').orderBy('node_id').limit(1).executeTakeFirst()
-      if (!next || next.version === null) return points
-      after = { version: next.version, nodeId: next.node_id }
-      points.push(after)
+    let next = await base().where('version', 'is not', null).orderBy('version').orderBy('node_id').limit(1).executeTakeFirst()
+    while (next && next.version !== null) {
+      const point = { version: next.version, nodeId: next.node_id }
+      points.push(point)
+      next =
+        (await base()
+          .where('version', '=', point.version)
+          .where('node_id', '>', point.nodeId)
+          .orderBy('node_id')
+          .limit(1)
+          .executeTakeFirst()) ??
+        (await base().where('version', '>', point.version).orderBy('version').orderBy('node_id').limit(1).executeTakeFirst())
     }
+    return points
   }
 
   async function waitRow(runId: string) {

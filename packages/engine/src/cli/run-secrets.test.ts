@@ -55,7 +55,10 @@ n2.handle(right) -> n3.handle(left)
 n3.handle(right) -> n4.handle(left)
 `,
     )
-    writeFileSync(join(dir, 'event.json'), JSON.stringify({ type: 'track', event: 'Signed Up', userId: 'u-1' }))
+    writeFileSync(
+      join(dir, 'event.json'),
+      JSON.stringify({ type: 'track', event: 'Signed Up', userId: 'u-1' }),
+    )
   })
   afterAll(() => new Promise<void>((r) => api.close(() => r())))
 

@@ -115,8 +115,10 @@ function humanLine(e: TraceEvent, workflow: Workflow, dryRun: boolean): string |
       return `✗ ${name}  ${e.error}`
     case 'node.skipped':
       return `– ${name}  ruled out`
-    case 'run.suspended':
-      return `⏸ ${name}  suspended until ${e.until}`
+    case 'run.suspended': {
+      const what = e.for === 'event' ? 'waiting for an event' : e.for === 'approval' ? `waiting for approval (${e.assignees?.join(', ')})` : 'suspended'
+      return `⏸ ${name}  ${what}${e.until ? ` until ${e.until}` : ''}`
+    }
     case 'run.finished':
       return e.status === 'succeeded' ? `■ succeeded in ${ms(e.durationMs)}` : `■ ${e.status}: ${e.error}`
     default:

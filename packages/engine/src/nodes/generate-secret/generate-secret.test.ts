@@ -60,7 +60,8 @@ describe('generate-secret', () => {
     const tokens = async (config: Record<string, unknown>) => {
       const { fetch, received } = echoApi()
       const wf = flow([start('s'), generate(config), copy, post], ['s -> g', 'g -> t', 't -> h'])
-      for (let i = 0; i < 2; i++) expect((await runWorkflow(wf, { event, dryRun: false, fetch })).status).toBe('succeeded')
+      for (let i = 0; i < 2; i++)
+        expect((await runWorkflow(wf, { event, dryRun: false, fetch })).status).toBe('succeeded')
       return received.map((r) => r.body.token)
     }
     const [a, b] = await tokens({})
@@ -125,7 +126,9 @@ describe('generate-secret', () => {
         .filter((i) => i.code === 'config-invalid')
         .map((i) => i.message)
     expect(problems({})).toEqual([])
-    expect(problems({ bytes: 8 })).toEqual(['g (generate-secret): config.bytes: at least 16 bytes (128 bits)'])
+    expect(problems({ bytes: 8 })).toEqual([
+      'g (generate-secret): config.bytes: at least 16 bytes (128 bits)',
+    ])
     expect(problems({ bytes: 1024 })).toEqual(['g (generate-secret): config.bytes: at most 128 bytes'])
     expect(problems({ encoding: 'base32' })).toHaveLength(1)
     expect(problems({ prefix: 'sk live' })).toEqual([
