@@ -8,6 +8,7 @@ import { HistoryPage } from './pages/audit/history-page'
 import { RunsPage } from './pages/audit/runs-page'
 import { ConnectionsPage } from './pages/connections-page'
 import { EditorPage } from './pages/editor-page'
+import { InboxPage } from './pages/inbox/inbox-page'
 import { RunPage } from './pages/run-page'
 import { SetupPage, SignInPage } from './pages/sign-in-page'
 import { SystemPage } from './pages/system-page'
@@ -44,6 +45,8 @@ export function App() {
           <RunsPage query={route.query} />
         ) : route.name === 'run' ? (
           <RunPage key={route.runId} runId={route.runId} />
+        ) : route.name === 'inbox' ? (
+          <InboxPage user={user} />
         ) : route.name === 'connections' ? (
           <ConnectionsPage user={user} />
         ) : route.name === 'system' ? (

@@ -7,6 +7,8 @@ import { compactTraceMigration } from './migrations/0004-compact-trace'
 import { dataStoreMigration } from './migrations/0005-data-store'
 import { runWaitsMigration } from './migrations/0006-run-waits'
 import { schedulesMigration } from './migrations/0007-schedules'
+import { peopleMigration } from './migrations/0008-people'
+import { sourcesMigration } from './migrations/0009-sources'
 import type { Database } from './schema'
 
 export type Db = Kysely<Database>
@@ -40,7 +42,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
         '0004-compact-trace': compactTraceMigration,
         '0005-data-store': dataStoreMigration,
         '0006-run-waits': runWaitsMigration,
+        '0009-sources': sourcesMigration,
         '0007-schedules': schedulesMigration,
+        '0008-people': peopleMigration,
       }),
     },
   })

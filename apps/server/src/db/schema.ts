@@ -18,6 +18,22 @@ export interface UsersTable {
   password_hash: string
   role: Role
   created_at: string
+  /** Set when an admin deactivates the account: no sign-in, no session (0008-people). */
+  deactivated_at?: string | null
+}
+
+/** One-time set-password links (invitations and resets); the token itself is never stored. */
+export interface PasswordTokensTable {
+  /** sha256 of the token in the link. */
+  token_hash: string
+  user_id: string
+  purpose: 'invite' | 'reset'
+  created_at: string
+  /** Email of the admin who issued it. */
+  created_by: string
+  expires_at: string
+  /** Set when the link is used: a second use is refused. */
+  used_at: string | null
 }
 
 export interface SessionsTable {
@@ -179,6 +195,36 @@ export interface DataStoreTable {
   updated_at: string
 }
 
+/** A Segment-compatible source: apps send to /v1/* with its write key (services/sources.ts). */
+export interface SourcesTable {
+  id: string
+  name: string
+  write_key: string
+  created_at: string
+  created_by: string
+}
+
+export interface SourceSubscriptionsTable {
+  source_id: string
+  workflow_id: string
+  created_at: string
+  created_by: string
+}
+
+/** A source's last 50 messages, as a ring of slots. */
+export interface SourceMessagesTable {
+  source_id: string
+  slot: number
+  seq: number
+  received_at: string
+  message_id: string
+  type: string
+  /** What the message was, in a line: "track Order Completed · user-1". */
+  summary: string
+  /** JSON [{workflowId, runId}] */
+  runs: string
+}
+
 /** One-row-per-key guard table (e.g. the first-admin setup can only happen once, even concurrently). */
 export interface MetaTable {
   key: string
@@ -188,12 +234,16 @@ export interface MetaTable {
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
+  password_tokens: PasswordTokensTable
   workflows: WorkflowsTable
   workflow_versions: VersionsTable
   runs: RunsTable
   run_trace: RunTraceTable
   schedules: SchedulesTable
   run_waits: RunWaitsTable
+  sources: SourcesTable
+  source_subscriptions: SourceSubscriptionsTable
+  source_messages: SourceMessagesTable
   data_store: DataStoreTable
   audit_log: AuditTable
   meta: MetaTable

@@ -8,6 +8,7 @@ import type { Services } from '../services'
 import { handleDemoRecommender } from './demo-recommender'
 import { securityHeaders, sendJson } from './respond'
 import { createStaticHandler } from './static'
+import { allowBrowsers, createTrackingApiHandler, TRACKING_PATH, trackingKind } from './tracking-api'
 import { createWebhookHandler } from './webhook'
 
 export interface HttpAppDeps {
@@ -33,6 +34,7 @@ export function createHttpApp({ db, services, logger, webDist }: HttpAppDeps) {
     },
   })
   const webhook = createWebhookHandler(services)
+  const tracking = createTrackingApiHandler(services)
   const serveStatic = createStaticHandler(webDist)
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -58,6 +60,16 @@ export function createHttpApp({ db, services, logger, webDist }: HttpAppDeps) {
     if (hook) {
       if (req.method !== 'POST') return sendJson(res, 405, { error: 'Use POST' }, { allow: 'POST' })
       return webhook(req, res, decodeURIComponent(hook[1]))
+    }
+    const call = TRACKING_PATH.exec(pathname)
+    if (call) {
+      allowBrowsers(res)
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204).end()
+        return
+      }
+      if (req.method !== 'POST') return sendJson(res, 405, { error: 'Use POST' }, { allow: 'POST' })
+      return tracking(req, res, trackingKind(call[1]))
     }
     if (DEMO.test(pathname)) return handleDemoRecommender(req, res, url.searchParams)
     if (pathname.startsWith('/api/')) return sendJson(res, 404, { error: 'No such endpoint' })

@@ -4,6 +4,7 @@ import { authRouter } from './auth'
 import { connectionsRouter } from './connections'
 import { inboxRouter } from './inbox'
 import { runsRouter } from './runs'
+import { sourcesRouter } from './sources'
 import { systemRouter } from './system'
 import { usersRouter } from './users'
 import { versionsRouter } from './versions'
@@ -19,6 +20,7 @@ export const appRouter = router({
   audit: auditRouter,
   connections: connectionsRouter,
   inbox: inboxRouter,
+  sources: sourcesRouter,
 })
 
 export type AppRouter = typeof appRouter

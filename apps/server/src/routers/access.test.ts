@@ -5,9 +5,12 @@ import { createTestApp, type TestApp } from '../testing/harness'
 import { appRouter } from './_app'
 
 /** Mutations anyone may call: they are how one becomes somebody. Adding to this list needs a reason. */
-const PUBLIC_MUTATIONS = new Set(['auth.login', 'auth.logout', 'auth.setupFirstAdmin'])
-/** Queries that answer anonymous callers (the login page needs them). */
-const PUBLIC_QUERIES = new Set(['system.info', 'auth.me'])
+// auth.setPassword: whoever holds a one-time set-password link is its owner (the link is the credential).
+const PUBLIC_MUTATIONS = new Set(['auth.login', 'auth.logout', 'auth.setupFirstAdmin', 'auth.setPassword'])
+/** Mutations every signed-in user may call about themselves, viewers included. */
+const SELF_MUTATIONS = new Set(['auth.changePassword'])
+/** Queries that answer anonymous callers (the login and set-password pages need them). */
+const PUBLIC_QUERIES = new Set(['system.info', 'auth.me', 'auth.passwordLink'])
 const procedures = Object.entries(
   appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
 )
@@ -49,7 +52,7 @@ describe.each(dialects)('role checks on every procedure (%s)', (dialect) => {
     for (const p of PUBLIC_MUTATIONS) expect(mutations).toContain(p)
   })
 
-  it.each(mutations.filter((m) => !PUBLIC_MUTATIONS.has(m)))(
+  it.each(mutations.filter((m) => !PUBLIC_MUTATIONS.has(m) && !SELF_MUTATIONS.has(m)))(
     '%s: anonymous → UNAUTHORIZED, viewer → FORBIDDEN',
     async (path) => {
       for (const input of looseInputs) {
@@ -58,6 +61,11 @@ describe.each(dialects)('role checks on every procedure (%s)', (dialect) => {
       }
     },
   )
+
+  it.each([...SELF_MUTATIONS])('%s: anonymous → UNAUTHORIZED', async (path) => {
+    for (const input of looseInputs)
+      expect(await codeOf(invoke(app.as(null), path, input))).toBe('UNAUTHORIZED')
+  })
 
   it.each(queries.filter((q) => !PUBLIC_QUERIES.has(q)))('%s: anonymous → UNAUTHORIZED', async (path) => {
     for (const input of looseInputs)
@@ -71,6 +79,11 @@ describe.each(dialects)('role checks on every procedure (%s)', (dialect) => {
       await codeOf(editor.users.create({ email: 'x@example.com', password: 'long enough', role: 'admin' })),
     ).toBe('FORBIDDEN')
     expect(await codeOf(editor.users.setRole({ id: app.users.viewer.id, role: 'admin' }))).toBe('FORBIDDEN')
+    expect(
+      await codeOf(editor.users.invite({ email: 'y@example.com', role: 'admin', method: 'link' })),
+    ).toBe('FORBIDDEN')
+    expect(await codeOf(editor.users.setActive({ id: app.users.admin.id, active: false }))).toBe('FORBIDDEN')
+    expect(await codeOf(editor.users.newLink({ id: app.users.admin.id }))).toBe('FORBIDDEN')
   })
 
   it('lets a viewer read workflows, runs and the audit log', async () => {

@@ -18,6 +18,7 @@ import { RunWriter } from './run-store/run-writer'
 import { createRunService } from './runs'
 import { createScheduleService } from './schedules'
 import { createSecretBox, deriveKey } from './secret-box'
+import { createSourceService } from './sources'
 import { InProcessTraceBus, type TraceBus } from './trace-bus'
 import { createUserService } from './users'
 import { createVersionService } from './versions'
@@ -201,6 +202,7 @@ export function createServices(opts: ServicesOptions) {
     /** Schedule triggers of published workflows: start() with the server, stop() before it closes. */
     schedules,
     waitingRuns,
+    sources: createSourceService(db, audit),
     http,
     /** Set in queue mode (REDIS_URL). */
     queueMode: qm,

@@ -32,7 +32,7 @@ function toRun(r: RunRow) {
     version: r.version,
     kind: r.kind,
     status: r.status,
-    trigger: r.trigger as 'manual' | 'webhook' | 'retry' | 'schedule',
+    trigger: r.trigger as 'manual' | 'webhook' | 'retry' | 'schedule' | 'source',
     dryRun: r.dry_run === 1,
     messageId: r.message_id,
     actor: r.actor,
@@ -277,6 +277,46 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
       }
       await accept(row, { runId: row.id, workflowId, version, event, dryRun: false, acceptedAt: at })
       return { runId: row.id, duplicate: false }
+    },
+
+    /**
+     * Production runs for messages of a Segment source (one per message and subscribed
+     * workflow), committed in one transaction before they are queued. A message whose
+     * messageId already ran the workflow starts nothing: its entry is null.
+     */
+    async acceptMessages(
+      items: { workflowId: string; version: number; event: unknown; messageId: string }[],
+    ): Promise<(string | null)[]> {
+      const at = now()
+      const rows: RunsTable[] = items.map((item) => ({
+        ...baseRow(item.workflowId, item.version, item.event, at),
+        model: null,
+        kind: 'production',
+        trigger: 'source',
+        dry_run: 0,
+        message_id: item.messageId,
+        mocks: null,
+        actor: null,
+      }))
+      const inserted = await hot.insertRuns(rows)
+      const ids: (string | null)[] = []
+      for (let i = 0; i < rows.length; i++) {
+        if (!inserted[i]) {
+          ids.push(null)
+          continue
+        }
+        const { workflowId, version, event } = items[i]
+        await accept(rows[i], {
+          runId: rows[i].id,
+          workflowId,
+          version,
+          event,
+          dryRun: false,
+          acceptedAt: at,
+        })
+        ids.push(rows[i].id)
+      }
+      return ids
     },
 
     /**

@@ -70,26 +70,22 @@ export function createVersionService(
           message: 'Unarchive the workflow before publishing it',
         })
       const row = await requireVersion(workflowId, number)
-      if (row.error_count > 0) {
-        const first = (JSON.parse(row.issues) as { severity: string; message: string }[]).find(
-          (i) => i.severity === 'error',
-        )
+      const model = JSON.parse(row.model) as Workflow
+      // Judged now, against the connections that exist now: the same verdict the editor shows
+      // (validate with the connection list), not the one stored when the version was saved.
+      const connections = (await catalog()).values()
+      const errors = validate(model, { connections }).filter((i) => i.severity === 'error')
+      if (errors.length > 0 && errors.every((i) => i.code.startsWith('connection-')))
         throw new TRPCError({
           code: 'PRECONDITION_FAILED',
-          message: `Version ${number} has ${row.error_count} validation error(s)${first ? `, e.g. ${first.message}` : ''}; fix them before publishing`,
+          message: `Version ${number} cannot send: ${errors[0].message}`,
+        })
+      if (errors.length > 0) {
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: `Version ${number} has ${errors.length} validation error(s), e.g. ${errors[0].message}; fix them before publishing`,
         })
       }
-      const model = JSON.parse(row.model) as Workflow
-      // Connections may have changed since the save: a live version must be able to send.
-      const connections = (await catalog()).values()
-      const broken = validate(model, { connections }).find(
-        (i) => i.severity === 'error' && i.code.startsWith('connection-'),
-      )
-      if (broken)
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: `Version ${number} cannot send: ${broken.message}`,
-        })
       const failures = await judgeTests(model).then(
         (outcomes) =>
           outcomes.filter((o) => !o.passed).map((o) => ({ name: o.name, reason: o.reason ?? 'failed' })),

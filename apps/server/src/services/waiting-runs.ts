@@ -75,7 +75,12 @@ export function createWaitingRuns({ db, audit, loadVersionModel, waitKeys, resum
         .where('workflow_id', '=', workflowId)
         .where('kind', '=', 'event')
         .where('wait_key', 'is not', null)
-    let next = await base().where('version', 'is not', null).orderBy('version').orderBy('node_id').limit(1).executeTakeFirst()
+    let next = await base()
+      .where('version', 'is not', null)
+      .orderBy('version')
+      .orderBy('node_id')
+      .limit(1)
+      .executeTakeFirst()
     while (next && next.version !== null) {
       const point = { version: next.version, nodeId: next.node_id }
       points.push(point)
@@ -86,7 +91,12 @@ export function createWaitingRuns({ db, audit, loadVersionModel, waitKeys, resum
           .orderBy('node_id')
           .limit(1)
           .executeTakeFirst()) ??
-        (await base().where('version', '>', point.version).orderBy('version').orderBy('node_id').limit(1).executeTakeFirst())
+        (await base()
+          .where('version', '>', point.version)
+          .orderBy('version')
+          .orderBy('node_id')
+          .limit(1)
+          .executeTakeFirst())
     }
     return points
   }

@@ -107,6 +107,85 @@ export function createWorkflowService(
     return { id, version: 1 }
   }
 
+  /**
+   * A new version on top of the latest one, from a whole model (restore) or a change to it
+   * (rename): the same optimistic rules as a save, audited under its own action.
+   */
+  async function appendVersion(
+    actor: Actor,
+    id: string,
+    change: (latest: Workflow) => Workflow,
+    message: string,
+    action: string,
+    details: (version: number) => Record<string, unknown>,
+  ) {
+    const wf = await requireWorkflow(id)
+    if (wf.archived)
+      throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'Archived workflows are read-only' })
+    const latest = await db
+      .selectFrom('workflow_versions')
+      .select('model')
+      .where('workflow_id', '=', id)
+      .where('number', '=', wf.latest_version)
+      .executeTakeFirstOrThrow()
+    const checked = await checkWithConnections(change(JSON.parse(latest.model) as Workflow), catalog)
+    const number = wf.latest_version + 1
+    const at = now()
+    try {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('workflow_versions')
+          .values({
+            workflow_id: id,
+            number,
+            model: JSON.stringify(checked.model),
+            issues: JSON.stringify(checked.issues),
+            error_count: checked.errorCount,
+            warning_count: checked.warningCount,
+            author: actor.email,
+            message,
+            created_at: at,
+            published_at: null,
+          })
+          .execute()
+        const updated = await trx
+          .updateTable('workflows')
+          .set({ latest_version: number, title: checked.model.title, updated_at: at, updated_by: actor.email })
+          .where('id', '=', id)
+          .where('latest_version', '=', wf.latest_version)
+          .executeTakeFirst()
+        if (Number(updated.numUpdatedRows) !== 1) throw conflict(undefined, wf.latest_version)
+        await audit.record({ actor: actor.email, action, workflowId: id, details: details(number) }, trx)
+      })
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict(undefined, wf.latest_version)
+      throw err
+    }
+    return { id, version: number, title: checked.model.title }
+  }
+
+  async function setWebhookSecret(actor: Actor, id: string, secret: string | null) {
+    await requireWorkflow(id)
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('workflows')
+        .set({ webhook_secret: secret, updated_at: now(), updated_by: actor.email })
+        .where('id', '=', id)
+        .execute()
+      // The audit entry records that the secret changed, never its value.
+      await audit.record(
+        {
+          actor: actor.email,
+          action: 'workflow.webhook-secret',
+          workflowId: id,
+          details: { set: secret !== null },
+        },
+        trx,
+      )
+    })
+    return { webhookSecretSet: secret !== null }
+  }
+
   return {
     requireWorkflow,
 
@@ -118,6 +197,17 @@ export function createWorkflowService(
         q = q.where((eb) => eb(eb.fn('lower', ['title']), 'like', pattern))
       }
       const rows = await q.orderBy('updated_at', 'desc').execute()
+      // Workflows that were ever live keep their history: they can be archived, not deleted.
+      const everLive = new Set(
+        (
+          await db
+            .selectFrom('workflow_versions')
+            .select('workflow_id')
+            .where('published_at', 'is not', null)
+            .distinct()
+            .execute()
+        ).map((r) => r.workflow_id),
+      )
       return rows.map((r) => ({
         id: r.id,
         title: r.title,
@@ -127,6 +217,7 @@ export function createWorkflowService(
         updatedAt: r.updated_at,
         updatedBy: r.updated_by,
         archived: r.archived === 1,
+        everPublished: r.published_version !== null || everLive.has(r.id),
       }))
     },
 
@@ -252,27 +343,94 @@ export function createWorkflowService(
       })
     },
 
-    async setWebhookSecret(actor: Actor, id: string, secret: string | null) {
-      await requireWorkflow(id)
+    /** A new version whose only change is the title (versions are immutable). */
+    rename(actor: Actor, id: string, title: string) {
+      let from = ''
+      return appendVersion(
+        actor,
+        id,
+        (latest) => {
+          from = latest.title
+          return { ...latest, title }
+        },
+        `Renamed to “${title}”`,
+        'workflow.rename',
+        (version) => ({ from, to: title, version }),
+      )
+    },
+
+    /** An old version's model becomes the newest version: a draft to look at, test and publish. */
+    async restore(actor: Actor, id: string, version: number) {
+      const old = await db
+        .selectFrom('workflow_versions')
+        .select('model')
+        .where('workflow_id', '=', id)
+        .where('number', '=', version)
+        .executeTakeFirst()
+      if (!old) throw new TRPCError({ code: 'NOT_FOUND', message: `Workflow ${id} has no version ${version}` })
+      return appendVersion(
+        actor,
+        id,
+        () => JSON.parse(old.model) as Workflow,
+        `Restored from version ${version}`,
+        'workflow.restore',
+        (number) => ({ from: version, version: number }),
+      )
+    },
+
+    /**
+     * Deletes a workflow that never went live, with its versions and test runs. One that was
+     * ever published is refused: its production runs and versions are the audit trail.
+     */
+    async remove(actor: Actor, id: string) {
+      const wf = await requireWorkflow(id)
+      const published = await db
+        .selectFrom('workflow_versions')
+        .select('number')
+        .where('workflow_id', '=', id)
+        .where('published_at', 'is not', null)
+        .executeTakeFirst()
+      if (wf.published_version !== null || published)
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: `“${wf.title}” was published, so its history stays: archive it instead`,
+        })
       await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('workflows')
-          .set({ webhook_secret: secret, updated_at: now(), updated_by: actor.email })
+        const runIds = trx.selectFrom('runs').select('id').where('workflow_id', '=', id)
+        await trx.deleteFrom('run_trace').where('run_id', 'in', runIds).execute()
+        await trx.deleteFrom('run_waits').where('workflow_id', '=', id).execute()
+        await trx.deleteFrom('runs').where('workflow_id', '=', id).execute()
+        await trx.deleteFrom('schedules').where('workflow_id', '=', id).execute()
+        await trx.deleteFrom('workflow_versions').where('workflow_id', '=', id).execute()
+        const gone = await trx
+          .deleteFrom('workflows')
           .where('id', '=', id)
-          .execute()
-        // The audit entry records that the secret changed, never its value.
+          .where('published_version', 'is', null)
+          .executeTakeFirst()
+        // Published in the meantime: keep everything.
+        if (Number(gone.numDeletedRows) !== 1)
+          throw new TRPCError({ code: 'CONFLICT', message: `“${wf.title}” was just published: not deleted` })
         await audit.record(
           {
             actor: actor.email,
-            action: 'workflow.webhook-secret',
+            action: 'workflow.delete',
             workflowId: id,
-            details: { set: secret !== null },
+            details: { title: wf.title, versions: wf.latest_version },
           },
           trx,
         )
       })
-      return { webhookSecretSet: secret !== null }
+      return { id, deleted: true }
     },
+
+    /** A new random signing secret, returned this once: the app never shows it again. */
+    async generateWebhookSecret(actor: Actor, id: string) {
+      const secret = randomBytes(24).toString('hex')
+      await setWebhookSecret(actor, id, secret)
+      return { secret }
+    },
+
+    setWebhookSecret,
   }
 }
 

@@ -23,8 +23,9 @@ export function useRunMutations() {
 }
 
 /**
- * Cancel (queued, running or waiting runs) and retry (failed or cancelled ones: a new run
- * with the same event, version, mocks and mode). Either changes run lists and the run itself.
+ * Cancel (queued, running or waiting runs), retry (failed or cancelled ones: a new run
+ * with the same event, version, mocks and mode) and choose (the branch a test run waiting
+ * for an event or a decision takes). Each changes run lists and the run itself.
  */
 export function useRunControlMutations() {
   const trpc = useTRPC()
@@ -33,6 +34,15 @@ export function useRunControlMutations() {
   return {
     cancel: useMutation(trpc.runs.cancel.mutationOptions({ onSuccess: invalidate })),
     retry: useMutation(trpc.runs.retry.mutationOptions({ onSuccess: invalidate })),
+    choose: useMutation(
+      trpc.runs.choose.mutationOptions({
+        onSuccess: () => {
+          void invalidate()
+          // A test approval is also someone's inbox task: it is gone now.
+          void qc.invalidateQueries({ queryKey: trpc.inbox.list.queryKey() })
+        },
+      }),
+    ),
   }
 }
 

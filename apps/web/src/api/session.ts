@@ -34,3 +34,15 @@ export function useCanControlRuns(): boolean {
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }))
   return !!me.data && me.data.role !== 'viewer'
 }
+
+/**
+ * Whether the signed-in user may decide an approval assigned to these roles and addresses:
+ * the server's rule (viewers never), mirrored so the UI offers only what will be accepted.
+ */
+export function useMayDecide(assignees: readonly string[] | undefined): boolean {
+  const trpc = useTRPC()
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }))
+  const user = me.data
+  if (!user || user.role === 'viewer' || !assignees) return false
+  return assignees.includes(user.email.toLowerCase()) || assignees.includes(user.role)
+}

@@ -3,6 +3,7 @@ import { memo } from 'react'
 import { waitingUntilLabel } from '../lib/run-status'
 import { useEditor } from '../store/context'
 import { formatDuration, type NodeTrace } from '../store/trace'
+import { WaitCallout } from './wait-callout'
 
 const BADGE: Record<string, string> = {
   running: 'border-sky-200 bg-sky-50 text-sky-700',
@@ -26,6 +27,12 @@ export const TraceBadges = memo(function TraceBadges({
   circle: boolean
 }) {
   const until = useEditor((s) => (trace.status === 'waiting' ? s.trace.waitingUntil : undefined))
+  // Waiting here for something from outside (an event, a decision), not just for a time.
+  const waitsFor = useEditor((s) =>
+    trace.status === 'waiting' && s.trace.waitingFor?.nodeId === id && s.trace.waitingFor.kind !== 'time'
+      ? s.trace.waitingFor.kind
+      : undefined,
+  )
   if (trace.status === 'skipped') return null
   const label =
     trace.status === 'running'
@@ -33,7 +40,9 @@ export const TraceBadges = memo(function TraceBadges({
         ? `retry ${trace.attempt}…`
         : 'running…'
       : trace.status === 'waiting'
-        ? `waiting ${waitingUntilLabel(until)}`.trim()
+        ? waitsFor
+          ? `waiting for ${waitsFor === 'event' ? 'an event' : 'approval'}`
+          : `waiting ${waitingUntilLabel(until)}`.trim()
         : trace.status === 'cancelled'
           ? 'cancelled'
           : formatDuration(trace.durationMs)
@@ -48,6 +57,7 @@ export const TraceBadges = memo(function TraceBadges({
         {trace.mocked ? 'mocked · ' : ''}
         {label}
       </span>
+      {waitsFor && <WaitCallout id={id} />}
       {trace.status === 'failed' && trace.error && (
         <ErrorCallout id={id} error={trace.error} continued={!!trace.continued} />
       )}

@@ -18,15 +18,18 @@ export type {
   WorkflowNode,
 } from '@flowline/engine'
 export {
+  DEFAULT_TIMEZONE,
   diffStatusById,
   diffWorkflows,
   effectiveType,
   expressionError,
   format,
+  nextTimes,
   parse,
   parseCondition,
   personalizationEvents,
   personalizationMocks,
+  scheduleProblem,
   validate,
 } from '@flowline/engine'
 export type { ConnectionType, NodeSpec } from '@flowline/engine/nodes'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { auditLogPath, diffPath, historyPath, parseRoute, runPath, runsPath } from './router'
+import { auditLogPath, diffPath, historyPath, INBOX_PATH, parseRoute, runPath, runsPath } from './router'
 
 describe('parseRoute', () => {
   it('keeps the editor routes', () => {
@@ -14,6 +14,7 @@ describe('parseRoute', () => {
     expect(parseRoute(`#${diffPath('wf-1', 2, 5)}`)).toEqual({ name: 'diff', id: 'wf-1', from: 2, to: 5 })
     expect(parseRoute(`#${runPath('r/1')}`)).toEqual({ name: 'run', runId: 'r/1' })
     expect(parseRoute('#/audit')).toEqual({ name: 'audit-workflows' })
+    expect(parseRoute(`#${INBOX_PATH}`)).toEqual({ name: 'inbox' })
   })
 
   it('carries list filters in the query and drops empty ones', () => {

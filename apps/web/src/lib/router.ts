@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react'
 
 /**
  * A tiny hash router: `#/workflows`, `#/workflows/:id`, the audit area (`#/audit…`) and
- * runs (`#/runs`, `#/runs/:runId`). Hash URLs survive a reload without the server knowing
+ * runs (`#/runs`, `#/runs/:runId`), the approvals inbox (`#/inbox`). Hash URLs survive a reload without the server knowing
  * the app's routes; a history-style path (`/workflows/abc`) served by a fallback is turned
  * into its hash form on load. List filters live in the hash's query (`#/runs?status=failed`)
  * so a filtered view can be linked to and survives a reload.
@@ -18,6 +18,7 @@ export type Route =
   | { name: 'runs'; query: Query }
   | { name: 'run'; runId: string }
   | { name: 'connections' }
+  | { name: 'inbox' }
   | { name: 'system' }
   | { name: 'not-found'; path: string }
 
@@ -39,6 +40,7 @@ const ROUTES: [RegExp, (m: string[], query: Query) => Route][] = [
   [/^\/runs\/?$/, (_, query) => ({ name: 'runs', query })],
   [new RegExp(`^/runs/${seg}/?$`), (m) => ({ name: 'run', runId: m[1] })],
   [/^\/connections\/?$/, () => ({ name: 'connections' })],
+  [/^\/inbox\/?$/, () => ({ name: 'inbox' })],
   [/^\/system\/?$/, () => ({ name: 'system' })],
 ]
 
@@ -88,6 +90,8 @@ export function runsPath(query: Record<string, string | number | undefined> = {}
 export function runPath(runId: string): string {
   return `/runs/${encodeURIComponent(runId)}`
 }
+
+export const INBOX_PATH = '/inbox'
 
 export function auditLogPath(query: Record<string, string | number | undefined> = {}): string {
   return withQuery('/audit/log', query)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   canCancelRun,
   canRetryRun,
+  describeWait,
   isActiveRun,
   isRunStatus,
   RUN_STATUSES,
@@ -44,5 +45,37 @@ describe('waitingUntilLabel', () => {
   it('is empty without a usable time', () => {
     expect(waitingUntilLabel(null, now)).toBe('')
     expect(waitingUntilLabel('not a date', now)).toBe('')
+  })
+})
+
+describe('describeWait', () => {
+  const now = new Date(2031, 5, 3, 9, 30)
+  const today = new Date(2031, 5, 3, 14, 5)
+  const time = today.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+
+  it('says a plain wait continues at a time', () => {
+    expect(describeWait({ kind: 'time', until: today.toISOString() }, now)).toBe(`Waiting until ${time}`)
+  })
+
+  it('says an event wait needs an event from the same user by default, and until when', () => {
+    expect(describeWait({ kind: 'event', until: today.toISOString() }, now)).toBe(
+      `Waiting for an event (same user) until ${time}`,
+    )
+    expect(describeWait({ kind: 'event', correlate: '' }, now)).toBe('Waiting for an event (from anyone)')
+    expect(describeWait({ kind: 'event', correlate: 'context.traits.email' }, now)).toBe(
+      'Waiting for an event (same context.traits.email)',
+    )
+  })
+
+  it('names who decides an approval, shortening long lists', () => {
+    expect(
+      describeWait(
+        { kind: 'approval', assignees: ['editor', 'ana@example.com'], until: today.toISOString() },
+        now,
+      ),
+    ).toBe(`Waiting for approval by editor, ana@example.com until ${time}`)
+    expect(describeWait({ kind: 'approval', assignees: ['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io'] }, now)).toBe(
+      'Waiting for approval by a@x.io, b@x.io, c@x.io +1',
+    )
   })
 })

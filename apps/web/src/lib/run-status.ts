@@ -18,21 +18,76 @@ export const canCancelRun = isActiveRun
 export const canRetryRun = (status: string): boolean => RETRYABLE.has(status)
 
 /**
- * "until 14:05" today, "until Tue 3 Jun, 14:05" on another day: a wait is read against
- * the clock, so the date only shows when it is not today.
+ * "14:05" today, "Tue 3 Jun, 14:05" on another day: a wait is read against the clock, so
+ * the date only shows when it is not today.
  */
-export function waitingUntilLabel(until: string | null | undefined, now = new Date()): string {
-  if (!until) return ''
-  const t = new Date(until)
+export function clockLabel(iso: string | null | undefined, now = new Date()): string {
+  if (!iso) return ''
+  const t = new Date(iso)
   if (Number.isNaN(t.getTime())) return ''
   const time = t.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-  const sameDay = t.toDateString() === now.toDateString()
-  if (sameDay) return `until ${time}`
+  if (t.toDateString() === now.toDateString()) return time
   const date = t.toLocaleDateString(undefined, {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
     ...(t.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
   })
-  return `until ${date}, ${time}`
+  return `${date}, ${time}`
+}
+
+/** "until 14:05" today, "until Tue 3 Jun, 14:05" on another day; empty without a time. */
+export function waitingUntilLabel(until: string | null | undefined, now = new Date()): string {
+  const when = clockLabel(until, now)
+  return when ? `until ${when}` : ''
+}
+
+/** What a waiting run waits for: a time (plain waits), an event, or a person's decision. */
+export type WaitKind = 'time' | 'event' | 'approval'
+
+export interface WaitSummary {
+  kind: WaitKind
+  /** When it goes on (time) or gives up (event, approval); none: no limit. */
+  until?: string | null
+  /** Approvals: roles and e-mail addresses that may decide. */
+  assignees?: readonly string[]
+  /** Event waits: the step's `correlate` expression (undefined: its default, `userId`). */
+  correlate?: string
+}
+
+/** Who an incoming event has to come from, in a marketer's words. */
+function correlationLabel(correlate: string | undefined): string {
+  const expr = (correlate ?? 'userId').trim()
+  if (expr === '') return 'from anyone'
+  if (expr === 'userId') return 'same user'
+  if (expr === 'anonymousId') return 'same anonymous visitor'
+  return `same ${expr}`
+}
+
+/** Long assignee lists shorten to the first few and a count. */
+export function assigneesLabel(assignees: readonly string[], max = 3): string {
+  if (assignees.length <= max) return assignees.join(', ')
+  return `${assignees.slice(0, max).join(', ')} +${assignees.length - max}`
+}
+
+/**
+ * "Waiting until 14:05", "Waiting for an event (same user) until Tue 3 Jun, 14:05",
+ * "Waiting for approval by editor, ana@example.com until 14:05": one line that says what a
+ * waiting run needs to go on.
+ */
+export function describeWait(wait: WaitSummary, now = new Date()): string {
+  const until = waitingUntilLabel(wait.until, now)
+  const what =
+    wait.kind === 'event'
+      ? `Waiting for an event (${correlationLabel(wait.correlate)})`
+      : wait.kind === 'approval'
+        ? `Waiting for approval${wait.assignees?.length ? ` by ${assigneesLabel(wait.assignees)}` : ''}`
+        : 'Waiting'
+  return until ? `${what} ${until}` : what
+}
+
+/** The branches a test run's tester may pick at a step waiting for an event or a decision. */
+export const WAIT_BRANCHES: Record<Exclude<WaitKind, 'time'>, readonly string[]> = {
+  event: ['received', 'timeout'],
+  approval: ['approved', 'rejected', 'timeout'],
 }

@@ -3,6 +3,7 @@ import { relativeTime } from '../lib/download'
 import { navigate, runPath, workflowPath } from '../lib/router'
 import { RunControls } from '../panels/run/run-controls'
 import { RunStatusChip } from '../panels/run/run-status'
+import { useWaitsForOutside, WaitingNote } from '../panels/run/waiting-for'
 import { useEditor } from '../store/context'
 import { formatDuration } from '../store/trace'
 
@@ -11,6 +12,8 @@ type Run = RunDetail['run']
 /** The run page's bar: which run, its status, what it ran, and Cancel / Retry for editors. */
 export function RunHeader({ run }: { run: Run }) {
   const title = useEditor((s) => s.graph.title)
+  // A wait for an event or a decision is said in full beside the status.
+  const outside = useWaitsForOutside() && run.status === 'waiting'
   return (
     <div className="flex min-h-12 shrink-0 flex-wrap items-center gap-x-2 gap-y-1 border-b border-slate-200 bg-white px-3 py-1.5 text-[13px]">
       <button
@@ -26,14 +29,21 @@ export function RunHeader({ run }: { run: Run }) {
         {run.kind === 'test' ? 'Test run' : 'Production run'}{' '}
         <span className="font-mono text-[12px] font-normal text-slate-400">{run.id.slice(0, 8)}</span>
       </h1>
-      <RunStatusChip status={run.status} waitingUntil={run.waitingUntil} testId="run-page-status" />
+      <RunStatusChip
+        status={run.status}
+        waitingUntil={outside ? null : run.waitingUntil}
+        testId="run-page-status"
+      />
+      <WaitingNote testId="run-page-waiting-for" />
       {run.retryOf && <RetryOfLink runId={run.retryOf} />}
       <span className="text-slate-500">{run.version ? `version ${run.version}` : 'unsaved draft'}</span>
       <ModeNote run={run} />
       <span className="ml-auto text-[12px] text-slate-500">
         {run.trigger === 'webhook'
           ? 'Segment webhook'
-          : `${run.trigger === 'retry' ? 'retried' : 'started'} by ${run.actor ?? '—'}`}{' '}
+          : run.trigger === 'schedule'
+            ? 'Schedule'
+            : `${run.trigger === 'retry' ? 'retried' : 'started'} by ${run.actor ?? '—'}`}{' '}
         · <span title={run.startedAt}>{relativeTime(run.startedAt)}</span>
         {run.durationMs !== null && ` · ${formatDuration(run.durationMs)}`}
       </span>

@@ -7,6 +7,7 @@ import type { Issue } from '../store/types'
 import { Icon } from '../ui/icons'
 import { ConfigForm } from './config-form'
 import { SectionTitle, SelectField, TextField } from './fields'
+import { ScheduleTimes } from './schedule-times'
 
 const SIDE_OPTIONS = (['top', 'right', 'bottom', 'left'] as const).map((s) => ({ value: s, label: s }))
 const SHAPE_OPTIONS = [
@@ -234,6 +235,7 @@ function NodeInspector({ node, readOnly }: { node: WorkflowNode; readOnly: boole
             errors={configErrors}
             onChange={(config) => patch({ config })}
           />
+          {spec.trigger === 'schedule' && <ScheduleTimes config={node.config} />}
         </>
       )}
     </div>

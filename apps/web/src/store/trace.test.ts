@@ -4,6 +4,7 @@ import {
   parse,
   personalizationEvents,
   personalizationMocks,
+  resumeRun,
   runWorkflow,
   type TraceEvent,
   type Workflow,
@@ -124,6 +125,57 @@ describe('a live run that waits, is cancelled, or outlives a restart', () => {
       'wait:cut-off',
       'start:running',
     ])
+  })
+})
+
+describe('a run that waits for an approval or an event', () => {
+  const approval = parse(`Discount approval
+n1: circle label:"Start" type:start config:{}
+n2: diamond label:"Approve" type:approval config:{"assignees": "editor, ana@example.com", "title": "Approve the discount", "timeout": "2d"}
+n3: circle label:"Offer" type:end config:{}
+n4: circle label:"No offer" type:end config:{}
+n1.handle(right) -> n2.handle(left)
+n2.handle(right) -> n3.handle(left) [label="approved"]
+n2.handle(bottom) -> n4.handle(top) [label="rejected"]
+`).workflow as Workflow
+  const event = { type: 'track', event: 'Cancel Requested', userId: 'u-7' }
+
+  it('keeps what the run waits for, at which step, until when and who decides', async () => {
+    const first = await runWorkflow(approval, { runId: 'r1', event, askAtWaits: true })
+    const trace = applyTraceEvents(newTrace('r1'), first.events as TraceEvent[])
+    expect(trace.status).toBe('waiting')
+    expect(trace.waitingFor).toMatchObject({
+      nodeId: 'n2',
+      kind: 'approval',
+      title: 'Approve the discount',
+      assignees: ['editor', 'ana@example.com'],
+    })
+    expect(trace.waitingFor?.until).toBe(first.resumeAt)
+    expect(trace.nodes.n2.status).toBe('waiting')
+  })
+
+  it('goes on along the branch decided, and says who decided', async () => {
+    const first = await runWorkflow(approval, { runId: 'r1', event, askAtWaits: true })
+    const next = await resumeRun(approval, first.state!, {
+      wake: {
+        branch: 'approved',
+        output: { decision: 'approved' },
+        reason: 'approval',
+        by: 'ana@example.com',
+      },
+    })
+    const trace = applyTraceEvents(newTrace('r1'), [...first.events!, ...next.events!] as TraceEvent[])
+    expect(trace.status).toBe('succeeded')
+    expect(trace.waitingFor).toBeUndefined()
+    expect(trace.nodes.n2.status).toBe('succeeded')
+    expect(trace.nodes.n3.status).toBe('succeeded')
+    expect(trace.nodes.n4.status).toBe('skipped')
+    expect(trace.resumes).toMatchObject([{ reason: 'approval', branch: 'approved', by: 'ana@example.com' }])
+  })
+
+  it('calls a wait without `for` a wait for a time', () => {
+    const trace = applyTraceEvents(newTrace('r1'), untilTheWait)
+    expect(trace.waitingFor).toEqual({ nodeId: 'wait', kind: 'time', until: UNTIL })
   })
 })
 

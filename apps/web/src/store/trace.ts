@@ -51,6 +51,8 @@ export interface RunTrace {
   steps: TraceStep[]
   /** While the run waits at a wait step: when it continues (ISO). */
   waitingUntil?: string
+  /** While the run waits: at which step, and for what (a time, an event, a person's decision). */
+  waitingFor?: RunWait
   /** Where the run continued after a pause, shown between the steps. */
   resumes: TraceResume[]
   /** Where each node's next input comes from (the engine's `inputFrom`), filled by edge.taken. */
@@ -59,14 +61,31 @@ export interface RunTrace {
   openStep: Record<string, number>
 }
 
+/** What a suspended run waits for, from its `run.suspended` event. */
+export interface RunWait {
+  nodeId: string
+  kind: 'time' | 'event' | 'approval'
+  /** When it continues (time) or times out (event, approval); absent: no limit. */
+  until?: string
+  /** Approvals: the task's title and who may decide. */
+  title?: string
+  assignees?: string[]
+}
+
 /**
- * The run continued: after its wait (`wait`), or after the server restarted or replaced a
- * worker (`restart`), from its last checkpoint; steps that had finished were not run again.
+ * The run continued: after its wait (`wait`), when what it waited for arrived (`event`, a
+ * person's `approval`, a tester's `choice`) or did not in time (`timeout`), or after the
+ * server restarted or replaced a worker (`restart`), from its last checkpoint; steps that
+ * had finished were not run again.
  */
 export interface TraceResume {
   at: string
-  reason: 'wait' | 'restart'
+  reason: 'wait' | 'restart' | 'timeout' | 'event' | 'approval' | 'choice'
   nodeId?: string
+  /** The branch the waiting step took (`received`, `approved`, `timeout` …). */
+  branch?: string
+  /** Who decided or chose. */
+  by?: string
   /** How many steps came before it: the list shows it right after them. */
   beforeStep: number
   /** The restart came before the first checkpoint: the run began again from its start. */
@@ -216,14 +235,32 @@ export function applyTraceEvents(prev: RunTrace, events: readonly TraceEvent[]):
       case 'run.suspended':
         t.status = 'waiting'
         t.waitingUntil = e.until
+        t.waitingFor = {
+          nodeId: e.nodeId,
+          kind: e.for ?? 'time',
+          ...(e.until ? { until: e.until } : {}),
+          ...(e.title !== undefined ? { title: e.title } : {}),
+          ...(e.assignees ? { assignees: e.assignees } : {}),
+        }
         moveNode(e.nodeId, ['running'], 'waiting')
         break
       case 'run.resumed': {
-        const reason = e.reason === 'restart' ? 'restart' : 'wait'
+        const { reason } = e
         t.status = 'running'
         t.waitingUntil = undefined
-        t.resumes = [...t.resumes, { at: e.at, reason, nodeId: e.nodeId, beforeStep: t.steps.length }]
-        if (reason === 'wait') {
+        t.waitingFor = undefined
+        t.resumes = [
+          ...t.resumes,
+          {
+            at: e.at,
+            reason,
+            nodeId: e.nodeId,
+            beforeStep: t.steps.length,
+            ...(e.branch !== undefined ? { branch: e.branch } : {}),
+            ...(e.by !== undefined ? { by: e.by } : {}),
+          },
+        ]
+        if (reason !== 'restart') {
           if (e.nodeId) moveNode(e.nodeId, ['waiting'], 'running')
           break
         }
@@ -241,6 +278,7 @@ export function applyTraceEvents(prev: RunTrace, events: readonly TraceEvent[]):
         t.durationMs = e.durationMs
         t.error = e.error
         t.waitingUntil = undefined
+        t.waitingFor = undefined
         if (e.status === 'cancelled')
           for (const id of Object.keys(t.nodes)) moveNode(id, ['running', 'waiting'], 'cancelled')
         break

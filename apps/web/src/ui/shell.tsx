@@ -1,19 +1,21 @@
 import type { ReactNode } from 'react'
+import { useInbox } from '../api/inbox'
 import { useAuthMutations } from '../api/session'
 import type { CurrentUser } from '../api/trpc'
 import { confirmLeave, navigate, type Route, useRoute } from '../lib/router'
 import { AuditLinks } from '../pages/audit/audit-links'
 import { Icon } from './icons'
 
-type Section = 'workflows' | 'runs' | 'audit' | 'connections'
+type Section = 'workflows' | 'runs' | 'inbox' | 'audit' | 'connections'
 const NAV: {
   id: Section
   label: string
-  icon: 'workflow' | 'play' | 'list' | 'link'
+  icon: 'workflow' | 'play' | 'inbox' | 'list' | 'link'
   path: string | null
 }[] = [
   { id: 'workflows', label: 'Workflows', icon: 'workflow', path: '/workflows' },
   { id: 'runs', label: 'Runs', icon: 'play', path: '/runs' },
+  { id: 'inbox', label: 'Inbox', icon: 'inbox', path: '/inbox' },
   { id: 'audit', label: 'Audit', icon: 'list', path: '/audit' },
   { id: 'connections', label: 'Connect', icon: 'link', path: '/connections' },
 ]
@@ -34,6 +36,8 @@ function sectionOf(route: Route): Section | null {
       return 'audit'
     case 'connections':
       return 'connections'
+    case 'inbox':
+      return 'inbox'
     default:
       return null
   }
@@ -51,6 +55,19 @@ export function Logo() {
   )
 }
 
+/** How many tasks wait in the inbox, on the rail's icon. */
+function CountBadge({ count }: { count: number }) {
+  return (
+    <span
+      data-testid="inbox-count"
+      className="absolute top-0.5 right-1.5 min-w-4 rounded-full bg-red-600 px-1 text-center text-[10px] leading-4 font-semibold text-white tabular-nums"
+    >
+      {count > 99 ? '99+' : count}
+      <span className="sr-only"> open task{count === 1 ? '' : 's'}</span>
+    </span>
+  )
+}
+
 /** Header (product, user, sign out) and the left rail around every signed-in page. */
 export function Shell({
   user,
@@ -63,6 +80,7 @@ export function Shell({
 }) {
   const { logout } = useAuthMutations()
   const route = useRoute()
+  const openTasks = useInbox().data?.length ?? 0
   return (
     <div className="flex h-full flex-col">
       <header className="flex h-12 shrink-0 items-center justify-between border-b border-slate-200 bg-white px-4">
@@ -123,7 +141,7 @@ export function Shell({
                 title={path ? item.label : `${item.label} — coming soon`}
                 data-testid={`nav-${item.id}`}
                 onClick={() => path && navigate(path)}
-                className={`flex w-12 flex-col items-center gap-0.5 rounded-lg py-1.5 text-[10.5px] ${
+                className={`relative flex w-12 flex-col items-center gap-0.5 rounded-lg py-1.5 text-[10.5px] ${
                   active
                     ? 'bg-indigo-50 text-indigo-700'
                     : path
@@ -133,6 +151,7 @@ export function Shell({
               >
                 <Icon name={item.icon} size={18} strokeWidth={1.8} />
                 {item.label}
+                {item.id === 'inbox' && openTasks > 0 && <CountBadge count={openTasks} />}
               </button>
             )
           })}

@@ -18,6 +18,10 @@ Commands:
                              (as connections.list gives them): steps' references are checked too
   run FILE --event EVENT.json [--mock NODE=OUT.json]... [--json]
                              dry test run; --json prints one trace event per line
+  test FILE... [--json]      run the test cases written in each file: ✓/✗ per case and why,
+                             coverage (nodes run, edges taken) per file, then
+                             "N passed, N failed"; exit 1 when a case fails
+                             --json prints {"files":[{file, cases, coverage, …}], passed, failed}
 
 FILE may be - to read standard input. Errors are printed as FILE:LINE:COL: message.
 Options: -h, --help  show this help
@@ -61,9 +65,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return fileCommand(command, args, io)
       case 'run':
         return await runCommand(args, io)
+      case 'test':
+        return await testCommand(args, io)
       default:
         io.err(
-          `flowline: unknown command "${command}": expected parse, format, validate or run (see flowline --help)\n`,
+          `flowline: unknown command "${command}": expected parse, format, validate, run or test (see flowline --help)\n`,
         )
         return 1
     }
@@ -225,4 +231,10 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     throw err
   }
   return mod.runCommand(args)
+}
+
+/** `test` runs workflows too: loaded on demand like `run`. */
+async function testCommand(args: string[], io: Io): Promise<number> {
+  const mod = await import('./test')
+  return mod.testCommand(args, io)
 }

@@ -116,7 +116,12 @@ function humanLine(e: TraceEvent, workflow: Workflow, dryRun: boolean): string |
     case 'node.skipped':
       return `– ${name}  ruled out`
     case 'run.suspended': {
-      const what = e.for === 'event' ? 'waiting for an event' : e.for === 'approval' ? `waiting for approval (${e.assignees?.join(', ')})` : 'suspended'
+      const what =
+        e.for === 'event'
+          ? 'waiting for an event'
+          : e.for === 'approval'
+            ? `waiting for approval (${e.assignees?.join(', ')})`
+            : 'suspended'
       return `⏸ ${name}  ${what}${e.until ? ` until ${e.until}` : ''}`
     }
     case 'run.finished':

@@ -123,3 +123,44 @@ export async function runTestCases(
   for (const t of workflow.tests ?? []) results.push(await runTestCase(workflow, t, options))
   return results
 }
+
+export interface CoverageCount {
+  covered: number
+  total: number
+  /** Ids not exercised by any case, in workflow order. */
+  missed: string[]
+}
+
+export interface Coverage {
+  nodes: CoverageCount
+  edges: CoverageCount
+}
+
+/**
+ * What a set of test cases exercises, over all of them: a node counts once it ran (mocked or
+ * not) or failed in some case, an edge once some case took it. Read from the runs' paths, so
+ * an edge ruled out in every case is reported, never guessed from the graph.
+ */
+export function coverageOf(workflow: Workflow, results: readonly TestCaseResult[]): Coverage {
+  const nodes = new Set<string>()
+  const edges = new Set<string>()
+  for (const { path } of results) {
+    for (const id of path.ran) nodes.add(id)
+    for (const id of path.failed) nodes.add(id)
+    for (const id of path.edgesTaken) edges.add(id)
+  }
+  const count = (ids: string[], seen: Set<string>): CoverageCount => {
+    const missed = ids.filter((id) => !seen.has(id))
+    return { covered: ids.length - missed.length, total: ids.length, missed }
+  }
+  return {
+    nodes: count(
+      workflow.nodes.map((n) => n.id),
+      nodes,
+    ),
+    edges: count(
+      workflow.edges.map((e) => e.id),
+      edges,
+    ),
+  }
+}

@@ -18,6 +18,8 @@ export interface HotQueries {
   hookTarget(workflowId: string): Promise<HookTarget | undefined>
   /** Inserts a run; false when (workflow_id, message_id) is taken (a redelivery). */
   insertRun(row: RunsTable): Promise<boolean>
+  /** Inserts runs in one transaction (a Segment batch): per row, false when it was a redelivery. */
+  insertRuns(rows: RunsTable[]): Promise<boolean[]>
 }
 
 const RUN_COLUMNS: (keyof RunsTable)[] = [
@@ -41,6 +43,30 @@ const RUN_COLUMNS: (keyof RunsTable)[] = [
   'resume_at',
   'retry_of',
 ]
+// PostgreSQL types of the run columns, for inserting many rows as arrays.
+const PG_TYPES: Record<keyof RunsTable, string> = {
+  id: 'text',
+  workflow_id: 'text',
+  version: 'integer',
+  model: 'text',
+  kind: 'text',
+  status: 'text',
+  trigger: 'text',
+  dry_run: 'integer',
+  message_id: 'text',
+  event: 'text',
+  mocks: 'text',
+  error: 'text',
+  actor: 'text',
+  started_at: 'text',
+  finished_at: 'text',
+  duration_ms: 'integer',
+  state: 'text',
+  resume_at: 'text',
+  retry_of: 'text',
+  wake: 'text',
+  trigger_node: 'text',
+}
 const HOOK_TARGET = 'SELECT id, published_version, archived, webhook_secret FROM workflows WHERE id = '
 
 export function hotQueries(db: Db, raw?: RawDatabase): HotQueries {
@@ -50,9 +76,13 @@ export function hotQueries(db: Db, raw?: RawDatabase): HotQueries {
       `INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map((c) => `@${c}`).join(', ')})
        ON CONFLICT (workflow_id, message_id) DO NOTHING`,
     )
+    const insertAll = raw.sqlite.transaction((rows: RunsTable[]) =>
+      rows.map((r) => insert.run(r).changes === 1),
+    )
     return {
       hookTarget: async (id) => target.get(id) as HookTarget | undefined,
       insertRun: async (row) => insert.run(row).changes === 1,
+      insertRuns: async (rows) => insertAll(rows),
     }
   }
   if (raw?.kind === 'postgres') {
@@ -71,6 +101,19 @@ export function hotQueries(db: Db, raw?: RawDatabase): HotQueries {
             values: RUN_COLUMNS.map((c) => row[c]),
           })
         ).rowCount === 1,
+      // One statement: the rows as column arrays (unnest), atomic as a whole.
+      insertRuns: async (rows) => {
+        if (rows.length === 0) return []
+        const res = await raw.pool.query<{ id: string }>({
+          name: 'insert-runs',
+          text: `INSERT INTO runs (${RUN_COLUMNS.join(', ')})
+                 SELECT * FROM unnest(${RUN_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(', ')})
+                 ON CONFLICT (workflow_id, message_id) DO NOTHING RETURNING id`,
+          values: RUN_COLUMNS.map((c) => rows.map((r) => r[c])),
+        })
+        const inserted = new Set(res.rows.map((r) => r.id))
+        return rows.map((r) => inserted.has(r.id))
+      },
     }
   }
   return {
@@ -88,5 +131,18 @@ export function hotQueries(db: Db, raw?: RawDatabase): HotQueries {
         .executeTakeFirst()
       return Number(res.numInsertedOrUpdatedRows ?? 0) === 1
     },
+    insertRuns: (rows) =>
+      db.transaction().execute(async (trx) => {
+        const done: boolean[] = []
+        for (const row of rows) {
+          const res = await trx
+            .insertInto('runs')
+            .values(row)
+            .onConflict((oc) => oc.columns(['workflow_id', 'message_id']).doNothing())
+            .executeTakeFirst()
+          done.push(Number(res.numInsertedOrUpdatedRows ?? 0) === 1)
+        }
+        return done
+      }),
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDatabase } from '../../db'
+import { type Db, openDatabase, type RawDatabase } from '../../db'
 import { dialects, freshTarget, type TestTarget } from '../../testing/databases'
 import { demoFetch, silentLogger, TEST_SERVER_URL } from '../../testing/harness'
 import { createServices, type Services } from '..'
@@ -38,12 +38,18 @@ function everyMinute(cron = '*/1 * * * *'): Workflow {
     title: 'Every minute',
     description: '',
     groups: [],
-    nodes: [node('s', 'start', {}), node('t', 'schedule', { cron, timezone: 'Europe/Paris' }), node('e', 'end', {})],
+    nodes: [
+      node('s', 'start', {}),
+      node('t', 'schedule', { cron, timezone: 'Europe/Paris' }),
+      node('e', 'end', {}),
+    ],
     edges: [edge('s', 'e'), edge('t', 'e')],
   }
 }
 
 interface Instance {
+  db: Db
+  raw: RawDatabase
   services: Services
   close(): Promise<void>
 }
@@ -56,14 +62,17 @@ describe.each(dialects)('schedule triggers (%s)', (dialect) => {
   const secretKey = randomBytes(32)
 
   afterEach(async () => {
-    for (const i of open) await i.close()
+    for (const i of open.reverse()) await i.close()
     open = []
     await target?.dispose()
   })
 
-  /** A server's services over the test database (a second call: another process on the same one). */
-  async function instance(): Promise<Instance> {
-    const { db, raw } = await openDatabase(target.target)
+  /**
+   * A server's services over the test database (a second call: another process on the same
+   * one). `sharing` reuses an instance's connection instead of opening one.
+   */
+  async function instance(sharing?: Instance): Promise<Instance> {
+    const { db, raw } = sharing ?? (await openDatabase(target.target))
     const services = createServices({
       db,
       raw,
@@ -77,6 +86,8 @@ describe.each(dialects)('schedule triggers (%s)', (dialect) => {
     services.pool.start()
     let closed = false
     const i: Instance = {
+      db,
+      raw,
       services,
       async close() {
         if (closed) return
@@ -85,7 +96,7 @@ describe.each(dialects)('schedule triggers (%s)', (dialect) => {
         await services.queue.drain(15_000)
         services.pool.close()
         await services.writer.flushed().catch(() => {})
-        await db.destroy()
+        if (!sharing) await db.destroy()
       },
     }
     open.push(i)
@@ -101,7 +112,9 @@ describe.each(dialects)('schedule triggers (%s)', (dialect) => {
   const scheduledRuns = async (s: Services, workflowId: string) => {
     await s.queue.drain(15_000)
     const runs = await s.runs.list({ workflowId })
-    return runs.filter((r) => r.trigger === 'schedule').sort((a, b) => a.messageId!.localeCompare(b.messageId!))
+    return runs
+      .filter((r) => r.trigger === 'schedule')
+      .sort((a, b) => a.messageId!.localeCompare(b.messageId!))
   }
   const timestamps = async (s: Services, workflowId: string) => {
     const out: string[] = []
@@ -190,7 +203,9 @@ describe.each(dialects)('schedule triggers (%s)', (dialect) => {
     // Version 2 fires at :30 past each hour only.
     const v2 = await s.workflows.save(actor, { id, baseVersion: 1, model: everyMinute('30 * * * *') })
     await s.versions.publish(actor, id, v2.version)
-    expect(await s.schedules.list(id)).toMatchObject([{ version: 2, cron: '30 * * * *', nextAt: iso('09:30:00') }])
+    expect(await s.schedules.list(id)).toMatchObject([
+      { version: 2, cron: '30 * * * *', nextAt: iso('09:30:00') },
+    ])
     now = at('09:06:00')
     expect(await s.schedules.runDue()).toBe(0)
 
@@ -216,7 +231,10 @@ describe.each(dialects)('schedule triggers (%s)', (dialect) => {
     target = await freshTarget(dialect)
     now = T0
     const a = await instance()
-    const b = await instance()
+    // PostgreSQL: two pools, as two processes have. SQLite: one connection, because two in one
+    // process cannot interleave transactions (better-sqlite3 blocks the thread while it waits
+    // for the other's lock); separate processes each wait on their own thread.
+    const b = await instance(dialect === 'postgres' ? undefined : a)
     const id = await publish(a.services)
     let started = 0
     for (let minute = 1; minute <= 5; minute++) {
@@ -228,7 +246,10 @@ describe.each(dialects)('schedule triggers (%s)', (dialect) => {
         a.services.schedules.runDue(),
         b.services.schedules.runDue(),
       ])
-      expect(counts.reduce((x, y) => x + y, 0), `minute ${minute}`).toBe(1)
+      expect(
+        counts.reduce((x, y) => x + y, 0),
+        `minute ${minute}`,
+      ).toBe(1)
       started += 1
     }
     await b.services.queue.drain(15_000)

@@ -142,7 +142,11 @@ export function RunsPage({ query }: { query: Query }) {
                   >
                     <td className="px-4 py-2.5">
                       <Link to={runPath(r.id)} className="no-underline" title="Open run">
-                        <RunStatusBadge status={r.status} waitingUntil={r.waitingUntil} />
+                        <RunStatusBadge
+                          status={r.status}
+                          waitingUntil={r.waitingUntil}
+                          waitingKind={r.waitingKind}
+                        />
                       </Link>
                       {r.retryOf && (
                         <div className="mt-1 text-[11.5px] text-slate-500">
@@ -171,7 +175,12 @@ export function RunsPage({ query }: { query: Query }) {
                       <KindBadge kind={r.kind} dryRun={r.dryRun} />
                     </td>
                     <td className="px-4 py-2.5 text-slate-600">
-                      {r.actor ?? (r.trigger === 'webhook' ? 'Segment webhook' : '—')}
+                      {r.actor ??
+                        (r.trigger === 'webhook'
+                          ? 'Segment webhook'
+                          : r.trigger === 'schedule'
+                            ? 'Schedule'
+                            : '—')}
                     </td>
                     <td className="px-4 py-2.5 text-slate-600" title={relativeTime(r.startedAt)}>
                       {formatDateTime(r.startedAt)}

@@ -1,6 +1,6 @@
 import type { ReactNode, SelectHTMLAttributes } from 'react'
 import { navigate } from '../../lib/router'
-import type { RunStatus } from '../../lib/run-status'
+import type { RunStatus, WaitKind } from '../../lib/run-status'
 import { RunStatusChip } from '../../panels/run/run-status'
 
 /** Small presentational pieces shared by the audit pages. */
@@ -147,11 +147,20 @@ export function ValidationState({ errors, warnings }: { errors: number; warnings
 export function RunStatusBadge({
   status,
   waitingUntil,
+  waitingKind,
 }: {
   status: RunStatus
   waitingUntil?: string | null
+  waitingKind?: WaitKind | (string & {}) | null
 }) {
-  return <RunStatusChip status={status} waitingUntil={waitingUntil} testId="run-status" />
+  return (
+    <RunStatusChip
+      status={status}
+      waitingUntil={waitingUntil}
+      waitingKind={waitingKind}
+      testId="run-status"
+    />
+  )
 }
 
 export function KindBadge({ kind, dryRun }: { kind: string; dryRun?: boolean }) {

@@ -38,14 +38,24 @@ export const RunHistory = memo(function RunHistory({ onOpen }: { onOpen: (run: R
               title="Show this run on the canvas"
             >
               <div className="flex items-center gap-1.5 text-[12.5px] text-slate-800">
-                <RunStatusChip status={run.status} waitingUntil={run.waitingUntil} />
+                <RunStatusChip
+                  status={run.status}
+                  waitingUntil={run.waitingUntil}
+                  waitingKind={run.waitingKind}
+                />
                 <span className="font-medium">{run.kind === 'test' ? 'Test' : 'Production'}</span>
                 <span className="text-slate-500">{run.version ? `v${run.version}` : 'draft'}</span>
                 {run.kind === 'test' && (run.dryRun ? <Tag>dry</Tag> : <Tag tone="red">live</Tag>)}
                 {run.retryOf && <Tag>retry</Tag>}
               </div>
               <div className="mt-0.5 flex gap-2 pl-0.5 text-[11.5px] text-slate-500">
-                <span>{run.trigger === 'webhook' ? 'Segment webhook' : `by ${run.actor ?? 'someone'}`}</span>
+                <span>
+                  {run.trigger === 'webhook'
+                    ? 'Segment webhook'
+                    : run.trigger === 'schedule'
+                      ? 'Schedule'
+                      : `by ${run.actor ?? 'someone'}`}
+                </span>
                 <span>·</span>
                 <span className="tabular-nums">{formatDuration(run.durationMs ?? undefined) || '—'}</span>
                 <span>·</span>

@@ -1,5 +1,5 @@
 import { memo } from 'react'
-import { type RunStatus, waitingUntilLabel } from '../../lib/run-status'
+import { type RunStatus, type WaitKind, waitingUntilLabel } from '../../lib/run-status'
 import type { StepStatus } from '../../store/trace'
 
 /** A stored run's status, the canvas trace's, or one step's. */
@@ -53,27 +53,38 @@ export const StatusDot = memo(function StatusDot({ status }: { status: AnyRunSta
   return <span className={`inline-block h-2 w-2 shrink-0 rounded-full ${chipOf(status).dot}`} aria-hidden />
 })
 
-/** A run's or step's status; a waiting run also says until when. */
+/** A run's or step's status; a waiting run also says for what (an event, an approval) and until when. */
 export const RunStatusChip = memo(function RunStatusChip({
   status,
   waitingUntil,
+  waitingKind,
   testId,
 }: {
   status: AnyRunStatus
   waitingUntil?: string | null
+  /** What a waiting run waits for; a plain time wait (or unknown) says only until when. */
+  waitingKind?: WaitKind | (string & {}) | null
   testId?: string
 }) {
   const c = chipOf(status)
-  const until = status === 'waiting' ? waitingUntilLabel(waitingUntil) : ''
+  const waiting = status === 'waiting'
+  const until = waiting ? waitingUntilLabel(waitingUntil) : ''
+  const what = waiting && (waitingKind === 'event' || waitingKind === 'approval') ? waitingKind : null
   return (
     <span
       data-testid={testId}
       data-status={status}
-      title={until ? `Waiting ${until} (${waitingUntil})` : undefined}
+      data-waiting-kind={what ?? undefined}
+      title={
+        until
+          ? `Waiting${what ? ` for ${what === 'event' ? 'an event' : 'approval'}` : ''} ${until} (${waitingUntil})`
+          : undefined
+      }
       className={`inline-flex items-center gap-1.5 rounded-full px-2 py-px text-[11.5px] font-medium whitespace-nowrap ring-1 ${c.className}`}
     >
       <StatusDot status={status} />
       {c.label}
+      {what && <span>· {what}</span>}
       {until && <span className="font-normal">{until}</span>}
     </span>
   )

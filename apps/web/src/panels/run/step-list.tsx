@@ -2,6 +2,8 @@ import { Fragment, memo, useMemo } from 'react'
 import { useEditor, useEditorStoreApi } from '../../store/context'
 import { formatDuration, type TraceResume, type TraceStep } from '../../store/trace'
 import { RunStatusChip, StatusDot, Tag } from './run-status'
+import { WaitChoice } from './wait-choice'
+import { useWaitsForOutside, WaitingNote } from './waiting-for'
 
 /** Long loops can make thousands of steps; the list shows the first ones and says so. */
 const MAX_ROWS = 500
@@ -55,13 +57,39 @@ export const StepList = memo(function StepList() {
   )
 })
 
-/** Where the run continued after a pause: its wait, or a server restart (from its last checkpoint). */
+/** What ended a wait, in words: "Approved by ana@…", "Event received", "Timed out". */
+export function resumeText(resume: TraceResume): string {
+  const by = resume.by ? ` by ${resume.by}` : ''
+  switch (resume.reason) {
+    case 'wait':
+      return 'Resumed after the wait'
+    case 'timeout':
+      return 'Timed out: nothing came in time'
+    case 'event':
+      return 'Event received'
+    case 'approval':
+      return `${resume.branch === 'rejected' ? 'Rejected' : 'Approved'}${by}`
+    case 'choice':
+      return `Picked “${resume.branch ?? '?'}”${by} (test run)`
+    default:
+      return 'Resumed'
+  }
+}
+
+/** Where the run continued after a pause: its wait, what it waited for, or a server restart. */
 const ResumedMarker = memo(function ResumedMarker({ resume }: { resume: TraceResume }) {
   const restart = resume.reason === 'restart'
+  // A person's decision comes with their reason: the approval step's output keeps it.
+  const comment = useEditor((s) => {
+    if (resume.reason !== 'approval' || !resume.nodeId) return undefined
+    const c = (s.trace.nodes[resume.nodeId]?.output as { comment?: unknown } | undefined)?.comment
+    return typeof c === 'string' && c !== '' ? c : undefined
+  })
   return (
     <li
       data-testid="step-resumed"
       data-reason={resume.reason}
+      data-branch={resume.branch}
       title={new Date(resume.at).toLocaleString()}
       className={`mx-1.5 my-1 flex items-center gap-1.5 rounded-md border border-dashed px-2 py-0.5 text-[11.5px] ${
         restart ? 'border-amber-300 bg-amber-50 text-amber-800' : 'border-violet-200 text-violet-700'
@@ -76,7 +104,10 @@ const ResumedMarker = memo(function ResumedMarker({ resume }: { resume: TraceRes
             : 'the run went on from its last checkpoint'}
         </span>
       ) : (
-        <span>Resumed after the wait</span>
+        <span className="min-w-0 truncate" title={comment}>
+          {resumeText(resume)}
+          {comment && <span className="text-slate-500"> — “{comment}”</span>}
+        </span>
       )}
     </li>
   )
@@ -162,6 +193,7 @@ const StepRow = memo(function StepRow(props: {
 export const RunSummary = memo(function RunSummary() {
   const status = useEditor((s) => s.trace.status)
   const waitingUntil = useEditor((s) => s.trace.waitingUntil)
+  const outside = useWaitsForOutside()
   const durationMs = useEditor((s) => s.trace.durationMs)
   const dryRun = useEditor((s) => s.trace.dryRun)
   const error = useEditor((s) => s.trace.error)
@@ -171,13 +203,16 @@ export const RunSummary = memo(function RunSummary() {
   return (
     <div className="mb-2">
       <div className="flex flex-wrap items-center gap-2 text-[12px] text-slate-500">
-        <RunStatusChip status={status} waitingUntil={waitingUntil} testId="run-status" />
+        {/* A wait for an event or a decision is said in full below. */}
+        <RunStatusChip status={status} waitingUntil={outside ? null : waitingUntil} testId="run-status" />
         {dryRun ? <Tag>dry</Tag> : <Tag tone="red">live</Tag>}
         <span>
           {count} ran{ruledOut > 0 ? ` · ${ruledOut} ruled out` : ''}
           {durationMs !== undefined && ` · ${formatDuration(durationMs)}`}
         </span>
       </div>
+      <WaitingNote testId="run-waiting-for" className="mt-1.5" />
+      <WaitChoice />
       {status === 'cancelled' && (
         <p
           className="mt-2 rounded-md border border-orange-200 bg-orange-50 px-2.5 py-1.5 text-[12px] leading-snug text-orange-900"
