@@ -11,6 +11,7 @@ const benches: Bench[] = [
     name: 'server: live runs (separate processes)',
     load: async () => (await import('./live.ts')).benchLive,
   },
+  { name: 'server: Segment batch intake', load: async () => (await import('./tracking.ts')).benchTracking },
   { name: 'server: 100,000 waiting runs', load: async () => (await import('./waits.ts')).benchWaits },
   { name: 'web: editor', load: async () => (await import('./web.ts')).benchWeb },
   { name: 'web: trace latency', load: async () => (await import('./trace-latency.ts')).benchTraceLatency },

@@ -137,6 +137,73 @@ describe.each(dialects)('Segment HTTP Tracking API (%s)', (dialect) => {
     expect(new Set(after.map((r) => r.messageId)).size).toBe(after.length)
   })
 
+  it('resumes a run waiting for an event when that event comes through the source', async () => {
+    const model: Workflow = {
+      title: 'Retention',
+      description: '',
+      groups: [],
+      nodes: [
+        {
+          id: 's',
+          group: null,
+          shape: 'circle',
+          label: 'Cancel',
+          type: 'start',
+          config: { filter: 'event.event = "Cancel Requested"' },
+        },
+        {
+          id: 'w',
+          group: null,
+          shape: 'diamond',
+          label: 'Offer?',
+          type: 'wait-for-event',
+          config: { filter: 'event = "Offer Accepted"', timeout: '3d' },
+        },
+        { id: 'kept', group: null, shape: 'circle', label: 'Kept', type: 'end' },
+        { id: 'lost', group: null, shape: 'circle', label: 'Lost', type: 'end' },
+      ],
+      edges: [
+        { id: 's-w', source: 's', sourceHandle: 'right', target: 'w', targetHandle: 'left' },
+        {
+          id: 'w-k',
+          source: 'w',
+          sourceHandle: 'right',
+          target: 'kept',
+          targetHandle: 'left',
+          label: 'received',
+        },
+        {
+          id: 'w-l',
+          source: 'w',
+          sourceHandle: 'bottom',
+          target: 'lost',
+          targetHandle: 'left',
+          label: 'timeout',
+        },
+      ],
+    }
+    const { id } = await trpc<{ id: string }>('workflows.create', { model })
+    await trpc('workflows.publish', { id, version: 1 })
+    await trpc('sources.subscribe', { sourceId, workflowId: id })
+    const list = () => trpc<Run[]>('runs.list', { workflowId: id }, 'query')
+    const until = async (status: string) => {
+      for (let i = 0; i < 100 && (await list())[0]?.status !== status; i++)
+        await new Promise((r) => setTimeout(r, 100))
+      return (await list())[0]
+    }
+    const analytics = client(writeKey)
+    analytics.track({ userId: 'leaving-1', event: 'Cancel Requested' })
+    await analytics.closeAndFlush()
+    expect((await until('waiting'))?.status).toBe('waiting')
+    const again = client(writeKey)
+    again.track({ userId: 'leaving-1', event: 'Offer Accepted' })
+    await again.closeAndFlush()
+    const done = await until('succeeded')
+    expect(done?.status).toBe('succeeded')
+    expect(await list()).toHaveLength(1)
+    await trpc('sources.unsubscribe', { sourceId, workflowId: id })
+  })
+
   it('refuses an unknown write key, and the client reports it', async () => {
     const analytics = client('wk_not-a-key')
     const errors: string[] = []

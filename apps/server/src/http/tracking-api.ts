@@ -182,10 +182,10 @@ export function createTrackingApiHandler(services: Services) {
     const items: { workflowId: string; version: number; event: unknown; messageId: string; index: number }[] =
       []
     for (const wf of source.workflows) {
+      // Runs waiting at a wait-for-event step for these messages go on, as with the webhook.
+      await services.waitingRuns.deliverMany(wf.id, messages)
       for (let i = 0; i < messages.length; i++) {
         const event = messages[i]
-        // Runs waiting at a wait-for-event step for this message go on, as with the webhook.
-        await services.waitingRuns.deliver(wf.id, event)
         if (!(await eventIsForWorkflow(services, wf.id, wf.version, event))) continue
         items.push({
           workflowId: wf.id,

@@ -138,6 +138,44 @@ export function createWaitingRuns({ db, audit, loadVersionModel, waitKeys, resum
     await resume(runId)
   }
 
+  /** Resumes the runs waiting at `points` whose filter the event passes and whose key it gives. */
+  async function resumeWaiting(
+    workflowId: string,
+    points: { version: number; nodeId: string }[],
+    event: unknown,
+  ): Promise<string[]> {
+    const byVersion = new Map<number, string[]>()
+    for (const p of points) byVersion.set(p.version, [...(byVersion.get(p.version) ?? []), p.nodeId])
+    const candidates: string[] = []
+    for (const [version, nodeIds] of byVersion) {
+      const model = await loadVersionModel(workflowId, version)
+      const keys = await waitKeys(model, `${workflowId}@${version}`, nodeIds, event)
+      for (const nodeId of nodeIds) {
+        const key = keys[nodeId]
+        if (key === null || key === undefined) continue
+        const rows = await db
+          .selectFrom('run_waits')
+          .select('run_id')
+          .where('workflow_id', '=', workflowId)
+          .where('kind', '=', 'event')
+          .where('version', '=', version)
+          .where('node_id', '=', nodeId)
+          .where('wait_key', '=', key)
+          .execute()
+        for (const r of rows) candidates.push(r.run_id)
+      }
+    }
+    if (candidates.length === 0) return []
+    const wake: Wake = { branch: 'received', output: event, reason: 'event' }
+    const resumed = await db.transaction().execute(async (trx) => {
+      const won: string[] = []
+      for (const runId of candidates) if (await claim(runId, wake, trx)) won.push(runId)
+      return won
+    })
+    for (const runId of resumed) await resume(runId)
+    return resumed
+  }
+
   return {
     /** A run suspended waiting for an event or a decision: its state and what it waits for, stored together. */
     async record(
@@ -183,37 +221,15 @@ export function createWaitingRuns({ db, audit, loadVersionModel, waitKeys, resum
      * passes and the correlation keys match). Returns their ids.
      */
     async deliver(workflowId: string, event: unknown): Promise<string[]> {
+      return (await this.deliverMany(workflowId, [event])).flat()
+    },
+
+    /** `deliver` for the messages of a batch, in order: the steps waiting for events are looked up once. */
+    async deliverMany(workflowId: string, events: unknown[]): Promise<string[][]> {
       const points = await waitPoints(workflowId)
-      if (points.length === 0) return []
-      const byVersion = new Map<number, string[]>()
-      for (const p of points) byVersion.set(p.version, [...(byVersion.get(p.version) ?? []), p.nodeId])
-      const candidates: string[] = []
-      for (const [version, nodeIds] of byVersion) {
-        const model = await loadVersionModel(workflowId, version)
-        const keys = await waitKeys(model, `${workflowId}@${version}`, nodeIds, event)
-        for (const nodeId of nodeIds) {
-          const key = keys[nodeId]
-          if (key === null || key === undefined) continue
-          const rows = await db
-            .selectFrom('run_waits')
-            .select('run_id')
-            .where('workflow_id', '=', workflowId)
-            .where('kind', '=', 'event')
-            .where('version', '=', version)
-            .where('node_id', '=', nodeId)
-            .where('wait_key', '=', key)
-            .execute()
-          for (const r of rows) candidates.push(r.run_id)
-        }
-      }
-      if (candidates.length === 0) return []
-      const wake: Wake = { branch: 'received', output: event, reason: 'event' }
-      const resumed = await db.transaction().execute(async (trx) => {
-        const won: string[] = []
-        for (const runId of candidates) if (await claim(runId, wake, trx)) won.push(runId)
-        return won
-      })
-      for (const runId of resumed) await resume(runId)
+      if (points.length === 0) return events.map(() => [])
+      const resumed: string[][] = []
+      for (const event of events) resumed.push(await resumeWaiting(workflowId, points, event))
       return resumed
     },
 
