@@ -142,6 +142,11 @@ test('a test run waits at an approval; a second editor approves it in the Inbox 
   await expect(bPage.getByTestId('toast').filter({ hasText: 'Approved' })).toBeVisible()
   await expect(task).toHaveCount(0)
   await expect(bPage.getByTestId('inbox-count')).toHaveCount(0)
+  // The decision is in the activity log, with its reason.
+  await bPage.goto(`/#/audit/log?action=run.approve&workflow=${workflowId}`)
+  await expect(bPage.getByTestId('audit-row')).toHaveCount(1)
+  await expect(bPage.getByTestId('audit-row')).toHaveAttribute('data-actor', bea.email)
+  await expect(bPage.getByTestId('audit-row')).toContainText('“Loyal customer: worth keeping”')
 
   // Ana's canvas goes on by itself, along "approved".
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'succeeded')
@@ -153,10 +158,10 @@ test('a test run waits at an approval; a second editor approves it in the Inbox 
   await expect(page.getByTestId('step-resumed')).toContainText(
     `Approved by ${bea.email} — “Loyal customer: worth keeping”`,
   )
+  await page.screenshot({ path: `${SHOTS}/approval-editor-approved.png` })
   // The decision is the step's output, comment included.
   await node(page, 'n2').click()
   await expect(page.getByTestId('step-details')).toContainText('Loyal customer: worth keeping')
-  await page.screenshot({ path: `${SHOTS}/approval-editor-approved.png` })
 
   expect(bErrors).toEqual([])
   await bPage.context().close()
@@ -276,6 +281,7 @@ test('a test run waiting for an event goes on along the branch the tester picks,
   await expect(choice).toHaveAttribute('data-kind', 'event')
   await expect(choice.getByTestId('wait-choose-received')).toBeEnabled()
   await expect(choice.getByTestId('wait-choose-timeout')).toBeEnabled()
+  await expect(choice.getByTestId('wait-filter')).toContainText('event = "Offer Accepted"')
   await choice.getByTestId('wait-edit-event').check()
   const editor = choice.getByTestId('wait-event-editor')
   await expect(editor).toHaveValue(new RegExp(`"userId": "${SAMPLE_USER}"`))

@@ -9,8 +9,12 @@ import { RunsPage } from './pages/audit/runs-page'
 import { ConnectionsPage } from './pages/connections-page'
 import { EditorPage } from './pages/editor-page'
 import { InboxPage } from './pages/inbox/inbox-page'
+import { AccountPage } from './pages/people/account-page'
+import { PeoplePage } from './pages/people/people-page'
+import { SetPasswordPage } from './pages/people/set-password-page'
 import { RunPage } from './pages/run-page'
 import { SetupPage, SignInPage } from './pages/sign-in-page'
+import { SourcesPage } from './pages/sources/sources-page'
 import { SystemPage } from './pages/system-page'
 import { WorkflowsPage } from './pages/workflows-page'
 import { Shell } from './ui/shell'
@@ -21,7 +25,9 @@ export function App() {
   const { info, me } = useSession()
 
   let content: React.ReactNode
-  if (info.isPending || me.isPending) content = <Splash />
+  // A set-password link works signed out (an invitee has no password yet) and signed in alike.
+  if (route.name === 'set-password') content = <SetPasswordPage token={route.token} />
+  else if (info.isPending || me.isPending) content = <Splash />
   else if (info.isError) content = <Splash error={`Cannot reach the server: ${errorMessage(info.error)}`} />
   else if (info.data.needsSetup) content = <SetupPage />
   else if (!me.data) content = <SignInPage />
@@ -49,6 +55,16 @@ export function App() {
           <InboxPage user={user} />
         ) : route.name === 'connections' ? (
           <ConnectionsPage user={user} />
+        ) : route.name === 'sources' ? (
+          <SourcesPage user={user} />
+        ) : route.name === 'people' ? (
+          user.role === 'admin' ? (
+            <PeoplePage user={user} />
+          ) : (
+            <div className="p-10 text-slate-500">Only admins manage people.</div>
+          )
+        ) : route.name === 'account' ? (
+          <AccountPage user={user} />
         ) : route.name === 'system' ? (
           user.role === 'admin' ? (
             <SystemPage />

@@ -35,6 +35,7 @@ import {
   type ScheduleTrigger,
   scheduleTriggers,
   type TraceEvent,
+  templates,
   validate,
   type WaitRequest,
   type Wake,
@@ -143,14 +144,13 @@ export async function runSavedTests(model: Workflow, deps: RunDeps): Promise<Tes
   return failures
 }
 
-export const TEMPLATES = [
-  {
-    id: 'personalization' as const,
-    title: 'Real-time personalization',
-    description:
-      'Segment events → recommendation API → personalized or default content → Braze profile and campaign, by email or push.',
-  },
-]
+/** The engine's template registry: id, title, one-line purpose and the connection kinds each needs. */
+export const TEMPLATES = templates.map(({ id, title, description, connections }) => ({
+  id,
+  title,
+  description,
+  connections,
+}))
 export type TemplateId = (typeof TEMPLATES)[number]['id']
 
 const templateFile = (id: TemplateId) =>

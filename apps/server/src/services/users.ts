@@ -150,11 +150,18 @@ export function createUserService(db: Db) {
      * A new account. `link`: nobody knows its password until the invitee sets one through
      * the one-time link; `password`: a generated temporary password, shown to the admin once.
      */
-    async invite(input: { email: string; role: Role; method: 'link' | 'password' }, by: string) {
+    async invite(
+      input: { email: string; role: Role; method: 'link' | 'password' },
+      by: string,
+    ): Promise<{
+      user: SessionUser
+      link: { token: string; expiresAt: string } | null
+      password: string | null
+    }> {
       if (input.method === 'password') {
         const password = temporaryPassword()
         const user = await create({ email: input.email, role: input.role, password })
-        return { user, password }
+        return { user, link: null, password }
       }
       return db.transaction().execute(async (trx) => {
         const user = await create(
@@ -162,7 +169,7 @@ export function createUserService(db: Db) {
           trx,
         )
         const link = await issueLink(user.id, 'invite', by, trx)
-        return { user, link }
+        return { user, link, password: null }
       })
     },
 

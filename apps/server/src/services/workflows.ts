@@ -231,10 +231,20 @@ export function createWorkflowService(
         .where('number', '=', number)
         .executeTakeFirst()
       if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Workflow ${id} has no version ${number}` })
+      const wasLive =
+        wf.published_version !== null ||
+        !!(await db
+          .selectFrom('workflow_versions')
+          .select('number')
+          .where('workflow_id', '=', id)
+          .where('published_at', 'is not', null)
+          .executeTakeFirst())
       return {
         id: wf.id,
         title: wf.title,
         archived: wf.archived === 1,
+        /** Was ever live: its history stays (archive, never delete). */
+        everPublished: wasLive,
         latestVersion: wf.latest_version,
         publishedVersion: wf.published_version,
         webhookSecretSet: wf.webhook_secret !== null,
@@ -401,6 +411,7 @@ export function createWorkflowService(
         await trx.deleteFrom('run_waits').where('workflow_id', '=', id).execute()
         await trx.deleteFrom('runs').where('workflow_id', '=', id).execute()
         await trx.deleteFrom('schedules').where('workflow_id', '=', id).execute()
+        await trx.deleteFrom('source_subscriptions').where('workflow_id', '=', id).execute()
         await trx.deleteFrom('workflow_versions').where('workflow_id', '=', id).execute()
         const gone = await trx
           .deleteFrom('workflows')

@@ -12,5 +12,16 @@ export function useWorkflowMutations() {
     publish: useMutation(trpc.workflows.publish.mutationOptions({ onSuccess: invalidate })),
     archive: useMutation(trpc.workflows.archive.mutationOptions({ onSuccess: invalidate })),
     duplicate: useMutation(trpc.workflows.duplicate.mutationOptions({ onSuccess: invalidate })),
+    rename: useMutation(trpc.workflows.rename.mutationOptions({ onSuccess: invalidate })),
+    remove: useMutation(trpc.workflows.delete.mutationOptions({ onSuccess: invalidate })),
+    unpublish: useMutation(trpc.workflows.unpublish.mutationOptions({ onSuccess: invalidate })),
+    restore: useMutation(
+      trpc.versions.restore.mutationOptions({
+        onSuccess: async () => {
+          await invalidate()
+          await qc.invalidateQueries({ queryKey: trpc.versions.pathKey() })
+        },
+      }),
+    ),
   }
 }

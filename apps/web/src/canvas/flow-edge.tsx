@@ -39,6 +39,7 @@ export const FlowEdge = memo(function FlowEdge(props: EdgeProps<FlowEdgeType>) {
   const editing = useEditor((s) => s.editing?.kind === 'edge' && s.editing.id === id)
   // "+ label" only for the one selected edge, and never on a read-only canvas.
   const offerLabel = useEditor((s) => !s.readOnly && (s.selection.edges.length === 1 || decision) && !label)
+  const readOnly = useEditor((s) => s.readOnly)
   const store = useEditorStoreApi()
   const commit = useCallback(
     (value: string) => {
@@ -88,7 +89,15 @@ export const FlowEdge = memo(function FlowEdge(props: EdgeProps<FlowEdgeType>) {
                     ? 'border-amber-300 bg-amber-50 font-mono text-amber-900'
                     : 'border-slate-200 bg-white text-slate-600'
                 } ${selected ? 'ring-2 ring-indigo-200' : ''}`}
-                title={decision ? 'Branch condition — double-click to edit' : 'Double-click to edit'}
+                title={
+                  readOnly
+                    ? decision
+                      ? 'Branch condition'
+                      : undefined
+                    : decision
+                      ? 'Branch condition — double-click to edit'
+                      : 'Double-click to edit'
+                }
               >
                 {label}
               </div>

@@ -45,7 +45,7 @@ export const GroupNode = memo(function GroupNode({ id, data, selected }: NodePro
             />
           </div>
         ) : (
-          <span className="truncate text-[13px] font-semibold text-slate-700" title="Double-click to rename">
+          <span className="truncate text-[13px] font-semibold text-slate-700" title={readOnly ? undefined : 'Double-click to rename'}>
             {data.group.title || id}
           </span>
         )}
@@ -53,7 +53,7 @@ export const GroupNode = memo(function GroupNode({ id, data, selected }: NodePro
           <span className="truncate font-mono text-[11px] text-slate-400">{id}</span>
         )}
       </div>
-      {data.empty && <div className="px-3 text-[12px] text-slate-400">Drag nodes here</div>}
+      {data.empty && !readOnly && <div className="px-3 text-[12px] text-slate-400">Drag nodes here</div>}
     </div>
   )
 })

@@ -18,8 +18,12 @@ export type Route =
   | { name: 'runs'; query: Query }
   | { name: 'run'; runId: string }
   | { name: 'connections' }
+  | { name: 'sources' }
   | { name: 'inbox' }
   | { name: 'system' }
+  | { name: 'people' }
+  | { name: 'account' }
+  | { name: 'set-password'; token: string }
   | { name: 'not-found'; path: string }
 
 const seg = '([^/?#]+)'
@@ -40,8 +44,13 @@ const ROUTES: [RegExp, (m: string[], query: Query) => Route][] = [
   [/^\/runs\/?$/, (_, query) => ({ name: 'runs', query })],
   [new RegExp(`^/runs/${seg}/?$`), (m) => ({ name: 'run', runId: m[1] })],
   [/^\/connections\/?$/, () => ({ name: 'connections' })],
+  [/^\/sources\/?$/, () => ({ name: 'sources' })],
   [/^\/inbox\/?$/, () => ({ name: 'inbox' })],
   [/^\/system\/?$/, () => ({ name: 'system' })],
+  [/^\/people\/?$/, () => ({ name: 'people' })],
+  [/^\/account\/?$/, () => ({ name: 'account' })],
+  // The public page of a one-time set-password link (an invitation or a reset).
+  [new RegExp(`^/set-password/${seg}/?$`), (m) => ({ name: 'set-password', token: m[1] })],
 ]
 
 export function parseRoute(hash: string): Route {

@@ -6,6 +6,7 @@ import {
   isActiveRun,
   isRunStatus,
   RUN_STATUSES,
+  resumeText,
   waitingUntilLabel,
 } from './run-status'
 
@@ -77,5 +78,22 @@ describe('describeWait', () => {
     expect(describeWait({ kind: 'approval', assignees: ['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io'] }, now)).toBe(
       'Waiting for approval by a@x.io, b@x.io, c@x.io +1',
     )
+  })
+})
+
+describe('resumeText', () => {
+  it('says what ended a wait and who decided', () => {
+    expect(resumeText({ reason: 'approval', branch: 'approved', by: 'ana@example.com' })).toBe(
+      'Approved by ana@example.com',
+    )
+    expect(resumeText({ reason: 'approval', branch: 'rejected', by: 'ana@example.com' })).toBe(
+      'Rejected by ana@example.com',
+    )
+    expect(resumeText({ reason: 'choice', branch: 'timeout', by: 'bo@example.com' })).toBe(
+      'Picked “timeout” by bo@example.com (test run)',
+    )
+    expect(resumeText({ reason: 'event', branch: 'received' })).toBe('Event received')
+    expect(resumeText({ reason: 'timeout', branch: 'timeout' })).toBe('Timed out: nothing came in time')
+    expect(resumeText({ reason: 'wait' })).toBe('Resumed after the wait')
   })
 })

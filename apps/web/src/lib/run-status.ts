@@ -91,3 +91,26 @@ export const WAIT_BRANCHES: Record<Exclude<WaitKind, 'time'>, readonly string[]>
   event: ['received', 'timeout'],
   approval: ['approved', 'rejected', 'timeout'],
 }
+
+/** What ended a wait, in words: "Approved by ana@…", "Event received", "Timed out". */
+export function resumeText(resume: {
+  reason: 'wait' | 'restart' | 'timeout' | 'event' | 'approval' | 'choice'
+  branch?: string
+  by?: string
+}): string {
+  const by = resume.by ? ` by ${resume.by}` : ''
+  switch (resume.reason) {
+    case 'wait':
+      return 'Resumed after the wait'
+    case 'timeout':
+      return 'Timed out: nothing came in time'
+    case 'event':
+      return 'Event received'
+    case 'approval':
+      return `${resume.branch === 'rejected' ? 'Rejected' : 'Approved'}${by}`
+    case 'choice':
+      return `Picked “${resume.branch ?? '?'}”${by} (test run)`
+    case 'restart':
+      return 'Resumed after restart'
+  }
+}

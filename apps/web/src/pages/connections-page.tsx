@@ -14,6 +14,7 @@ import { FieldRow, inputClass } from '../panels/fields'
 import { Button } from '../ui/button'
 import { Modal } from '../ui/modal'
 import { toast } from '../ui/toast'
+import { ConnectTabs } from './connect-tabs'
 
 /** A connection kind's settings form is generated from its schema, like a node's config. */
 const settingsSpec = (type: ConnectionType): FormSpec => ({
@@ -34,6 +35,7 @@ export function ConnectionsPage({ user }: { user: CurrentUser }) {
   return (
     <div className="h-full overflow-auto">
       <div className="mx-auto max-w-5xl px-8 py-8">
+        <ConnectTabs current="connections" />
         <div className="mb-6 flex items-end justify-between gap-4">
           <div>
             <h1 className="text-[20px] font-semibold tracking-tight text-slate-900">Connections</h1>

@@ -4,7 +4,7 @@ import { errorMessage } from '../api/trpc'
 import { Button } from '../ui/button'
 import { Logo } from '../ui/shell'
 
-function AuthCard(props: { title: string; subtitle: string; children: React.ReactNode }) {
+export function AuthCard(props: { title: string; subtitle: string; children: React.ReactNode }) {
   return (
     <div className="flex h-full items-center justify-center bg-slate-50 p-6">
       <div className="w-full max-w-sm">

@@ -8,6 +8,8 @@ import { navigate, workflowPath } from '../lib/router'
 import { Button } from '../ui/button'
 import { Icon } from '../ui/icons'
 import { toast } from '../ui/toast'
+import { NewWorkflowDialog } from './new-workflow-dialog'
+import { WorkflowActions } from './workflow-actions'
 
 export function StatusBadge({ status, version }: { status: 'draft' | 'published'; version?: number | null }) {
   return status === 'published' ? (
@@ -26,8 +28,15 @@ export function StatusBadge({ status, version }: { status: 'draft' | 'published'
 export function WorkflowsPage({ user }: { user: CurrentUser }) {
   const trpc = useTRPC()
   const [search, setSearch] = useState('')
+  const [showArchived, setShowArchived] = useState(false)
+  const [naming, setNaming] = useState(false)
   const deferred = useDeferredValue(search.trim())
-  const list = useQuery(trpc.workflows.list.queryOptions(deferred ? { search: deferred } : {}))
+  const list = useQuery(
+    trpc.workflows.list.queryOptions({
+      ...(deferred ? { search: deferred } : {}),
+      ...(showArchived ? { includeArchived: true } : {}),
+    }),
+  )
   const templates = useQuery(trpc.workflows.templates.queryOptions())
   const { create } = useWorkflowMutations()
   const fileInput = useRef<HTMLInputElement>(null)
@@ -88,7 +97,7 @@ export function WorkflowsPage({ user }: { user: CurrentUser }) {
               </Button>
               <Button
                 variant="primary"
-                onClick={() => createAndOpen({})}
+                onClick={() => setNaming(true)}
                 data-testid="create-blank"
                 disabled={create.isPending}
               >
@@ -141,21 +150,38 @@ export function WorkflowsPage({ user }: { user: CurrentUser }) {
               className="h-8 w-72 rounded-md border border-slate-300 px-2.5 text-[13px] outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-100"
             />
             <span className="text-[12.5px] text-slate-400">
-              {list.data ? `${list.data.length} workflows` : ''}
+              {list.data ? `${list.data.length} workflow${list.data.length === 1 ? '' : 's'}` : ''}
             </span>
+            <label className="ml-auto flex items-center gap-1.5 text-[12.5px] text-slate-600">
+              <input
+                type="checkbox"
+                checked={showArchived}
+                onChange={(e) => setShowArchived(e.target.checked)}
+                className="accent-indigo-600"
+                data-testid="show-archived"
+              />
+              Show archived
+            </label>
           </div>
           <WorkflowTable
             rows={list.data}
             loading={list.isPending}
             error={list.error ? errorMessage(list.error) : null}
+            canEdit={canEdit}
           />
         </div>
       </div>
+      {naming && <NewWorkflowDialog onClose={() => setNaming(false)} />}
     </div>
   )
 }
 
-function WorkflowTable(props: { rows?: WorkflowSummary[]; loading: boolean; error: string | null }) {
+function WorkflowTable(props: {
+  rows?: WorkflowSummary[]
+  loading: boolean
+  error: string | null
+  canEdit: boolean
+}) {
   if (props.error) return <p className="px-4 py-6 text-red-600">{props.error}</p>
   if (props.loading) return <p className="px-4 py-6 text-slate-400">Loading…</p>
   if (!props.rows?.length)
@@ -172,6 +198,11 @@ function WorkflowTable(props: { rows?: WorkflowSummary[]; loading: boolean; erro
           <th className="px-4 py-2 font-semibold">Status</th>
           <th className="px-4 py-2 font-semibold">Version</th>
           <th className="px-4 py-2 font-semibold">Last edited</th>
+          {props.canEdit && (
+            <th className="w-12 px-2 py-2">
+              <span className="sr-only">Actions</span>
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>
@@ -193,12 +224,25 @@ function WorkflowTable(props: { rows?: WorkflowSummary[]; loading: boolean; erro
               </a>
             </td>
             <td className="px-4 py-2.5">
-              <StatusBadge status={w.status} version={w.publishedVersion} />
+              {w.archived ? (
+                <span className="inline-flex rounded-full bg-slate-100 px-2 py-px text-[11.5px] font-medium text-slate-500 ring-1 ring-slate-200">
+                  Archived
+                </span>
+              ) : (
+                <StatusBadge status={w.status} version={w.publishedVersion} />
+              )}
             </td>
             <td className="px-4 py-2.5 text-slate-500">v{w.latestVersion}</td>
             <td className="px-4 py-2.5 text-slate-500">
               {relativeTime(w.updatedAt)} <span className="text-slate-400">by</span> {w.updatedBy}
             </td>
+            {props.canEdit && (
+              // The menu and its dialogs live in the row: their clicks must not open the workflow.
+              // biome-ignore lint/a11y/useKeyWithClickEvents: only stops clicks from reaching the row
+              <td className="px-2 py-1.5 text-right" onClick={(e) => e.stopPropagation()}>
+                <WorkflowActions workflow={w} testId="row-menu" />
+              </td>
+            )}
           </tr>
         ))}
       </tbody>

@@ -8,6 +8,7 @@ import { Icon } from '../ui/icons'
 import { ConfigForm } from './config-form'
 import { SectionTitle, SelectField, TextField } from './fields'
 import { ScheduleTimes } from './schedule-times'
+import { StartNodeTrigger } from './trigger-setup'
 
 const SIDE_OPTIONS = (['top', 'right', 'bottom', 'left'] as const).map((s) => ({ value: s, label: s }))
 const SHAPE_OPTIONS = [
@@ -81,11 +82,17 @@ function WorkflowProperties({ readOnly }: { readOnly: boolean }) {
         onCommit={(v) => set({ description: v })}
       />
       <p className="text-[12px] text-slate-400">{counts}</p>
-      <p className="mt-4 rounded-lg bg-slate-50 px-3 py-2.5 text-[12px] leading-relaxed text-slate-500">
-        Select a node or an edge to edit it. Drag node types from the palette, connect handles to draw edges,
-        and double-click a label to rename it. Press{' '}
-        <kbd className="rounded border border-slate-300 bg-white px-1">?</kbd> for shortcuts.
-      </p>
+      {readOnly ? (
+        <p className="mt-4 rounded-lg bg-slate-50 px-3 py-2.5 text-[12px] leading-relaxed text-slate-500">
+          Read-only: select a node or an edge to see its settings.
+        </p>
+      ) : (
+        <p className="mt-4 rounded-lg bg-slate-50 px-3 py-2.5 text-[12px] leading-relaxed text-slate-500">
+          Select a node or an edge to edit it. Drag node types from the palette, connect handles to draw edges,
+          and double-click a label to rename it. Press{' '}
+          <kbd className="rounded border border-slate-300 bg-white px-1">?</kbd> for shortcuts.
+        </p>
+      )}
     </>
   )
 }
@@ -238,6 +245,7 @@ function NodeInspector({ node, readOnly }: { node: WorkflowNode; readOnly: boole
           {spec.trigger === 'schedule' && <ScheduleTimes config={node.config} />}
         </>
       )}
+      <StartNodeTrigger node={node} readOnly={readOnly} />
     </div>
   )
 }

@@ -6,6 +6,7 @@ import { useEditor, useHistoryState } from '../store/context'
 import { isDirty } from '../store/editor-store'
 import { Button, IconButton } from '../ui/button'
 import { Icon, type IconName } from '../ui/icons'
+import { Tooltip } from '../ui/tooltip'
 
 function Cmd({
   id,
@@ -37,6 +38,12 @@ const Divider = () => <span className="mx-1 h-5 w-px bg-slate-200" />
 export function Toolbar(props: {
   ctx: CommandContext
   readOnly: boolean
+  /** Why nothing can be changed here (a viewer, an archived workflow): shown as a badge. */
+  readOnlyReason: string | null
+  /** The workflow's lifecycle menu (rename, duplicate, archive …). */
+  actions?: React.ReactNode
+  /** Opens the trigger setup (webhook URL, secret, deliveries). */
+  onShowTrigger: () => void
   publishReason: string | null
   publishing: boolean
   onPublish: () => void
@@ -75,13 +82,22 @@ export function Toolbar(props: {
         </button>
         <span className="text-slate-300">/</span>
         <h1
-          className="max-w-[300px] truncate px-1.5 text-[14px] font-semibold text-slate-900"
+          className="max-w-[240px] min-w-0 truncate px-1.5 text-[14px] font-semibold text-slate-900"
           data-testid="workflow-title"
           title={title}
         >
           {title || 'Untitled workflow'}
         </h1>
         <StatusBadge status={published ? 'published' : 'draft'} version={published} />
+        {props.readOnlyReason && (
+          <span
+            data-testid="read-only-badge"
+            title={props.readOnlyReason}
+            className="ml-1.5 inline-flex shrink-0 items-center rounded-full bg-amber-50 px-2 py-px text-[11.5px] font-medium whitespace-nowrap text-amber-800 ring-1 ring-amber-200"
+          >
+            Read-only
+          </span>
+        )}
         <span
           className="ml-1.5 text-[12px] whitespace-nowrap text-slate-400"
           data-testid="save-state"
@@ -94,6 +110,7 @@ export function Toolbar(props: {
             <span className="ml-1.5">· Saved</span>
           )}
         </span>
+        {props.actions && <span className="ml-0.5">{props.actions}</span>}
 
         <div className="mx-auto flex items-center">
           {!readOnly && (
@@ -128,6 +145,16 @@ export function Toolbar(props: {
             {warnings} warning{warnings === 1 ? '' : 's'}
           </span>
         </button>
+        <Button
+          variant="ghost"
+          onClick={props.onShowTrigger}
+          data-testid="toolbar-trigger"
+          title="Webhook URL, signing secret, test event and recent deliveries"
+          className="mr-0.5"
+        >
+          <Icon name="zap" size={13} />
+          Trigger
+        </Button>
         <ExportMenu ctx={ctx} />
         {!readOnly && (
           <>
@@ -150,17 +177,21 @@ export function Toolbar(props: {
             >
               Save
             </Button>
-            <span
-              title={props.publishReason ?? 'Publish this version: real events will run it'}
-              className="inline-flex"
+            {/* aria-disabled, not disabled: a disabled button takes no focus, and its reason must show on focus too. */}
+            <Tooltip
+              id="publish-reason"
+              testId="publish-reason"
+              text={props.publishReason ?? `Publish version ${version}: real events will run it`}
             >
               <Button
                 data-testid="publish-button"
                 variant="secondary"
-                disabled={props.publishReason !== null || props.publishing}
+                aria-disabled={props.publishReason !== null || props.publishing}
                 aria-describedby="publish-reason"
-                onClick={props.onPublish}
-                className="ml-1.5"
+                onClick={() => {
+                  if (props.publishReason === null && !props.publishing) props.onPublish()
+                }}
+                className="ml-1.5 aria-disabled:cursor-not-allowed aria-disabled:opacity-60"
               >
                 {published === version && !dirty
                   ? '✓ Published'
@@ -168,10 +199,7 @@ export function Toolbar(props: {
                     ? 'Publishing…'
                     : 'Publish'}
               </Button>
-            </span>
-            <span id="publish-reason" className="sr-only" data-testid="publish-reason">
-              {props.publishReason ?? ''}
-            </span>
+            </Tooltip>
           </>
         )}
       </div>

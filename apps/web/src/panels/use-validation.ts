@@ -9,11 +9,13 @@ const DELAY = 200
 /**
  * Validates the graph in the browser after every change (debounced) with the engine's rules
  * and the connections that exist, as the server will on save: the problems list and Publish
- * agree with the server.
+ * agree with the server. Returns whether the verdict is complete: until the connection list has
+ * loaded, connection references are not judged, so Publish waits for it.
  */
-export function useValidation(store: EditorStore) {
+export function useValidation(store: EditorStore): boolean {
   // Until the list has loaded, connection references are not judged (no false alarms).
-  const connections = useConnections().data
+  const list = useConnections()
+  const connections = list.data
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined
     const run = () => {
@@ -47,4 +49,6 @@ export function useValidation(store: EditorStore) {
       clearTimeout(timer)
     }
   }, [store, connections])
+  // A list that failed to load would keep Publish waiting for ever: the server still judges.
+  return connections !== undefined || list.isError
 }

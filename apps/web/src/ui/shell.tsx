@@ -35,6 +35,7 @@ function sectionOf(route: Route): Section | null {
     case 'diff':
       return 'audit'
     case 'connections':
+    case 'sources':
       return 'connections'
     case 'inbox':
       return 'inbox'
@@ -98,6 +99,17 @@ export function Shell({
           {user.role === 'admin' && (
             <button
               type="button"
+              onClick={() => navigate('/people')}
+              data-testid="nav-people"
+              aria-current={route.name === 'people' ? 'page' : undefined}
+              className="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700"
+            >
+              People
+            </button>
+          )}
+          {user.role === 'admin' && (
+            <button
+              type="button"
               onClick={() => navigate('/system')}
               data-testid="nav-system"
               className="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800"
@@ -106,7 +118,13 @@ export function Shell({
             </button>
           )}
           <span className="h-4 w-px bg-slate-200" />
-          <span className="flex items-center gap-2" data-testid="current-user">
+          <button
+            type="button"
+            onClick={() => navigate('/account')}
+            title="Your account: change your password"
+            className="flex items-center gap-2 rounded-md px-1.5 py-0.5 hover:bg-slate-100"
+            data-testid="current-user"
+          >
             <span className="flex h-6 w-6 items-center justify-center rounded-full bg-indigo-100 text-[11px] font-semibold text-indigo-700 uppercase">
               {user.email.slice(0, 1)}
             </span>
@@ -114,7 +132,7 @@ export function Shell({
             <span className="rounded-full bg-slate-100 px-2 py-px text-[11.5px] font-medium text-slate-600 capitalize">
               {user.role}
             </span>
-          </span>
+          </button>
           <button
             type="button"
             onClick={() => confirmLeave() && logout.mutate()}

@@ -3,7 +3,7 @@ import { create } from 'zustand'
 interface Toast {
   id: number
   message: string
-  tone: 'info' | 'success' | 'error'
+  tone: 'info' | 'success' | 'warning' | 'error'
 }
 
 const useToasts = create<{ toasts: Toast[] }>(() => ({ toasts: [] }))
@@ -13,7 +13,8 @@ let nextId = 1
 export function toast(message: string, tone: Toast['tone'] = 'info') {
   const id = nextId++
   useToasts.setState((s) => ({ toasts: [...s.toasts.slice(-3), { id, message, tone }] }))
-  if (tone !== 'error') setTimeout(() => dismiss(id), 4000)
+  // Errors stay until dismissed; warnings stay long enough to be read.
+  if (tone !== 'error') setTimeout(() => dismiss(id), tone === 'warning' ? 8000 : 4000)
 }
 
 function dismiss(id: number) {
@@ -23,6 +24,7 @@ function dismiss(id: number) {
 const TONE = {
   info: 'bg-slate-900 text-white',
   success: 'bg-emerald-700 text-white',
+  warning: 'bg-amber-100 text-amber-950 ring-1 ring-amber-300',
   error: 'bg-red-700 text-white',
 }
 
@@ -35,6 +37,7 @@ export function Toasts() {
           key={t.id}
           role={t.tone === 'error' ? 'alert' : 'status'}
           data-testid="toast"
+          data-tone={t.tone}
           className={`pointer-events-auto flex max-w-xl items-start gap-3 rounded-lg px-3.5 py-2 text-[13px] shadow-lg ${TONE[t.tone]}`}
         >
           <span className="whitespace-pre-line">{t.message}</span>

@@ -26,6 +26,11 @@ const ACTION_LABELS: Record<string, string> = {
   'workflow.duplicate': 'Duplicated',
   'workflow.webhook-secret': 'Changed webhook secret',
   'run.test': 'Started a test run',
+  'run.cancel': 'Cancelled a run',
+  'run.retry': 'Retried a run',
+  'run.approve': 'Approved',
+  'run.reject': 'Rejected',
+  'run.choose': 'Picked a test run’s branch',
   'user.create': 'Created a user',
   'user.set-role': 'Changed a role',
   'auth.login': 'Signed in',
@@ -199,6 +204,11 @@ function Details({ entry }: { entry: AuditEntry }) {
   if (d.draft === true) parts.push(<span key="d">unsaved draft</span>)
   if (d.dryRun === true) parts.push(<span key="dry">dry</span>)
   if (typeof d.message === 'string' && d.message) parts.push(<span key="m">“{d.message}”</span>)
+  // Decisions on waiting runs: the task, the branch picked, the reason given.
+  if (typeof d.branch === 'string') parts.push(<span key="b">along “{d.branch}”</span>)
+  if ((entry.action === 'run.approve' || entry.action === 'run.reject') && typeof d.title === 'string')
+    parts.push(<span key="task">{d.title}</span>)
+  if (typeof d.comment === 'string' && d.comment) parts.push(<span key="c">“{d.comment}”</span>)
   if (typeof d.email === 'string') parts.push(<span key="e">{d.email}</span>)
   if (typeof d.role === 'string') parts.push(<span key="role">as {d.role}</span>)
   if (typeof d.template === 'string') parts.push(<span key="t">from template {d.template}</span>)

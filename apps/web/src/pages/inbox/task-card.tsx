@@ -3,23 +3,11 @@ import type { InboxTask } from '../../api/inbox'
 import { relativeTime } from '../../lib/download'
 import { runPath, workflowPath } from '../../lib/router'
 import { clockLabel } from '../../lib/run-status'
+import { eventSummary } from '../../lib/segment-event'
 import { JsonTree } from '../../panels/run/json-tree'
 import { Tag } from '../../panels/run/run-status'
 import { Link } from '../audit/ui'
 import { DecisionForm } from './decision-form'
-
-/** `track "Cancel Requested" · user u-7`: which event started the run, at a glance. */
-export function eventSummary(event: unknown): string {
-  if (!event || typeof event !== 'object') return ''
-  const e = event as Record<string, unknown>
-  const parts: string[] = []
-  if (typeof e.type === 'string') parts.push(e.type)
-  if (typeof e.event === 'string') parts.push(`“${e.event}”`)
-  else if (typeof e.name === 'string') parts.push(`“${e.name}”`)
-  const who = e.userId ?? e.anonymousId
-  if (typeof who === 'string' || typeof who === 'number') parts.push(`· user ${who}`)
-  return parts.join(' ')
-}
 
 /** One approval waiting for a decision: what it is about, the run's context, and the decision. */
 export const TaskCard = memo(function TaskCard({ task, canDecide }: { task: InboxTask; canDecide: boolean }) {

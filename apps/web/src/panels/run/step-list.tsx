@@ -1,4 +1,5 @@
 import { Fragment, memo, useMemo } from 'react'
+import { resumeText } from '../../lib/run-status'
 import { useEditor, useEditorStoreApi } from '../../store/context'
 import { formatDuration, type TraceResume, type TraceStep } from '../../store/trace'
 import { RunStatusChip, StatusDot, Tag } from './run-status'
@@ -57,25 +58,6 @@ export const StepList = memo(function StepList() {
   )
 })
 
-/** What ended a wait, in words: "Approved by ana@…", "Event received", "Timed out". */
-export function resumeText(resume: TraceResume): string {
-  const by = resume.by ? ` by ${resume.by}` : ''
-  switch (resume.reason) {
-    case 'wait':
-      return 'Resumed after the wait'
-    case 'timeout':
-      return 'Timed out: nothing came in time'
-    case 'event':
-      return 'Event received'
-    case 'approval':
-      return `${resume.branch === 'rejected' ? 'Rejected' : 'Approved'}${by}`
-    case 'choice':
-      return `Picked “${resume.branch ?? '?'}”${by} (test run)`
-    default:
-      return 'Resumed'
-  }
-}
-
 /** Where the run continued after a pause: its wait, what it waited for, or a server restart. */
 const ResumedMarker = memo(function ResumedMarker({ resume }: { resume: TraceResume }) {
   const restart = resume.reason === 'restart'
@@ -104,7 +86,7 @@ const ResumedMarker = memo(function ResumedMarker({ resume }: { resume: TraceRes
             : 'the run went on from its last checkpoint'}
         </span>
       ) : (
-        <span className="min-w-0 truncate" title={comment}>
+        <span className="line-clamp-2 min-w-0 break-words" title={comment}>
           {resumeText(resume)}
           {comment && <span className="text-slate-500"> — “{comment}”</span>}
         </span>

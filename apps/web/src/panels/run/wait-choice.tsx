@@ -71,6 +71,11 @@ function BranchPicker(props: { runId: string; nodeId: string; kind: 'event' | 'a
     () => new Set(graph.edges.filter((e) => e.source === nodeId).map((e) => (e.label ?? '').trim())),
     [graph, nodeId],
   )
+  // Which events count, as the step says: what the tester's event should look like.
+  const filter = useMemo(() => {
+    const config = graph.nodes.find((n) => n.id === nodeId)?.config as { filter?: unknown } | undefined
+    return typeof config?.filter === 'string' ? config.filter.trim() : ''
+  }, [graph, nodeId])
   const { choose } = useRunControlMutations()
   const [editEvent, setEditEvent] = useState(false)
   const [eventText, setEventText] = useState(() =>
@@ -129,6 +134,12 @@ function BranchPicker(props: { runId: string; nodeId: string; kind: 'event' | 'a
       </div>
       {kind === 'event' && (
         <div className="mt-2">
+          {filter && (
+            <p className="mb-1.5 text-[12px] text-slate-600" data-testid="wait-filter">
+              Events count when{' '}
+              <code className="rounded bg-white px-1 font-mono text-[11.5px]">{filter}</code>
+            </p>
+          )}
           <label className="flex items-center gap-1.5 text-[12px] text-slate-700">
             <input
               type="checkbox"

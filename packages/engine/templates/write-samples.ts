@@ -1,0 +1,35 @@
+/**
+ * Writes `samples/<template>/` for every registered template whose samples come from its test
+ * cases (see sample-files.ts); the personalization template has its own, from generate.ts.
+ *
+ *   node --import tsx packages/engine/templates/write-samples.ts
+ *
+ * Node-only by design: nothing imports it.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from '../src/dsl/parser'
+import { templates } from './index'
+import { sampleFiles } from './sample-files'
+
+// generate.ts writes these from personalization-samples.ts, under names the app and tests use.
+const OWN_SAMPLES = new Set(['personalization'])
+
+const here = dirname(fileURLToPath(import.meta.url))
+for (const template of templates) {
+  if (OWN_SAMPLES.has(template.id)) continue
+  const file = join(here, template.file)
+  const { workflow, diagnostics } = parse(readFileSync(file, 'utf8'), { file })
+  if (!workflow) {
+    for (const d of diagnostics) console.error(`${file}:${d.line}:${d.column}: ${d.message}`)
+    process.exit(1)
+  }
+  const dir = join(here, 'samples', template.id)
+  mkdirSync(dir, { recursive: true })
+  // Files of renamed or deleted cases go, so the folder holds exactly the current cases.
+  for (const old of readdirSync(dir)) if (old.endsWith('.json')) rmSync(join(dir, old))
+  const files = sampleFiles(workflow)
+  for (const [name, text] of files) writeFileSync(join(dir, name), text)
+  console.log(`wrote ${files.size} files to ${dir}/`)
+}
