@@ -45,10 +45,12 @@ try {
     execute: (job) => services.pool.execute(job),
     cancel: (runId) => void services.pool.cancel(runId),
     onSchedule: (data, scheduledMs) => services.schedules.fire(data, scheduledMs),
+    onWake: ({ runId }) => services.waits.wakeWhenDue(runId),
     concurrency,
     lockDurationMs: num(env.FLOWLINE_WORKER_LOCK_MS),
   })
-  // Waits are claimed in the database with a conditional update: any number of workers may poll.
+  // Waits are delayed jobs; this poll (every FLOWLINE_WAIT_POLL_MS) only finds those Redis lost.
+  // Claims are conditional updates in the database: any number of workers may poll.
   services.waits.start()
   const sweeper = startSweeper({
     db,

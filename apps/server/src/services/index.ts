@@ -54,6 +54,8 @@ export interface ServicesOptions {
   queueMode?: QueueModeOptions
 }
 
+const WAIT_SAFETY_POLL_MS = Number(process.env.FLOWLINE_WAIT_POLL_MS ?? 30_000)
+
 export function defaultRunThreads(): number {
   return Math.max(1, availableParallelism() - 1)
 }
@@ -156,7 +158,15 @@ export function createServices(opts: ServicesOptions) {
     loadVersionModel,
     resolverForRun: () => connections.resolverForRun(),
     dataStore: createDataStore(db),
-    onSuspended: (_runId, at) => waits.nudge(at),
+    // Queue mode: a delayed BullMQ job wakes the run at its time, on whichever worker takes it.
+    onSuspended: (runId, at) =>
+      qm
+        ? qm.queue
+            .addWake(runId, at, Date.parse(at) - clock())
+            .catch((err) =>
+              logger?.warn({ err, runId }, 'no delayed job for a wait: the database poll will resume it'),
+            )
+        : waits.nudge(at),
     recordOutsideWait: (job, wait) => waitingRuns.record(job, wait),
   })
   const queue: RunQueue =
@@ -166,6 +176,8 @@ export function createServices(opts: ServicesOptions) {
     clock,
     logger,
     resume: (runId) => runs.resume(runId),
+    // Queue mode: waits are delayed jobs; the poll is only the safety net for jobs Redis lost.
+    pollMs: qm ? WAIT_SAFETY_POLL_MS : undefined,
   })
   const hot = hotQueries(db, opts.raw)
   // Queue mode: the run may execute on any worker; the one that has it stops it.

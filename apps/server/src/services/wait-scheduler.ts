@@ -63,8 +63,46 @@ export class WaitScheduler {
     this.timer.unref()
   }
 
+  /**
+   * Resumes a run whose wait is over, unless another process got there first (its timer, a
+   * queue mode delayed job, an event): false when it was not due or no longer waiting.
+   */
+  async wake(runId: string): Promise<boolean> {
+    const { db, clock, resume } = this.opts
+    // A run waiting for an event or a decision leaves the inbox and the key index with it.
+    const claimed = await db.transaction().execute(async (trx) => {
+      const won = await trx
+        .updateTable('runs')
+        .set({ status: 'queued' })
+        .where('id', '=', runId)
+        .where('status', '=', 'waiting')
+        .where('resume_at', '<=', new Date(clock()).toISOString())
+        .executeTakeFirst()
+      if (Number(won.numUpdatedRows) !== 1) return false
+      await trx.deleteFrom('run_waits').where('run_id', '=', runId).execute()
+      return true
+    })
+    if (claimed) await resume(runId)
+    return claimed
+  }
+
+  /**
+   * A queue mode delayed job came due: wake the run. A job a little early (another
+   * machine's clock) throws, so BullMQ tries again after its backoff.
+   */
+  async wakeWhenDue(runId: string): Promise<void> {
+    if (await this.wake(runId)) return
+    const row = await this.opts.db
+      .selectFrom('runs')
+      .select(['status', 'resume_at'])
+      .where('id', '=', runId)
+      .executeTakeFirst()
+    if (row?.status === 'waiting' && row.resume_at && Date.parse(row.resume_at) > this.opts.clock())
+      throw new Error(`run ${runId} waits until ${row.resume_at}`)
+  }
+
   private async tick(): Promise<void> {
-    const { db, clock, resume, logger } = this.opts
+    const { db, clock, logger } = this.opts
     try {
       const due = await db
         .selectFrom('runs')
@@ -76,19 +114,7 @@ export class WaitScheduler {
         .execute()
       for (const { id } of due) {
         if (this.stopped) return
-        // A run waiting for an event or a decision leaves the inbox and the key index with it.
-        const claimed = await db.transaction().execute(async (trx) => {
-          const won = await trx
-            .updateTable('runs')
-            .set({ status: 'queued' })
-            .where('id', '=', id)
-            .where('status', '=', 'waiting')
-            .executeTakeFirst()
-          if (Number(won.numUpdatedRows) !== 1) return false
-          await trx.deleteFrom('run_waits').where('run_id', '=', id).execute()
-          return true
-        })
-        if (claimed) await resume(id)
+        await this.wake(id)
       }
     } catch (err) {
       logger?.error({ err }, 'resuming waiting runs failed; trying again shortly')

@@ -6,11 +6,17 @@ import { cronRepeatStrategy, SCHEDULE_JOB, type ScheduleJobData, scheduledMillis
 import { QUEUE_NAME } from './redis'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-/** Job states that mean "accepted, not finished" (delayed jobs are not used: waits live in the database). */
+/** Job states that mean "accepted, not finished" (delayed jobs are waits and schedules, not backlog). */
 const BACKLOG = ['waiting', 'active', 'prioritized', 'waiting-children'] as const
 const SIZE_REFRESH_MS = 1_000
 /** How long an enqueue keeps trying when the run's previous job is still finishing. */
 const REQUEUE_PATIENCE_MS = 10 * 60_000
+/** A waiting run's delayed job: at its time a worker resumes the run (DESIGN §6 "waits are delayed jobs"). */
+export const WAKE_JOB = 'wake'
+export interface WakeJobData {
+  runId: string
+  resumeAt: string
+}
 
 export interface BullQueueOptions {
   connection: Redis
@@ -83,6 +89,22 @@ export class BullMqRunQueue implements RunQueue {
     }
   }
 
+  /**
+   * A delayed job that wakes a waiting run at `resumeAt`. One per run and time (the id), so a
+   * run recorded twice gets one job; the database decides whether it still waits then.
+   */
+  async addWake(runId: string, resumeAt: string, delayMs: number): Promise<void> {
+    const data: WakeJobData = { runId, resumeAt }
+    await this.queue.add(WAKE_JOB, data, {
+      jobId: `wake:${runId}:${Date.parse(resumeAt)}`,
+      delay: Math.max(0, delayMs),
+      removeOnComplete: true,
+      removeOnFail: true,
+      attempts: this.opts.attempts ?? 5,
+      backoff: { type: 'exponential', delay: 1_000 },
+    })
+  }
+
   /** Removes a job no worker has taken yet; locked (active) jobs stay. */
   async remove(runId: string): Promise<boolean> {
     // Never rejects: callers (cancel) do not await it, and the database decides the run's fate.
@@ -152,6 +174,8 @@ export interface RunWorkerOptions {
   stalledIntervalMs?: number
   /** A schedule trigger's job came due: start its run (services/schedules: fire). */
   onSchedule?: (data: ScheduleJobData, scheduledMs: number) => Promise<unknown>
+  /** A waiting run's delayed job came due: resume it if it still waits. */
+  onWake?: (data: WakeJobData) => Promise<unknown>
 }
 
 /**
@@ -165,6 +189,10 @@ export function startRunWorker(opts: RunWorkerOptions): Worker {
     async (job: Job<RunJob>) => {
       if (job.name === SCHEDULE_JOB) {
         await opts.onSchedule?.(job.data as unknown as ScheduleJobData, scheduledMillis(job))
+        return
+      }
+      if (job.name === WAKE_JOB) {
+        await opts.onWake?.(job.data as unknown as WakeJobData)
         return
       }
       const resume = job.data.resume === true || job.attemptsStarted > 1 || job.attemptsMade > 0

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { RunJob } from '../run-queue'
 import type { ScheduleJobData } from '../schedules/bullmq'
-import { BullMqRunQueue, startRunWorker } from './bullmq-queue'
+import { BullMqRunQueue, startRunWorker, type WakeJobData } from './bullmq-queue'
 import { DEFAULT_PREFIX, type QueueModeOptions, redisConnection } from './redis'
 import { RedisFailureLimiter } from './redis-rate-limit'
 import { RedisTraceBus } from './redis-trace-bus'
@@ -53,6 +53,8 @@ export function createQueueMode(opts: QueueModeOptions, logger?: Logger) {
       lockDurationMs?: number
       /** Schedule triggers' jobs (services/schedules: fire). */
       onSchedule?: (data: ScheduleJobData, scheduledMs: number) => Promise<unknown>
+      /** Waiting runs' delayed jobs. */
+      onWake?: (data: WakeJobData) => Promise<unknown>
     }): Promise<Worker> {
       cancelSub = redisConnection(opts.redisUrl, 'flowline-cancel')
       cancelSub.on('message', (_c: string, runId: string) => o.cancel(runId))
