@@ -11,29 +11,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { Api } from './live-api'
 import { type Child, canPin, freePort, spawnNode, stopChild, treeCpuMs, waitHealthy } from './live-procs'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = 10
 const BATCH = 100
 const ADMIN = { email: 'bench@flowline.test', password: 'bench-password-1' }
-
-async function trpc<T>(
-  url: string,
-  path: string,
-  input: unknown,
-  cookie?: string,
-): Promise<{ data: T; cookie?: string }> {
-  const res = await fetch(`${url}/trpc/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify(input),
-  })
-  const json = (await res.json()) as { result?: { data: T }; error?: { message: string } }
-  if (json.error) throw new Error(`${path}: ${json.error.message}`)
-  const set = res.headers.getSetCookie().find((c) => c.startsWith('flowline_session='))
-  return { data: json.result!.data, cookie: set?.split(';')[0] }
-}
 
 const echoFlow = {
   title: 'Intake bench',
@@ -108,23 +92,19 @@ export async function benchTracking(): Promise<void> {
       },
     })
     await waitHealthy(url, server)
-    const { cookie } = await trpc(url, 'auth.login', ADMIN)
-    const idle = await trpc<{ writeKey: string }>(url, 'sources.create', { name: 'Nobody listens' }, cookie)
-    const busy = await trpc<{ id: string; writeKey: string }>(
-      url,
-      'sources.create',
-      { name: 'Subscribed' },
-      cookie,
-    )
-    const wf = await trpc<{ id: string }>(url, 'workflows.create', { model: echoFlow }, cookie)
-    await trpc(url, 'workflows.publish', { id: wf.data.id, version: 1 }, cookie)
-    await trpc(url, 'sources.subscribe', { sourceId: busy.data.id, workflowId: wf.data.id }, cookie)
+    const api = new Api(url)
+    await api.login(ADMIN.email, ADMIN.password)
+    const idle = await api.mutate<{ writeKey: string }>('sources.create', { name: 'Nobody listens' })
+    const busy = await api.mutate<{ id: string; writeKey: string }>('sources.create', { name: 'Subscribed' })
+    const wf = await api.mutate<{ id: string }>('workflows.create', { model: echoFlow })
+    await api.mutate('workflows.publish', { id: wf.id, version: 1 })
+    await api.mutate('sources.subscribe', { sourceId: busy.id, workflowId: wf.id })
     console.log(
       `  server pinned to CPU 0: ${canPin ? 'yes' : 'no (taskset or a second CPU missing)'}; ${CONNECTIONS} connections × ${BATCH} messages a batch, ${SECONDS} s each`,
     )
     for (const [label, key] of [
-      ['intake alone (no subscribed workflow)', idle.data.writeKey],
-      ['a subscribed workflow (one run per message)', busy.data.writeKey],
+      ['intake alone (no subscribed workflow)', idle.writeKey],
+      ['a subscribed workflow (one run per message)', busy.writeKey],
     ] as const) {
       const cpu0 = treeCpuMs(server.pid)
       const began = performance.now()

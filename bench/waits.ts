@@ -18,50 +18,14 @@ import { type Db, now, openDatabase } from '../apps/server/src/db'
 import type { RawDatabase } from '../apps/server/src/db/dialect'
 import type { RunsTable, RunWaitsTable } from '../apps/server/src/db/schema'
 import { createServices } from '../apps/server/src/services'
-import type { Workflow } from '../apps/server/src/services/engine'
+import { retentionFlow } from '../apps/server/src/testing/flows'
 import { silentLogger } from '../apps/server/src/testing/harness'
 
 const WAITING = Number(process.env.BENCH_WAITING ?? 100_000)
 const PROBES = 20
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10)
 
-const model: Workflow = {
-  title: 'Retention offer',
-  description: '',
-  groups: [],
-  nodes: [
-    { id: 's', group: null, shape: 'circle', label: 'Cancel requested', type: 'start', config: {} },
-    {
-      id: 'w',
-      group: null,
-      shape: 'diamond',
-      label: 'Offer accepted?',
-      type: 'wait-for-event',
-      config: { filter: 'event = "Offer Accepted"', timeout: '7d' },
-    },
-    { id: 'kept', group: null, shape: 'circle', label: 'Kept', type: 'end' },
-    { id: 'lost', group: null, shape: 'circle', label: 'Lost', type: 'end' },
-  ],
-  edges: [
-    { id: 's-w', source: 's', sourceHandle: 'right', target: 'w', targetHandle: 'left' },
-    {
-      id: 'w-k',
-      source: 'w',
-      sourceHandle: 'right',
-      target: 'kept',
-      targetHandle: 'left',
-      label: 'received',
-    },
-    {
-      id: 'w-l',
-      source: 'w',
-      sourceHandle: 'bottom',
-      target: 'lost',
-      targetHandle: 'left',
-      label: 'timeout',
-    },
-  ],
-}
+const model = retentionFlow('7d')
 
 const ms = (n: number) => `${n.toFixed(2)} ms`
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b)

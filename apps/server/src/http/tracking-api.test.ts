@@ -2,6 +2,7 @@ import { Analytics } from '@segment/analytics-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Workflow } from '../services/engine'
 import { dialects } from '../testing/databases'
+import { retentionFlow } from '../testing/flows'
 import { loginCookie, startTestServer } from '../testing/harness'
 import { trpcHttp } from '../testing/http-client'
 
@@ -138,50 +139,7 @@ describe.each(dialects)('Segment HTTP Tracking API (%s)', (dialect) => {
   })
 
   it('resumes a run waiting for an event when that event comes through the source', async () => {
-    const model: Workflow = {
-      title: 'Retention',
-      description: '',
-      groups: [],
-      nodes: [
-        {
-          id: 's',
-          group: null,
-          shape: 'circle',
-          label: 'Cancel',
-          type: 'start',
-          config: { filter: 'event.event = "Cancel Requested"' },
-        },
-        {
-          id: 'w',
-          group: null,
-          shape: 'diamond',
-          label: 'Offer?',
-          type: 'wait-for-event',
-          config: { filter: 'event = "Offer Accepted"', timeout: '3d' },
-        },
-        { id: 'kept', group: null, shape: 'circle', label: 'Kept', type: 'end' },
-        { id: 'lost', group: null, shape: 'circle', label: 'Lost', type: 'end' },
-      ],
-      edges: [
-        { id: 's-w', source: 's', sourceHandle: 'right', target: 'w', targetHandle: 'left' },
-        {
-          id: 'w-k',
-          source: 'w',
-          sourceHandle: 'right',
-          target: 'kept',
-          targetHandle: 'left',
-          label: 'received',
-        },
-        {
-          id: 'w-l',
-          source: 'w',
-          sourceHandle: 'bottom',
-          target: 'lost',
-          targetHandle: 'left',
-          label: 'timeout',
-        },
-      ],
-    }
+    const model = retentionFlow()
     const { id } = await trpc<{ id: string }>('workflows.create', { model })
     await trpc('workflows.publish', { id, version: 1 })
     await trpc('sources.subscribe', { sourceId, workflowId: id })

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Workflow } from '../services/engine'
 import { dialects } from '../testing/databases'
 import { startFakeBraze, withBraze } from '../testing/fake-braze'
+import { retentionFlow } from '../testing/flows'
 import { loginCookie, startTestServer } from '../testing/harness'
 import { segmentEvent, trpcHttp } from '../testing/http-client'
 
@@ -171,50 +172,7 @@ describe.each(dialects)('Segment webhook over HTTP (%s)', (dialect) => {
   })
 
   it('resumes runs waiting for an event with that event, and tells the sender so', async () => {
-    const model: Workflow = {
-      title: 'Retention offer',
-      description: '',
-      groups: [],
-      nodes: [
-        {
-          id: 's',
-          group: null,
-          shape: 'circle',
-          label: 'Cancel?',
-          type: 'start',
-          config: { filter: 'event.event = "Cancel Requested"' },
-        },
-        {
-          id: 'w',
-          group: null,
-          shape: 'diamond',
-          label: 'Offer accepted?',
-          type: 'wait-for-event',
-          config: { filter: 'event = "Offer Accepted"', timeout: '3d' },
-        },
-        { id: 'kept', group: null, shape: 'circle', label: 'Kept', type: 'end' },
-        { id: 'lost', group: null, shape: 'circle', label: 'Lost', type: 'end' },
-      ],
-      edges: [
-        { id: 's-w', source: 's', sourceHandle: 'right', target: 'w', targetHandle: 'left' },
-        {
-          id: 'w-kept',
-          source: 'w',
-          sourceHandle: 'right',
-          target: 'kept',
-          targetHandle: 'left',
-          label: 'received',
-        },
-        {
-          id: 'w-lost',
-          source: 'w',
-          sourceHandle: 'bottom',
-          target: 'lost',
-          targetHandle: 'left',
-          label: 'timeout',
-        },
-      ],
-    }
+    const model = retentionFlow()
     const { id } = await trpcHttp<{ id: string }>(server.url, 'workflows.create', { model }, { cookie })
     await trpcHttp(server.url, 'workflows.publish', { id, version: 1 }, { cookie })
     const url = `${server.url}/api/hooks/${id}`
