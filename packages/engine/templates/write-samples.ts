@@ -6,6 +6,7 @@
  *
  * Node-only by design: nothing imports it.
  */
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +18,7 @@ import { sampleFiles } from './sample-files'
 const OWN_SAMPLES = new Set(['personalization'])
 
 const here = dirname(fileURLToPath(import.meta.url))
+const written: string[] = []
 for (const template of templates) {
   if (OWN_SAMPLES.has(template.id)) continue
   const file = join(here, template.file)
@@ -30,6 +32,11 @@ for (const template of templates) {
   // Files of renamed or deleted cases go, so the folder holds exactly the current cases.
   for (const old of readdirSync(dir)) if (old.endsWith('.json')) rmSync(join(dir, old))
   const files = sampleFiles(workflow)
-  for (const [name, text] of files) writeFileSync(join(dir, name), text)
+  for (const [name, value] of files) writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`)
+  written.push(dir)
   console.log(`wrote ${files.size} files to ${dir}/`)
 }
+// In the repository's JSON style, so `npm run lint` passes on them as written.
+execFileSync(join(here, '../../../node_modules/.bin/biome'), ['format', '--write', ...written], {
+  stdio: 'inherit',
+})

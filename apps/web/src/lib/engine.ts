@@ -37,6 +37,7 @@ export {
   connectionConfigSchemas,
   connectionKinds,
   connectionTypes,
+  needsConnection,
   nodeSpecs,
   routesOne,
 } from '@flowline/engine/nodes'

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react'
-import { expressionError, type NodeSpec } from '../lib/engine'
+import { expressionError, type NodeSpec, needsConnection } from '../lib/engine'
 import { templateError } from '../lib/expressions'
 import { ConnectionPicker } from './connection-picker'
 import { FieldRow, inputClass, SelectField, TextField } from './fields'
@@ -106,7 +106,7 @@ export function ConfigForm(props: {
           <ConnectionPicker
             key={name}
             type={props.spec.connection.type}
-            required={props.spec.connection.required}
+            required={needsConnection(props.spec, config)}
             value={typeof config[name] === 'string' ? (config[name] as string) : undefined}
             onChange={(id) => set(name, id)}
             disabled={props.disabled}

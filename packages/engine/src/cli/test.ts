@@ -183,7 +183,8 @@ export async function testCommand(args: string[], io: Io = processIo): Promise<n
   }
   const report: TestReport = { files: [], passed: 0, failed: 0 }
   let unreadable = 0
-  for (const [i, file] of parsed.files.entries()) {
+  let printed = false
+  for (const file of parsed.files) {
     const { report: fileReport, workflow } = await testSource(file)
     report.files.push(fileReport)
     report.passed += fileReport.passed
@@ -193,9 +194,11 @@ export async function testCommand(args: string[], io: Io = processIo): Promise<n
       io.err(`${fileReport.errors.join('\n')}\n`)
       continue
     }
-    if (!parsed.json) io.out(`${i > 0 ? '\n' : ''}${humanFile(fileReport, workflow)}`)
+    if (parsed.json) continue
+    io.out(`${printed ? '\n' : ''}${humanFile(fileReport, workflow)}`)
+    printed = true
   }
   if (parsed.json) io.out(`${JSON.stringify(report)}\n`)
-  else io.out(`\n${report.passed} passed, ${report.failed} failed\n`)
+  else io.out(`${printed ? '\n' : ''}${report.passed} passed, ${report.failed} failed\n`)
   return report.failed === 0 && unreadable === 0 ? 0 : 1
 }

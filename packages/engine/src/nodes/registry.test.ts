@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { executors, getExecutor, getNodeSpec, nodeSpecs } from './registry'
-import { nodeSpecs as paletteSpecs } from './specs'
+import { needsConnection, nodeSpecs as paletteSpecs } from './specs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -97,11 +97,11 @@ describe('node registry', () => {
       expect(fields, id).not.toContain('apiKey')
       expect(fields, id).not.toContain('restEndpoint')
     }
-    expect(getNodeSpec('http-request')?.connection).toEqual({
-      field: 'connectionId',
-      type: 'http',
-      required: false,
-    })
+    // An HTTP request needs a connection only when its URL is a path below one.
+    const http = getNodeSpec('http-request')
+    expect(http?.connection).toMatchObject({ field: 'connectionId', type: 'http' })
+    expect(needsConnection(http, { url: 'https://api.example.com/x' })).toBe(false)
+    expect(needsConnection(http, { url: '/users/{{ event.userId }}' })).toBe(true)
     for (const spec of nodeSpecs) expect(spec.secretFields ?? [], spec.id).toEqual([])
   })
 })

@@ -44,10 +44,11 @@ export interface NodeSpec<C = unknown> {
   secretFields?: string[]
   /**
    * The config field naming a connection (credentials kept encrypted by the server), the
-   * connection type it must have, and whether the step needs one. The inspector shows a
-   * connection picker for it; the server checks the reference on save.
+   * connection type it must have, and whether the step needs one (always, or depending on the
+   * config: an HTTP request to a path needs the connection's base URL). The inspector shows a
+   * connection picker for it; validation checks the reference.
    */
-  connection?: { field: string; type: ConnectionType; required: boolean }
+  connection?: { field: string; type: ConnectionType; required: boolean | ((config: C) => boolean) }
   /**
    * Types spreading the shared error-handling fields (`onError`, `retries`) into their
    * config: see shared/spec-fields.ts. Other types always fail the run on an error.
@@ -71,6 +72,17 @@ export interface NodeSpec<C = unknown> {
    * `{status, headers, body}`).
    */
   exampleOutput?: unknown
+}
+
+/** Whether a node of this type with this config must name a connection. */
+export function needsConnection(spec: Pick<NodeSpec, 'connection'> | undefined, config: unknown): boolean {
+  const required = spec?.connection?.required
+  if (typeof required !== 'function') return required === true
+  try {
+    return required((config ?? {}) as never)
+  } catch {
+    return false
+  }
 }
 
 /** The spec's routing: only `'one'` types choose a branch. */

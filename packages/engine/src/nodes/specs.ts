@@ -57,4 +57,4 @@ export {
   connectionKinds,
   connectionTypes,
 } from './shared/connections'
-export { type NodeCategory, type NodeSpec, routesOne } from './spec'
+export { type NodeCategory, type NodeSpec, needsConnection, routesOne } from './spec'

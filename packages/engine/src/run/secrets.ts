@@ -29,6 +29,16 @@ export function maskSecrets<T>(value: T, secrets: readonly RunSecret[]): T {
   return list.length === 0 ? value : (mask(value, list) as T)
 }
 
+/**
+ * The same replacement for values known to be credentials (connection secrets), whatever
+ * their length: a short key is still a key. Longest first, so a secret containing another
+ * is replaced whole.
+ */
+export function maskEvery<T>(value: T, secrets: readonly RunSecret[]): T {
+  const list = secrets.filter((s) => s.value !== '').sort((a, b) => b.value.length - a.value.length)
+  return list.length === 0 ? value : (mask(value, list) as T)
+}
+
 function mask(value: unknown, secrets: readonly RunSecret[]): unknown {
   if (typeof value === 'string') return maskText(value, secrets)
   if (Array.isArray(value)) {

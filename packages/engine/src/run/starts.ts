@@ -18,7 +18,8 @@ export function runStarts(plan: Plan, startAt: string | undefined): number[] {
     return index !== undefined && plan.starts.includes(index) ? [index] : []
   }
   const events = plan.starts.filter((i) => firedByEvents(plan, i))
-  return events.length > 0 ? events : plan.starts
+  // A copy: the run queue is consumed, and the plan is shared by every run of the workflow.
+  return events.length > 0 ? events : plan.starts.slice()
 }
 
 /** Why `startAt` cannot start a run, or null. */

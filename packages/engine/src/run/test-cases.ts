@@ -153,14 +153,7 @@ export function coverageOf(workflow: Workflow, results: readonly TestCaseResult[
     const missed = ids.filter((id) => !seen.has(id))
     return { covered: ids.length - missed.length, total: ids.length, missed }
   }
-  return {
-    nodes: count(
-      workflow.nodes.map((n) => n.id),
-      nodes,
-    ),
-    edges: count(
-      workflow.edges.map((e) => e.id),
-      edges,
-    ),
-  }
+  const nodeIds = workflow.nodes.map((n) => n.id)
+  const edgeIds = workflow.edges.map((e) => e.id)
+  return { nodes: count(nodeIds, nodes), edges: count(edgeIds, edges) }
 }

@@ -93,7 +93,7 @@ function finish(
   // Reads need no idempotency key; writes get one unless the author set their own.
   if (p.method !== 'GET' && p.method !== 'HEAD' && !hasHeader(call.headers, IDEMPOTENCY_HEADER))
     call.headers[IDEMPOTENCY_HEADER] = idempotencyKey(ctx)
-  const request = recordRequest(call, secrets)
+  const request = recordRequest(call, secrets, sensitiveHeaders)
   if (ctx.dryRun && p.sideEffect) {
     return { output: { status: 200, headers: {}, body: {} } satisfies HttpResult, request }
   }

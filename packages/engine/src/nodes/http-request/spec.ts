@@ -54,6 +54,11 @@ export const httpRequestSpec: NodeSpec<HttpRequestConfig> = {
     'Per node: GET and HEAD are read-only and really run in test runs; other methods are recorded instead of sent unless "sideEffect" is false (e.g. a POST to a recommendation API).',
   expressionFields: ['body'],
   templateFields: ['url', 'headers'],
-  connection: { field: 'connectionId', type: 'http', required: false },
+  // A URL that is a path only makes sense below a connection's base URL.
+  connection: {
+    field: 'connectionId',
+    type: 'http',
+    required: (c) => typeof c.url === 'string' && c.url.trim().startsWith('/'),
+  },
   errorHandling: true,
 }

@@ -127,7 +127,7 @@ export function callBraze(ctx: ExecuteContext, send: BrazeSend): MaybePromise<St
       },
       body,
     }))
-    const recorded: RecordedRequest[] = calls.map((c) => recordRequest(c, secrets))
+    const recorded: RecordedRequest[] = calls.map((c) => recordRequest(c, secrets, ['Authorization']))
     const outcome = (results: HttpResult[]): StepOutcome => ({
       output: mergeAnswers(results),
       request: recorded[0],

@@ -1,6 +1,7 @@
 import { degrees, effectiveType } from '../../model/node-kind'
 import type { Workflow } from '../../model/schema'
 import { type Issue, warning } from '../../validate/issue'
+import { needsConnection } from '../spec'
 import { getNodeSpec } from '../specs'
 import type { ConnectionInfo } from './connections'
 
@@ -52,10 +53,12 @@ export function fillSoleConnections(model: Workflow, connections: Iterable<Conne
   return {
     ...model,
     nodes: model.nodes.map((node) => {
-      const link = getNodeSpec(effectiveType(node, degree.get(node.id)))?.connection
+      const spec = getNodeSpec(effectiveType(node, degree.get(node.id)))
+      const link = spec?.connection
       const config = configOf(node.config)
       const only = link ? byType.get(link.type) : undefined
-      if (!link?.required || !config || config[link.field] || only?.length !== 1) return node
+      if (!link || !needsConnection(spec, config) || !config || config[link.field] || only?.length !== 1)
+        return node
       return { ...node, config: { ...config, [link.field]: only[0].id } }
     }),
   }

@@ -120,6 +120,42 @@ export const connectionKinds: Record<ConnectionType, ConnectionKind> = {
   },
 }
 
+/**
+ * Where a connection's secret may go (DESIGN §6 Secrets): the origin its requests reach, and
+ * `key`, which also says how the secret travels there (TLS for mail, the auth header). The
+ * server seals a secret together with its key: settings that change the key (another
+ * endpoint, base URL, mail host or port, auth header) need the secret entered again, and a
+ * request carrying the secret to any other origin is refused when it is sent.
+ */
+export interface SecretBinding {
+  origin: string
+  key: string
+}
+
+export function secretBinding(type: ConnectionType, config: Record<string, unknown>): SecretBinding {
+  if (type === 'smtp') {
+    const host = String(config.host ?? '')
+      .trim()
+      .toLowerCase()
+      .replace(/^\[|\]$/g, '')
+    const origin = `smtp://${host.includes(':') ? `[${host}]` : host}:${Number(config.port ?? 587)}`
+    return { origin, key: `${origin} ${config.secure ? 'tls' : 'starttls'}` }
+  }
+  const origin = originOf(String((type === 'braze' ? config.restEndpoint : config.baseUrl) ?? ''))
+  if (type === 'braze') return { origin, key: `${origin} bearer` }
+  const auth = String(config.auth ?? 'bearer')
+  const header = auth === 'header' ? `:${String(config.headerName ?? '').toLowerCase()}` : ''
+  return { origin, key: `${origin} ${auth}${header}` }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url.trim()).origin
+  } catch {
+    return `invalid:${url.trim()}`
+  }
+}
+
 export type ResolvedConnection =
   | { id: string; name: string; type: 'braze'; config: BrazeConnectionConfig; secret: string }
   | { id: string; name: string; type: 'http'; config: HttpConnectionConfig; secret: string }

@@ -1,3 +1,4 @@
+import { maskEvery } from '../../run/secrets'
 import type { RecordedRequest } from '../../run/trace'
 import type { ExecuteContext } from '../types'
 import { backoffDelay, isRetryableStatus, isTransientError, parseRetryAfter, pause } from './http-policy'
@@ -51,11 +52,22 @@ function maskUrl(url: string): string {
   return `${url.slice(0, q)}?${query}`
 }
 
-/** The request as it would go on the wire, minus credentials (headers, query, known secret values). */
-export function recordRequest(call: HttpCall, secrets: readonly string[] = []): RecordedRequest {
+/**
+ * The request as it would go on the wire, minus credentials: headers with credential-like
+ * names and the `sensitive` ones (a connection's own auth header, whatever it is called) are
+ * masked whole, and known secret values wherever else they appear.
+ */
+export function recordRequest(
+  call: HttpCall,
+  secrets: readonly string[] = [],
+  sensitive: readonly string[] = [],
+): RecordedRequest {
   const headers: Record<string, string> = {}
+  const masked = new Set(sensitive.map((h) => h.toLowerCase()))
   for (const [name, value] of Object.entries(call.headers))
-    headers[name] = scrub(maskValue(name, value), secrets)
+    headers[name] = masked.has(name.toLowerCase())
+      ? maskValue('authorization', value)
+      : scrub(maskValue(name, value), secrets)
   const url = scrub(maskUrl(call.url), secrets)
   const recorded: RecordedRequest = { method: call.method, url, headers }
   if (call.body !== undefined) recorded.body = call.body
@@ -68,11 +80,35 @@ function describeFetchError(err: unknown): string {
   return cause ? `${e.message} (${cause})` : (e?.message ?? String(err))
 }
 
-/** Replaces every occurrence of a secret value (connection keys) in text meant for traces. */
+/**
+ * Replaces every occurrence of a secret value (connection keys) in text meant for traces,
+ * whatever its length (DESIGN §6): a three-letter key is still a key. Longest first, so a
+ * secret containing another is replaced whole.
+ */
 export function scrub(text: string, secrets: readonly string[] = []): string {
   let out = text
-  for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join(MASK)
+  const list = secrets.length > 1 ? [...secrets].sort((a, b) => b.length - a.length) : secrets
+  for (const s of list) if (s !== '' && out.includes(s)) out = out.split(s).join(MASK)
   return out
+}
+
+/**
+ * A response with a secret echoed back (some error pages do): masked after parsing, in
+ * strings and keys only, so a short secret never breaks the JSON around it (a key "1" must
+ * not turn `{"count":1}` into text). Should the value be too deep to walk, its text is kept, masked.
+ */
+function maskResponse(text: string, parsed: unknown, secrets: readonly string[]): unknown {
+  const leaked = secrets.filter((s) => s !== '' && text.includes(s))
+  if (leaked.length === 0) return parsed
+  if (typeof parsed === 'string') return scrub(parsed, leaked)
+  try {
+    return maskEvery(
+      parsed,
+      leaked.map((value) => ({ value, shown: MASK })),
+    )
+  } catch {
+    return scrub(text, leaked)
+  }
 }
 
 export interface SendOptions {
@@ -128,8 +164,7 @@ async function attemptOnce(
     const declared = Number(resHeaders['content-length'])
     if (declared > MAX_RESPONSE_CHARS)
       throw new AttemptError(`${what}: response of ${declared} bytes is too large`, false)
-    // An API that echoes the credential back (some error pages do) must not carry it into the trace.
-    const text = scrub(await res.text(), secrets)
+    const text = await res.text()
     if (text.length > MAX_RESPONSE_CHARS) throw new AttemptError(`${what}: response is too large`, false)
     let parsed: unknown = text
     if (/\bjson\b/i.test(resHeaders['content-type'] ?? '') && text !== '') {
@@ -139,7 +174,8 @@ async function attemptOnce(
         // a server that mislabels its body still gets its text recorded
       }
     }
-    return { status: res.status, headers: resHeaders, body: parsed }
+    // An API that echoes the credential back must not carry it into the output or the trace.
+    return { status: res.status, headers: resHeaders, body: maskResponse(text, parsed, secrets) }
   } catch (err) {
     if (err instanceof AttemptError) throw err
     if (timedOut) throw new AttemptError(`${what} timed out after ${timeoutMs} ms`, false)

@@ -1,4 +1,5 @@
 import { type ConnectionType, connectionKinds } from '../../nodes/shared/connections'
+import { needsConnection } from '../../nodes/spec'
 import type { Rule } from '../context'
 import { error } from '../issue'
 
@@ -25,7 +26,7 @@ export const connectionRefs: Rule = (ctx, issues) => {
     const id = typeof value === 'string' ? value.trim() : ''
     const where = { nodeId: node.id }
     if (id === '') {
-      if (link.required)
+      if (needsConnection(spec, node.config))
         issues.push(
           error(
             'connection-missing',
