@@ -92,7 +92,7 @@ test('a test run waits at an approval; a second editor approves it in the Inbox 
   browser,
   consoleErrors,
 }, info) => {
-  test.setTimeout(120_000)
+  test.setTimeout(180_000)
   const title = `Discount approval ${suffix}`
   const file = join(mkdtempSync(join(tmpdir(), 'approval-')), 'discount.flow')
   writeFileSync(file, approvalFlow(title, bea.email))
@@ -173,7 +173,7 @@ test('a viewer sees a waiting approval but cannot decide it; a decision made mea
   browser,
   consoleErrors,
 }, info) => {
-  test.setTimeout(120_000)
+  test.setTimeout(180_000)
   const baseURL = info.project.use.baseURL!
   const title = `Team approval ${suffix}`
   await signIn(page, ana.email, ana.password)
@@ -247,7 +247,7 @@ test('a test run waiting for an event goes on along the branch the tester picks,
   page,
   consoleErrors,
 }) => {
-  test.setTimeout(120_000)
+  test.setTimeout(180_000)
   await signIn(page, ana.email, ana.password)
   const { id: workflowId } = await ok(
     trpc<{ id: string }>(page, 'workflows.create', { notation: WAIT_FOR_EVENT, file: 'win-back.flow' }),

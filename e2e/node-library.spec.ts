@@ -1,13 +1,5 @@
-import {
-  connect,
-  dropFromPalette,
-  expect,
-  exportFlow,
-  node,
-  parseFlow,
-  waitForEditor,
-} from './editor-helpers'
-import { signIn, test } from './fixtures'
+import { connect, createBlank, dropFromPalette, expect, exportFlow, node, parseFlow } from './editor-helpers'
+import { signIn, test, trpc } from './fixtures'
 
 test.describe.configure({ timeout: 120_000 })
 
@@ -23,8 +15,7 @@ test('start (filter), A/B split, significance and data store are added from the 
   consoleErrors,
 }) => {
   await signIn(page)
-  await page.getByTestId('create-blank').click()
-  await waitForEditor(page)
+  await createBlank(page)
 
   const start = await dropFromPalette(page, 'start', { x: 90, y: 240 })
   const split = await dropFromPalette(page, 'ab-split', { x: 320, y: 240 })
@@ -104,8 +95,7 @@ test('the editor reports a step without its connection before Publish does, as t
   consoleErrors,
 }) => {
   await signIn(page)
-  await page.getByTestId('create-blank').click()
-  await waitForEditor(page)
+  await createBlank(page)
   const start = await dropFromPalette(page, 'start', { x: 90, y: 240 })
   const send = await dropFromPalette(page, 'braze-send-message', { x: 340, y: 240 })
   const end = await dropFromPalette(page, 'end', { x: 600, y: 240 })
@@ -142,5 +132,71 @@ test('a connection is created with the form its kind declares in the engine', as
   const row = page.getByTestId('connection-row').filter({ hasText: 'Reco API (e2e)' })
   await expect(row).toContainText('HTTP API')
   await expect(row).toContainText('https://reco.example.com/v1 · header · X-Api-Key')
+  expect(consoleErrors).toEqual([])
+})
+
+test('send e-mail, generate secret, wait for event, approval and schedule are added from the palette and configured', async ({
+  page,
+  consoleErrors,
+}) => {
+  await signIn(page)
+  const smtp = await trpc<{ id: string }>(page, 'connections.create', {
+    name: 'Mail relay',
+    type: 'smtp',
+    config: {
+      host: 'smtp.example.com',
+      port: 587,
+      secure: false,
+      user: 'flowline',
+      from: 'Flowline <hello@example.com>',
+    },
+    secret: 'relay-password',
+  })
+  expect(smtp.error).toBeUndefined()
+  await createBlank(page)
+
+  const schedule = await dropFromPalette(page, 'schedule', { x: 90, y: 120 })
+  const secret = await dropFromPalette(page, 'generate-secret', { x: 320, y: 120 })
+  const mail = await dropFromPalette(page, 'send-email', { x: 560, y: 120 })
+  const answer = await dropFromPalette(page, 'wait-for-event', { x: 320, y: 380 })
+  const review = await dropFromPalette(page, 'approval', { x: 560, y: 380 })
+
+  await node(page, schedule).click()
+  await setField(page, 'cron', '0 9 * * 1')
+  await setField(page, 'timezone', 'Europe/Paris')
+  // The inspector says when it will run next, in the chosen zone.
+  await expect(page.getByTestId('schedule-next-runs')).toContainText('09:00')
+
+  await node(page, secret).click()
+  await setField(page, 'bytes', '24')
+  await page.getByTestId('config-encoding').selectOption('hex')
+  await setField(page, 'prefix', 'sk_')
+
+  await node(page, mail).click()
+  await page.getByTestId('config-connectionId').selectOption({ label: 'Mail relay' })
+  await setField(page, 'to', '{{ event.context.traits.email }}')
+  await setField(page, 'subject', 'Your new key')
+  await setField(page, 'text', 'Fingerprint {{ steps.' + secret + '.fingerprint }}')
+
+  await node(page, answer).click()
+  await setField(page, 'filter', 'event = "Offer Accepted"')
+  await setField(page, 'timeout', '3d')
+
+  await node(page, review).click()
+  await setField(page, 'assignees', 'editor, boss@example.com')
+  await setField(page, 'title', 'Refund {{ event.properties.amount }}?')
+  await setField(page, 'timeout', '2d')
+
+  const model = parseFlow(await exportFlow(page))
+  const config = (id: string) => model.nodes.find((n) => n.id === id)?.config
+  expect(config(schedule)).toMatchObject({ cron: '0 9 * * 1', timezone: 'Europe/Paris' })
+  expect(config(secret)).toMatchObject({ bytes: 24, encoding: 'hex', prefix: 'sk_' })
+  expect(config(mail)).toMatchObject({
+    connectionId: smtp.data!.id,
+    to: '{{ event.context.traits.email }}',
+    subject: 'Your new key',
+  })
+  expect(config(answer)).toMatchObject({ filter: 'event = "Offer Accepted"', timeout: '3d' })
+  expect(config(review)).toMatchObject({ assignees: 'editor, boss@example.com', timeout: '2d' })
   expect(consoleErrors).toEqual([])
 })

@@ -114,3 +114,22 @@ export function resumeText(resume: {
       return 'Resumed after restart'
   }
 }
+
+/** A server message after "Already decided: ": it continues the sentence. */
+export function alreadyDecided(message: string): string {
+  return `Already decided: ${message.charAt(0).toLowerCase()}${message.slice(1)}`
+}
+
+/** What started a run that no person started (the webhook, a schedule, a source); null for people's runs. */
+export function automaticTrigger(trigger: string): string | null {
+  switch (trigger) {
+    case 'webhook':
+      return 'Segment webhook'
+    case 'schedule':
+      return 'Schedule'
+    case 'source':
+      return 'Segment source'
+    default:
+      return null
+  }
+}

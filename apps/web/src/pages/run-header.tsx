@@ -1,6 +1,7 @@
 import type { RunDetail } from '../api/runs'
 import { relativeTime } from '../lib/download'
 import { navigate, runPath, workflowPath } from '../lib/router'
+import { automaticTrigger } from '../lib/run-status'
 import { RunControls } from '../panels/run/run-controls'
 import { RunStatusChip } from '../panels/run/run-status'
 import { useWaitsForOutside, WaitingNote } from '../panels/run/waiting-for'
@@ -39,11 +40,8 @@ export function RunHeader({ run }: { run: Run }) {
       <span className="text-slate-500">{run.version ? `version ${run.version}` : 'unsaved draft'}</span>
       <ModeNote run={run} />
       <span className="ml-auto text-[12px] text-slate-500">
-        {run.trigger === 'webhook'
-          ? 'Segment webhook'
-          : run.trigger === 'schedule'
-            ? 'Schedule'
-            : `${run.trigger === 'retry' ? 'retried' : 'started'} by ${run.actor ?? '—'}`}{' '}
+        {automaticTrigger(run.trigger) ??
+          `${run.trigger === 'retry' ? 'retried' : 'started'} by ${run.actor ?? '—'}`}{' '}
         · <span title={run.startedAt}>{relativeTime(run.startedAt)}</span>
         {run.durationMs !== null && ` · ${formatDuration(run.durationMs)}`}
       </span>

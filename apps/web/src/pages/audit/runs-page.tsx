@@ -2,7 +2,7 @@ import { type RunFilter, useRuns, useWorkflowIndex } from '../../api/audit'
 import { errorMessage } from '../../api/trpc'
 import { relativeTime } from '../../lib/download'
 import { historyPath, navigate, type Query, runPath, runsPath } from '../../lib/router'
-import { RUN_STATUSES } from '../../lib/run-status'
+import { automaticTrigger, RUN_STATUSES } from '../../lib/run-status'
 import { Button } from '../../ui/button'
 import {
   Empty,
@@ -175,12 +175,7 @@ export function RunsPage({ query }: { query: Query }) {
                       <KindBadge kind={r.kind} dryRun={r.dryRun} />
                     </td>
                     <td className="px-4 py-2.5 text-slate-600">
-                      {r.actor ??
-                        (r.trigger === 'webhook'
-                          ? 'Segment webhook'
-                          : r.trigger === 'schedule'
-                            ? 'Schedule'
-                            : '—')}
+                      {r.actor ?? automaticTrigger(r.trigger) ?? '—'}
                     </td>
                     <td className="px-4 py-2.5 text-slate-600" title={relativeTime(r.startedAt)}>
                       {formatDateTime(r.startedAt)}

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react'
 import { type Decision, type InboxTask, useDecide } from '../../api/inbox'
 import { errorCode, errorMessage } from '../../api/trpc'
+import { alreadyDecided } from '../../lib/run-status'
 import { Button } from '../../ui/button'
 import { toast } from '../../ui/toast'
 
@@ -36,7 +37,7 @@ export function DecisionForm({ task, canDecide }: { task: InboxTask; canDecide: 
     } catch (err) {
       toast(
         errorCode(err) === 'CONFLICT'
-          ? `Already decided: ${errorMessage(err)}`
+          ? alreadyDecided(errorMessage(err))
           : `Could not ${VERB[decision].button.toLowerCase()}: ${errorMessage(err)}`,
         'error',
       )

@@ -2,6 +2,7 @@ import { memo } from 'react'
 import { type RunSummary, useRunHistory } from '../../api/runs'
 import { relativeTime } from '../../lib/download'
 import { navigate, runPath } from '../../lib/router'
+import { automaticTrigger } from '../../lib/run-status'
 import { useEditor } from '../../store/context'
 import { formatDuration } from '../../store/trace'
 import { RunStatusChip, Tag } from './run-status'
@@ -49,13 +50,7 @@ export const RunHistory = memo(function RunHistory({ onOpen }: { onOpen: (run: R
                 {run.retryOf && <Tag>retry</Tag>}
               </div>
               <div className="mt-0.5 flex gap-2 pl-0.5 text-[11.5px] text-slate-500">
-                <span>
-                  {run.trigger === 'webhook'
-                    ? 'Segment webhook'
-                    : run.trigger === 'schedule'
-                      ? 'Schedule'
-                      : `by ${run.actor ?? 'someone'}`}
-                </span>
+                <span>{automaticTrigger(run.trigger) ?? `by ${run.actor ?? 'someone'}`}</span>
                 <span>·</span>
                 <span className="tabular-nums">{formatDuration(run.durationMs ?? undefined) || '—'}</span>
                 <span>·</span>

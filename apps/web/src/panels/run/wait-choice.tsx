@@ -4,7 +4,7 @@ import { useRunControlMutations } from '../../api/runs'
 import { useCanControlRuns, useMayDecide } from '../../api/session'
 import { errorCode, errorMessage, useTRPC } from '../../api/trpc'
 import { INBOX_PATH } from '../../lib/router'
-import { WAIT_BRANCHES } from '../../lib/run-status'
+import { alreadyDecided, WAIT_BRANCHES } from '../../lib/run-status'
 import { useEditor, useEditorStoreApi } from '../../store/context'
 import { jsonError } from '../../store/run-setup'
 import { Button } from '../../ui/button'
@@ -91,7 +91,7 @@ function BranchPicker(props: { runId: string; nodeId: string; kind: 'event' | 'a
     } catch (err) {
       toast(
         errorCode(err) === 'CONFLICT'
-          ? `Already decided: ${errorMessage(err)}`
+          ? alreadyDecided(errorMessage(err))
           : `Could not pick “${branch}”: ${errorMessage(err)}`,
         'error',
       )
