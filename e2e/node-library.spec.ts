@@ -180,12 +180,13 @@ test('send e-mail, generate secret, wait for event, approval and schedule are ad
 
   await node(page, answer).click()
   await setField(page, 'filter', 'event = "Offer Accepted"')
-  await setField(page, 'timeout', '3d')
+  // Durations are typed as text, without JSON quotes.
+  await setField(page, 'timeout', '4d')
 
   await node(page, review).click()
   await setField(page, 'assignees', 'editor, boss@example.com')
   await setField(page, 'title', 'Refund {{ event.properties.amount }}?')
-  await setField(page, 'timeout', '2d')
+  await setField(page, 'timeout', '36h')
 
   const model = parseFlow(await exportFlow(page))
   const config = (id: string) => model.nodes.find((n) => n.id === id)?.config
@@ -196,7 +197,7 @@ test('send e-mail, generate secret, wait for event, approval and schedule are ad
     to: '{{ event.context.traits.email }}',
     subject: 'Your new key',
   })
-  expect(config(answer)).toMatchObject({ filter: 'event = "Offer Accepted"', timeout: '3d' })
-  expect(config(review)).toMatchObject({ assignees: 'editor, boss@example.com', timeout: '2d' })
+  expect(config(answer)).toMatchObject({ filter: 'event = "Offer Accepted"', timeout: '4d' })
+  expect(config(review)).toMatchObject({ assignees: 'editor, boss@example.com', timeout: '36h' })
   expect(consoleErrors).toEqual([])
 })

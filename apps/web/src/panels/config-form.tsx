@@ -68,12 +68,26 @@ const humanize = (name: string) =>
     .replace(/\bId\b/, 'ID')
     .replace(/\bUrl\b/, 'URL')
 
-function unwrap(schema: JsonSchema): JsonSchema {
+/**
+ * The schema a field is drawn from. A value that may also be text (a duration as "3d" or
+ * milliseconds, assignees as "editor, ana@…" or a list) is typed as text, never as JSON: the
+ * engine reads the text form of each.
+ */
+function unwrap(schema: JsonSchema): JsonSchema & { textForm?: boolean } {
   const variants = schema.anyOf ?? schema.oneOf
   if (!variants) return schema
   const real = variants.filter((v) => v.type !== 'null')
   if (real.length === 1) return { ...real[0], description: schema.description ?? real[0].description }
+  const text = real.find((v) => v.type === 'string')
+  if (text) return { ...text, description: schema.description ?? text.description, textForm: true }
   return schema
+}
+
+/** What a text field shows for a value stored in another form (a number, a list). */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (Array.isArray(value)) return value.join(', ')
+  return value === undefined || value === null ? '' : String(value)
 }
 
 /** The inspector's generated form: one field per config property of the node type. */
@@ -133,7 +147,7 @@ export function ConfigForm(props: {
 
 function Field(props: {
   name: string
-  schema: JsonSchema
+  schema: JsonSchema & { textForm?: boolean }
   optional: boolean
   kind: Kind
   value: unknown
@@ -169,7 +183,7 @@ function Field(props: {
         id={id}
         label={label}
         hint={hint}
-        value={typeof props.value === 'string' ? props.value : ''}
+        value={schema.textForm ? asText(props.value) : typeof props.value === 'string' ? props.value : ''}
         multiline={kind === 'expression' || kind === 'template' ? name !== 'url' : false}
         mono={kind === 'expression' || kind === 'template'}
         secret={kind === 'secret'}
@@ -177,7 +191,11 @@ function Field(props: {
         disabled={props.disabled}
         testId={`config-${name}`}
         error={props.error}
-        onCommit={(v) => props.onChange(v === '' && props.optional && kind === 'expression' ? undefined : v)}
+        onCommit={(v) =>
+          props.onChange(
+            v === '' && props.optional && (kind === 'expression' || schema.textForm) ? undefined : v,
+          )
+        }
       />
     )
   }
