@@ -69,7 +69,15 @@ describe.each(dialects)('workflows and versions (%s)', (dialect) => {
     expect((await editor.workflows.get({ id: fromModel.id })).title).toBe('From JSON')
 
     const templates = await editor.workflows.templates()
-    expect(templates.map((t) => t.id)).toEqual(['personalization'])
+    expect(templates.map((t) => t.id)).toEqual([
+      'personalization',
+      'user-segmentation',
+      'email-campaign',
+      'ab-test',
+      'account-deletion',
+      'api-key-rotation',
+      'billing-dispute',
+    ])
     // Without a Braze connection the template's Braze steps are flagged; with exactly one, they use it.
     const unconnected = await editor.workflows.create({ template: 'personalization' })
     const errors = (await editor.workflows.get({ id: unconnected.id })).version.issues.filter(

@@ -287,7 +287,8 @@ describe('errors', () => {
     expect(text.workflow).toBeNull()
     const binary = parse('\u0000\u0001\u0002'.repeat(3_000_000))
     expect(binary.diagnostics[0].code).toBe('control-character')
-    expect(performance.now() - started).toBeLessThan(2000)
+    // Not a speed target (bench/engine-dsl.ts has those): it catches a parser that hangs.
+    expect(performance.now() - started).toBeLessThan(20_000)
   })
 
   it('caps the number of diagnostics', () => {
