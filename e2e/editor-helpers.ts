@@ -35,6 +35,15 @@ export async function waitForEditor(page: Page) {
   await expect(page.getByTestId('save-button')).toBeVisible()
 }
 
+/** "+ New workflow": the name is asked for first, then the empty editor opens. */
+export async function createBlank(page: Page, name = 'Blank test workflow') {
+  await page.getByTestId('create-blank').click()
+  await page.getByTestId('workflow-name').fill(name)
+  await page.getByTestId('name-dialog-confirm').click()
+  await waitForEditor(page)
+  await expect(page.getByTestId('workflow-title')).toHaveText(name)
+}
+
 /** Imports a file through the workflow list's file input and waits for the editor to open. */
 export async function importFile(page: Page, path: string) {
   await page.getByTestId('import-file-input').setInputFiles(path)

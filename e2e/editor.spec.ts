@@ -5,6 +5,7 @@ import {
   canvasEdges,
   collectConsoleErrors,
   connect,
+  createBlank,
   dropFromPalette,
   edgesBehindNodes,
   expect,
@@ -52,8 +53,7 @@ test('a scenario drawn with the mouse on an empty canvas is saved and comes back
   consoleErrors,
 }) => {
   await signIn(page)
-  await page.getByTestId('create-blank').click()
-  await waitForEditor(page)
+  await createBlank(page)
   await expect(flowNodes(page)).toHaveCount(0)
 
   // Positions are pixels inside the canvas, left to right: start, decision, two branches, end.

@@ -77,7 +77,12 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
     lookup: opts.lookup,
     queueMode: opts.queueMode,
   })
-  await services.connections.verifyKey()
+  // Secrets stored by earlier versions: connection secrets get bound to their hosts, webhook
+  // signing secrets sealed (DESIGN §6 Secrets). Both need the key existing secrets were saved with.
+  if (await services.connections.verifyKey()) {
+    await services.connections.bindLegacySecrets()
+    await services.sealStoredWebhookSecrets()
+  }
   await services.queueMode?.listen()
 
   await services.auth.pruneExpiredSessions()

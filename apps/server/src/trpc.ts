@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server'
 import type { Context } from './context'
 import type { Role } from './db/schema'
+import { MAX_INPUT_DEPTH, nestedDeeperThan, tooDeepMessage } from './services/json-limits'
 
 /**
  * The one tRPC instance. Role checks are middleware added before any `.input()`, so an
@@ -22,7 +23,19 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router
 export const createCallerFactory = t.createCallerFactory
-export const publicProcedure = t.procedure
+
+/**
+ * Every procedure: an input nested too deeply is a 400 with the reason before anything walks
+ * it (zod, JSON.stringify on save, cloning into a run thread would overflow the stack: a 500).
+ * Sizes are bounded by the HTTP handler (413).
+ */
+const boundedInput = t.middleware(async ({ getRawInput, next }) => {
+  if (nestedDeeperThan(await getRawInput(), MAX_INPUT_DEPTH))
+    throw new TRPCError({ code: 'BAD_REQUEST', message: tooDeepMessage('The input', MAX_INPUT_DEPTH) })
+  return next()
+})
+
+export const publicProcedure = t.procedure.use(boundedInput)
 
 const rank: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 }
 
@@ -37,8 +50,8 @@ function requireRole(min: Role) {
 }
 
 /** Any signed-in user: read-only access to workflows, versions, runs and the audit log. */
-export const viewerProcedure = t.procedure.use(requireRole('viewer'))
+export const viewerProcedure = t.procedure.use(requireRole('viewer')).use(boundedInput)
 /** Edit, test-run, publish. Admins may too. */
-export const editorProcedure = t.procedure.use(requireRole('editor'))
+export const editorProcedure = t.procedure.use(requireRole('editor')).use(boundedInput)
 /** Account management. */
-export const adminProcedure = t.procedure.use(requireRole('admin'))
+export const adminProcedure = t.procedure.use(requireRole('admin')).use(boundedInput)

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { type Dialect, PostgresDialect, SqliteDialect } from 'kysely'
@@ -30,10 +30,14 @@ export function createDialect(target: DatabaseTarget): {
     })
     return { dialect: new PostgresDialect({ pool }), kind: 'postgres', raw: { kind: 'postgres', pool } }
   }
-  mkdirSync(target.dataDir, { recursive: true })
-  const database = new SQLite(join(target.dataDir, 'flowline.db'))
+  mkdirSync(target.dataDir, { recursive: true, mode: 0o700 })
+  const file = join(target.dataDir, 'flowline.db')
+  ownerOnly(file)
+  const database = new SQLite(file)
   // WAL lets readers proceed during writes; busy_timeout absorbs a second process (e.g. a CLI).
   database.pragma('journal_mode = WAL')
+  // SQLite gives the -wal and -shm files the database file's mode; older files get it now.
+  for (const extra of ['-wal', '-shm']) if (existsSync(file + extra)) chmodSync(file + extra, 0o600)
   database.pragma('synchronous = NORMAL')
   database.pragma('busy_timeout = 5000')
   database.pragma('foreign_keys = ON')
@@ -42,4 +46,14 @@ export function createDialect(target: DatabaseTarget): {
     kind: 'sqlite',
     raw: { kind: 'sqlite', sqlite: database },
   }
+}
+
+/**
+ * The database holds password hashes, sealed secrets and every event: readable by its owner
+ * only (0600), whatever the umask. Created so before SQLite opens it; an existing file is
+ * restricted.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600))
+  chmodSync(file, 0o600)
 }

@@ -21,6 +21,32 @@ export interface HttpAppDeps {
 const HOOK = /^\/api\/hooks\/([^/]+)\/?$/
 const DEMO = /^\/api\/demo\/recommend(ations)?\/?$/
 
+/**
+ * Why a state-changing request is refused as cross-site, or null. Browsers say where a
+ * request comes from (`Sec-Fetch-Site`; older ones only `Origin`); only this origin itself
+ * may change state. Requests that carry neither come from programs (curl, scripts, tests),
+ * which a page cannot make a signed-in browser send, so they pass.
+ */
+export function crossSite(req: IncomingMessage): string | null {
+  const site = req.headers['sec-fetch-site']
+  if (site !== undefined && site !== 'same-origin' && site !== 'none')
+    return `Cross-site request refused (Sec-Fetch-Site: ${site}): changes may only come from this app's own pages`
+  const origin = req.headers.origin
+  if (origin === undefined || site === 'same-origin') return null
+  let host: string
+  try {
+    host = new URL(origin).host
+  } catch {
+    return `Cross-site request refused (Origin: ${origin.slice(0, 100)})`
+  }
+  // Behind a proxy that rewrites Host, the forwarded host is the one the browser saw.
+  const forwarded = process.env.FLOWLINE_TRUST_PROXY ? req.headers['x-forwarded-host'] : undefined
+  const own = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim() || req.headers.host
+  return host === own
+    ? null
+    : `Cross-site request refused (Origin: ${origin.slice(0, 100)}): changes may only come from this app's own pages`
+}
+
 /** The single request listener: health, tRPC, webhooks, the demo recommender, then the web app. */
 export function createHttpApp({ db, services, logger, webDist }: HttpAppDeps) {
   const trpc = createHTTPHandler({
@@ -46,13 +72,14 @@ export function createHttpApp({ db, services, logger, webDist }: HttpAppDeps) {
       return sendJson(res, status ? 200 : 503, { ok: status !== null, ...status })
     }
     if (pathname.startsWith('/trpc/')) {
-      // CSRF: a cross-site form can post text/plain but not application/json without a
-      // CORS preflight (which we never grant); SameSite=Lax covers the rest.
-      if (
-        req.method === 'POST' &&
-        !String(req.headers['content-type'] ?? '').startsWith('application/json')
-      ) {
-        return sendJson(res, 415, { error: 'tRPC mutations must be sent as application/json' })
+      if (req.method === 'POST') {
+        // CSRF, three layers: the browser's own word on where the request comes from, a
+        // JSON body (a cross-site form can only post text/plain without a CORS preflight,
+        // which we never grant), and SameSite=Lax session cookies.
+        const foreign = crossSite(req)
+        if (foreign) return sendJson(res, 403, { error: foreign })
+        if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+          return sendJson(res, 415, { error: 'tRPC mutations must be sent as application/json' })
       }
       return trpc(req, res)
     }

@@ -26,12 +26,12 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 }
 
-// React Flow and CodeMirror inject inline styles; scripts stay same-origin (no inline
-// scripts). 'unsafe-eval' only because zod 4 probes `new Function` at load and Chrome logs
-// the refusal as a console error; drop it once the web sets z.config({ jitless: true }).
+// React Flow and CodeMirror inject inline styles; scripts stay same-origin: no inline
+// scripts and no eval. zod 4 would probe `new Function`; the web app turns that off first
+// (apps/web/src/jitless.ts), and JSONata interprets expressions without generating code.
 const CSP = [
   "default-src 'self'",
-  "script-src 'self' 'unsafe-eval'",
+  "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",

@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Services } from '../services'
+import { MAX_JSON_DEPTH, nestedDeeperThan, tooDeepMessage } from '../services/json-limits'
+import { backlogFull } from '../services/run-queue'
 import type { SourceMessage } from '../services/sources'
 import { BodyTooLarge, readBody } from './body'
 import { eventIsForWorkflow } from './event-filter'
 import { sendJson } from './respond'
-import { MAX_BACKLOG } from './webhook'
+import { RETRY_AFTER } from './webhook'
 
 /**
  * Segment's HTTP Tracking API (DESIGN §6, contract): apps using Segment's libraries point
@@ -143,6 +145,9 @@ export function createTrackingApiHandler(services: Services) {
       return sendJson(res, 400, { success: false, error: 'Body is not valid JSON' })
     }
     if (!isObject(body)) return sendJson(res, 400, { success: false, error: 'Body must be a JSON object' })
+    // A batch's messages sit one level down; each may nest as deep as a single call's.
+    if (nestedDeeperThan(body, MAX_JSON_DEPTH + (kind === 'batch' ? 2 : 0)))
+      return sendJson(res, 400, { success: false, error: tooDeepMessage('The body') })
 
     const writeKey = writeKeyOf(req, body)
     const source = writeKey ? await services.sources.byWriteKey(writeKey) : null
@@ -165,13 +170,9 @@ export function createTrackingApiHandler(services: Services) {
         ...(err.index !== undefined && kind === 'batch' ? { index: err.index } : {}),
       })
     }
-    if (services.queue.size + messages.length * source.workflows.length > MAX_BACKLOG)
-      return sendJson(
-        res,
-        503,
-        { success: false, error: 'Too many runs queued; retry later' },
-        { 'retry-after': '5' },
-      )
+    const runs = messages.length * source.workflows.length
+    if (runs > 0 && backlogFull(services.queue, services.backlog, runs, raw.length * source.workflows.length))
+      return sendJson(res, 503, { success: false, error: 'Too many runs queued; retry later' }, RETRY_AFTER)
 
     const recorded: SourceMessage[] = messages.map((m) => ({
       messageId: m.messageId as string,

@@ -1,13 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Services } from '../services'
+import { MAX_JSON_DEPTH, nestedDeeperThan, tooDeepMessage } from '../services/json-limits'
+import { backlogFull } from '../services/run-queue'
 import { BodyTooLarge, readBody } from './body'
 import { eventIsForWorkflow } from './event-filter'
 import { sendJson } from './respond'
 
 export const WEBHOOK_MAX_BYTES = 1024 * 1024
-/** Beyond this many unfinished runs, deliveries get 503: Segment retries later, memory stays bounded. */
-export const MAX_BACKLOG = Number(process.env.FLOWLINE_MAX_BACKLOG ?? 10_000)
+/** Beyond the backlog limits (runs or bytes), deliveries get 503: Segment retries later, memory stays bounded. */
+export const BACKLOG_FULL = { error: 'Too many runs queued; retry later' }
+export const RETRY_AFTER = { 'retry-after': '5' }
 
 export function signatureMatches(
   secret: string,
@@ -36,6 +39,11 @@ export function createWebhookHandler(services: Services) {
       return sendJson(res, 404, { error: 'No published workflow with this id' })
     }
 
+    // Full already: say so before reading (and holding) up to 1 MiB more.
+    if (backlogFull(services.queue, services.backlog)) {
+      return sendJson(res, 503, BACKLOG_FULL, { ...RETRY_AFTER, connection: 'close' })
+    }
+
     let body: Buffer
     try {
       body = await readBody(req, WEBHOOK_MAX_BYTES)
@@ -61,6 +69,9 @@ export function createWebhookHandler(services: Services) {
     if (!event || typeof event !== 'object' || Array.isArray(event)) {
       return sendJson(res, 400, { error: 'Body must be a JSON object (a Segment event)' })
     }
+    if (nestedDeeperThan(event, MAX_JSON_DEPTH)) {
+      return sendJson(res, 400, { error: tooDeepMessage('The event') })
+    }
 
     // Runs waiting at a wait-for-event step for this event go on, whether or not it starts a run too.
     const resumed = await services.waitingRuns.deliver(wf.id, event)
@@ -68,8 +79,8 @@ export function createWebhookHandler(services: Services) {
     if (!(await eventIsForWorkflow(services, wf.id, wf.published_version, event))) {
       return sendJson(res, 200, { skipped: true, ...also })
     }
-    if (services.queue.size >= MAX_BACKLOG) {
-      return sendJson(res, 503, { error: 'Too many runs queued; retry later' }, { 'retry-after': '5' })
+    if (backlogFull(services.queue, services.backlog, 1, text.length)) {
+      return sendJson(res, 503, BACKLOG_FULL, RETRY_AFTER)
     }
     const raw = (event as { messageId?: unknown }).messageId
     const messageId = typeof raw === 'string' && raw !== '' ? raw : null

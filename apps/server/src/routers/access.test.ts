@@ -79,9 +79,9 @@ describe.each(dialects)('role checks on every procedure (%s)', (dialect) => {
       await codeOf(editor.users.create({ email: 'x@example.com', password: 'long enough', role: 'admin' })),
     ).toBe('FORBIDDEN')
     expect(await codeOf(editor.users.setRole({ id: app.users.viewer.id, role: 'admin' }))).toBe('FORBIDDEN')
-    expect(
-      await codeOf(editor.users.invite({ email: 'y@example.com', role: 'admin', method: 'link' })),
-    ).toBe('FORBIDDEN')
+    expect(await codeOf(editor.users.invite({ email: 'y@example.com', role: 'admin', method: 'link' }))).toBe(
+      'FORBIDDEN',
+    )
     expect(await codeOf(editor.users.setActive({ id: app.users.admin.id, active: false }))).toBe('FORBIDDEN')
     expect(await codeOf(editor.users.newLink({ id: app.users.admin.id }))).toBe('FORBIDDEN')
   })

@@ -15,7 +15,8 @@ async function code(p: Promise<unknown>) {
 }
 
 /** The smallest workflow that publishes: an event start straight to an end. */
-const TINY = 'Tiny\n\nn1: circle label:"Start" type:start\nn2: circle label:"End" type:end\nn1.handle(right) -> n2.handle(left)\n'
+const TINY =
+  'Tiny\n\nn1: circle label:"Start" type:start\nn2: circle label:"End" type:end\nn1.handle(right) -> n2.handle(left)\n'
 
 describe.each(dialects)('workflow lifecycle (%s)', (dialect) => {
   let app: TestApp
@@ -169,19 +170,29 @@ describe.each(dialects)('trigger setup over HTTP (%s)', (dialect) => {
       runId: null,
     })
     await call('workflows.publish', { id, version: 1 })
-    await expect(call('workflows.generateWebhookSecret', { id }, 'mutation', viewerCookie)).rejects.toMatchObject({
+    await expect(
+      call('workflows.generateWebhookSecret', { id }, 'mutation', viewerCookie),
+    ).rejects.toMatchObject({
       code: 'FORBIDDEN',
     })
     const { secret } = await call<{ secret: string }>('workflows.generateWebhookSecret', { id })
     expect(secret).toMatch(/^[0-9a-f]{48}$/)
-    const got = await call<{ webhookSecretSet: boolean; webhookPath: string }>('workflows.get', { id }, 'query')
+    const got = await call<{ webhookSecretSet: boolean; webhookPath: string }>(
+      'workflows.get',
+      { id },
+      'query',
+    )
     expect(got).toMatchObject({ webhookSecretSet: true, webhookPath: `/api/hooks/${id}` })
     expect(JSON.stringify(got)).not.toContain(secret)
 
     // The contract: without the signature the hook refuses; signed with the secret it accepts.
     const body = JSON.stringify(segmentEvent('by-hand'))
     const hook = `${server.url}${got.webhookPath}`
-    const unsigned = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    const unsigned = await fetch(hook, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
     expect(unsigned.status).toBe(401)
     const signed = await fetch(hook, {
       method: 'POST',
@@ -214,7 +225,11 @@ describe.each(dialects)('trigger setup over HTTP (%s)', (dialect) => {
     expect(deliveries.map((r) => r.id)).toEqual(expect.arrayContaining([first.runId, second.runId]))
     expect(deliveries.every((r) => r.kind === 'production')).toBe(true)
 
-    const audit = await call<{ action: string; details: unknown }[]>('audit.list', { workflowId: id }, 'query')
+    const audit = await call<{ action: string; details: unknown }[]>(
+      'audit.list',
+      { workflowId: id },
+      'query',
+    )
     expect(audit.filter((a) => a.action === 'workflow.test-event')).toHaveLength(3)
     expect(audit.find((a) => a.action === 'workflow.webhook-secret')?.details).toEqual({ set: true })
     expect(JSON.stringify(audit)).not.toContain(secret)

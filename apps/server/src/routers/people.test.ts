@@ -89,7 +89,9 @@ describe.each(dialects)('people: invitations, roles, deactivation, passwords (%s
     // Single use: the same link does nothing the second time, not even show whose it was.
     const stranger = browser(app)
     expect(
-      await code((await stranger.call()).auth.setPassword({ token: link.token, password: 'attacker pass 1' })),
+      await code(
+        (await stranger.call()).auth.setPassword({ token: link.token, password: 'attacker pass 1' }),
+      ),
     ).toBe('NOT_FOUND')
     expect(await code((await stranger.call()).auth.passwordLink({ token: link.token }))).toBe('NOT_FOUND')
     expect(stranger.jar.token).toBeUndefined()
@@ -112,7 +114,9 @@ describe.each(dialects)('people: invitations, roles, deactivation, passwords (%s
 
   it('lets only one of two simultaneous uses of a link set the password', async () => {
     const link = (
-      await app.as(app.users.admin).users.invite({ email: 'race@example.com', role: 'viewer', method: 'link' })
+      await app
+        .as(app.users.admin)
+        .users.invite({ email: 'race@example.com', role: 'viewer', method: 'link' })
     ).link!
     const [a, b] = [browser(app), browser(app)]
     const results = await Promise.allSettled([
@@ -162,7 +166,9 @@ describe.each(dialects)('people: invitations, roles, deactivation, passwords (%s
     const password = invited.password!
     expect(invited.link).toBeNull()
     expect(password).toMatch(/^\w{4}-\w{4}-\w{4}-\w{4}$/)
-    expect(await (await browser(app).call()).auth.login({ email: 'temp@example.com', password })).toEqual(user)
+    expect(await (await browser(app).call()).auth.login({ email: 'temp@example.com', password })).toEqual(
+      user,
+    )
     const audit = await app.as(app.users.admin).audit.list({ action: 'user.invite' })
     expect(audit[0].details).toEqual({ email: 'temp@example.com', role: 'viewer', method: 'password' })
     expect(JSON.stringify(audit)).not.toContain(password)
@@ -217,10 +223,16 @@ describe.each(dialects)('people: invitations, roles, deactivation, passwords (%s
     expect(await code(admin.users.setActive({ id: app.users.admin.id, active: false }))).toBe(
       'PRECONDITION_FAILED',
     )
-    const { user: second } = await admin.users.invite({ email: 'boss@example.com', role: 'admin', method: 'password' })
+    const { user: second } = await admin.users.invite({
+      email: 'boss@example.com',
+      role: 'admin',
+      method: 'password',
+    })
     // The second admin deactivates the first; now the second is the last one standing.
     await app.as(second).users.setActive({ id: app.users.admin.id, active: false })
-    expect(await code(app.as(second).users.setRole({ id: second.id, role: 'editor' }))).toBe('PRECONDITION_FAILED')
+    expect(await code(app.as(second).users.setRole({ id: second.id, role: 'editor' }))).toBe(
+      'PRECONDITION_FAILED',
+    )
   })
 
   it('lets every user change their own password with the current one, ending their other sessions', async () => {
@@ -228,7 +240,10 @@ describe.each(dialects)('people: invitations, roles, deactivation, passwords (%s
     const elsewhere = await signedIn(app, 'viewer@example.com')
     expect(
       await code(
-        (await here.call()).auth.changePassword({ currentPassword: 'not my password', newPassword: NEW_PASSWORD }),
+        (await here.call()).auth.changePassword({
+          currentPassword: 'not my password',
+          newPassword: NEW_PASSWORD,
+        }),
       ),
     ).toBe('BAD_REQUEST')
     expect(
@@ -253,9 +268,9 @@ describe.each(dialects)('people: invitations, roles, deactivation, passwords (%s
     for (const who of [app.users.viewer, app.users.editor]) {
       const caller = app.as(who)
       expect(await code(caller.users.list())).toBe('FORBIDDEN')
-      expect(await code(caller.users.invite({ email: 'x@example.com', role: 'viewer', method: 'link' }))).toBe(
-        'FORBIDDEN',
-      )
+      expect(
+        await code(caller.users.invite({ email: 'x@example.com', role: 'viewer', method: 'link' })),
+      ).toBe('FORBIDDEN')
       expect(await code(caller.users.setRole({ id: who.id, role: 'admin' }))).toBe('FORBIDDEN')
       expect(await code(caller.users.setActive({ id: app.users.admin.id, active: false }))).toBe('FORBIDDEN')
       expect(await code(caller.users.newLink({ id: app.users.admin.id }))).toBe('FORBIDDEN')

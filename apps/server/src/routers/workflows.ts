@@ -5,12 +5,14 @@ import {
   loadTemplate,
   parseNotation,
   TEMPLATES,
+  type TemplateId,
   workflowSchema,
 } from '../services/engine'
 import { sendTestDelivery } from '../services/test-delivery'
 import { editorProcedure, router, viewerProcedure } from '../trpc'
 
 const idInput = z.object({ id: z.string() })
+const templateId = z.enum(TEMPLATES.map((t) => t.id) as [TemplateId, ...TemplateId[]])
 
 // Most specific shape first: zod objects ignore unknown keys, so `{title?}` would match anything.
 const createInput = z
@@ -40,6 +42,11 @@ export const workflowsRouter = router({
     .query(({ ctx, input }) => ctx.services.workflows.get(input.id, input.version)),
 
   templates: viewerProcedure.query(() => TEMPLATES),
+
+  /** A template's model as creating it starts out (connections not yet filled in): the gallery's preview. */
+  templateModel: viewerProcedure
+    .input(z.object({ id: templateId }))
+    .query(({ ctx, input }) => loadTemplate(input.id, ctx.services.serverUrl())),
 
   create: editorProcedure.input(createInput).mutation(async ({ ctx, input = {} }) => {
     const wf = ctx.services.workflows

@@ -8,6 +8,8 @@ import { normalizeEmail, type SessionUser, tokenHash, type UserService } from '.
 
 export const SESSION_COOKIE = 'flowline_session'
 export const SESSION_TTL_MS = 14 * 24 * 3600_000
+/** Failed sign-ins from one address, over all e-mails, per 15 minutes (per e-mail: 10). */
+export const LOGIN_FAILURES_PER_IP = 50
 
 export function createAuthService(db: Db, users: UserService, limiter: LoginLimiter = new FailureLimiter()) {
   async function createSession(userId: string): Promise<{ token: string; expiresAt: Date }> {
@@ -28,7 +30,8 @@ export function createAuthService(db: Db, users: UserService, limiter: LoginLimi
   const linkUsed = () =>
     new TRPCError({
       code: 'NOT_FOUND',
-      message: 'This link does not work: it was used already or replaced by a newer one. Ask an admin for a new link.',
+      message:
+        'This link does not work: it was used already or replaced by a newer one. Ask an admin for a new link.',
     })
 
   async function linkRow(token: string) {
@@ -48,7 +51,10 @@ export function createAuthService(db: Db, users: UserService, limiter: LoginLimi
       .executeTakeFirst()
     if (!row || row.used_at) throw linkUsed()
     if (row.deactivated_at)
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'This account is deactivated; the link no longer works' })
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: 'This account is deactivated; the link no longer works',
+      })
     if (row.expires_at < now())
       throw new TRPCError({
         code: 'PRECONDITION_FAILED',
@@ -60,10 +66,19 @@ export function createAuthService(db: Db, users: UserService, limiter: LoginLimi
   return {
     createSession,
 
+    /**
+     * Two limits (README, Secrets and sign-in): failures per e-mail and address, and failures
+     * per address over all e-mails (spraying one password over many accounts). An attempt
+     * over either is refused before its password is looked at, so during a lockout the right
+     * password gets the same 429 as a wrong one: the answer tells a guesser nothing.
+     */
     async login(input: { email: string; password: string; ip: string }) {
       const email = normalizeEmail(input.email)
       const key = `${email}|${input.ip}`
-      if (await limiter.isBlocked(key)) {
+      const ipKey = `ip|${input.ip}`
+      const ipOk = await limiter.take(ipKey, LOGIN_FAILURES_PER_IP)
+      if (!ipOk || !(await limiter.take(key))) {
+        if (ipOk) await limiter.release(ipKey)
         throw new TRPCError({
           code: 'TOO_MANY_REQUESTS',
           message: 'Too many failed logins; try again in 15 minutes',
@@ -71,11 +86,10 @@ export function createAuthService(db: Db, users: UserService, limiter: LoginLimi
       }
       const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
       const ok = await verifyPassword(input.password, row?.password_hash ?? (await dummyHash))
-      if (!row || !ok) {
-        await limiter.fail(key)
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong email or password' })
-      }
+      // A failure stays counted on both keys (take counted it).
+      if (!row || !ok) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong email or password' })
       await limiter.reset(key)
+      await limiter.release(ipKey)
       // Only after the right password: a deactivated account is not revealed to guessers.
       if (row.deactivated_at)
         throw new TRPCError({
@@ -148,8 +162,15 @@ export function createAuthService(db: Db, users: UserService, limiter: LoginLimi
     ): Promise<void> {
       const key = `change|${user.id}`
       if (await limiter.isBlocked(key))
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too many wrong passwords; try again later' })
-      const row = await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirst()
+        throw new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message: 'Too many wrong passwords; try again later',
+        })
+      const row = await db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('id', '=', user.id)
+        .executeTakeFirst()
       if (!row || !(await verifyPassword(input.currentPassword, row.password_hash))) {
         await limiter.fail(key)
         throw new TRPCError({ code: 'BAD_REQUEST', message: 'The current password is not right' })

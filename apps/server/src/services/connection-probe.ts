@@ -1,6 +1,7 @@
-import type { ResolvedConnection } from './engine'
+import { type ResolvedConnection, replaceSecret } from './engine'
 import type { HttpClient } from './http-client'
 import { createMailClient } from './mail-client'
+import type { SecretFence } from './secret-fence'
 
 export interface ProbeResult {
   ok: boolean
@@ -17,8 +18,12 @@ const PROBE_TIMEOUT_MS = 10_000
  * outbound guard applies exactly as in runs. Braze has no who-am-I endpoint; listing one
  * page of campaigns is read-only and answers 401 for a bad key.
  */
-export async function probeConnection(fetch: HttpClient, conn: ResolvedConnection): Promise<ProbeResult> {
-  if (conn.type === 'smtp') return probeSmtp(fetch, conn)
+export async function probeConnection(
+  fetch: HttpClient,
+  conn: ResolvedConnection,
+  fence?: SecretFence,
+): Promise<ProbeResult> {
+  if (conn.type === 'smtp') return probeSmtp(fetch, conn, fence)
   const { url, headers } = probeRequest(conn)
   const t0 = performance.now()
   const controller = new AbortController()
@@ -30,6 +35,7 @@ export async function probeConnection(fetch: HttpClient, conn: ResolvedConnectio
       headers,
       signal: controller.signal,
       sensitiveHeaders: Object.keys(headers),
+      fence,
     })
     await res.text()
     return { ...judge(conn, res.status), status: res.status, ms: ms() }
@@ -44,11 +50,15 @@ export async function probeConnection(fetch: HttpClient, conn: ResolvedConnectio
 }
 
 /** SMTP: connect (through the same guard) and log in, sending nothing. */
-async function probeSmtp(http: HttpClient, conn: Extract<ResolvedConnection, { type: 'smtp' }>) {
+async function probeSmtp(
+  http: HttpClient,
+  conn: Extract<ResolvedConnection, { type: 'smtp' }>,
+  fence: SecretFence | undefined,
+) {
   const t0 = performance.now()
   const ms = () => Math.round(performance.now() - t0)
   try {
-    await createMailClient({ guard: http.guard, connectTimeoutMs: PROBE_TIMEOUT_MS }).verify(conn)
+    await createMailClient({ guard: http.guard, connectTimeoutMs: PROBE_TIMEOUT_MS }).verify(conn, { fence })
     const message = conn.config.user
       ? 'Connected: the mail server accepted the login'
       : 'Connected to the mail server'
@@ -102,6 +112,7 @@ function describe(err: unknown): string {
   return code && !e.message?.includes(code) ? `${e.message} (${code})` : (e?.message ?? String(err))
 }
 
+/** Whatever its length (DESIGN §6): a short secret is still a secret. */
 function scrub(text: string, secret: string): string {
-  return secret.length >= 4 ? text.split(secret).join('••••') : text
+  return replaceSecret(text, secret, '••••')
 }

@@ -13,11 +13,13 @@ import {
   connectionConfigSchemas,
   connectionKinds,
   getNodeSpec,
-  type ResolvedConnection,
+  type SecretBinding,
+  secretBinding,
   type Workflow,
 } from './engine'
 import type { HttpClient } from './http-client'
 import type { SecretBox } from './secret-box'
+import { type BoundConnection, SecretFence } from './secret-fence'
 import type { Actor } from './workflows'
 
 /** How secrets appear wherever a person could see them (audit log, lists). */
@@ -56,6 +58,12 @@ export interface ConnectionSummary {
   usedBy?: { workflowId: string; title: string }[]
 }
 
+/** "rest.a.example → rest.b.example" for the refusal; the keys themselves are for machines. */
+function describeChange(from: SecretBinding, to: SecretBinding): string {
+  if (from.origin !== to.origin) return `${from.origin} → ${to.origin}`
+  return `${from.key.slice(from.origin.length + 1)} → ${to.key.slice(to.origin.length + 1)}`
+}
+
 const newConnectionId = () => `conn_${randomBytes(9).toString('base64url')}`
 
 function parseConfig(type: ConnectionType, config: unknown): Record<string, unknown> {
@@ -68,6 +76,18 @@ function parseConfig(type: ConnectionType, config: unknown): Record<string, unkn
 
 const secretRequired = (type: ConnectionType, config: Record<string, unknown>) =>
   connectionKinds[type].secretRequired(config)
+
+/**
+ * Sealed secrets carry where they may go (DESIGN §6 Secrets): `{secret, boundTo}` under the
+ * connection id plus this suffix as associated data. Secrets saved before binding existed are
+ * the bare value under the bare id; `bindLegacySecrets` seals them again at start.
+ */
+const BOUND_AAD = '\u0000bound'
+
+interface SealedSecret {
+  secret: string
+  boundTo: SecretBinding
+}
 
 /** Connection ids each node config refers to (the spec names the field). */
 function referencedIds(model: Workflow): Set<string> {
@@ -92,10 +112,20 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
     return row
   }
 
-  function unseal(row: ConnectionsTable): string {
-    if (row.secret === '') return ''
+  const seal = (id: string, secret: string, boundTo: SecretBinding) =>
+    box.encrypt(JSON.stringify({ secret, boundTo } satisfies SealedSecret), id + BOUND_AAD)
+
+  /** The secret and where it was saved for; `legacy` when it predates binding (bound to the settings). */
+  function open(row: ConnectionsTable): SealedSecret & { legacy?: true } {
+    const current = secretBinding(row.type as ConnectionType, JSON.parse(row.config))
+    if (row.secret === '') return { secret: '', boundTo: current }
     try {
-      return box.decrypt(row.secret, row.id)
+      return JSON.parse(box.decrypt(row.secret, row.id + BOUND_AAD)) as SealedSecret
+    } catch {
+      // Not (yet) in the bound form: a secret saved before binding, or a key that differs.
+    }
+    try {
+      return { secret: box.decrypt(row.secret, row.id), boundTo: current, legacy: true }
     } catch {
       throw new Error(
         `connection "${row.name}" cannot be decrypted: the server's secret key (FLOWLINE_SECRET_KEY or secret.key in the data directory) is not the one it was saved with`,
@@ -103,13 +133,27 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
     }
   }
 
+  /** The secret, refused when the settings no longer point where it was saved for. */
+  function unseal(
+    row: ConnectionsTable,
+    config: Record<string, unknown>,
+  ): SecretBinding & { secret: string } {
+    const { secret, boundTo } = open(row)
+    const now = secretBinding(row.type as ConnectionType, config)
+    if (secret !== '' && boundTo.key !== now.key)
+      throw new Error(
+        `connection "${row.name}" now points to ${now.origin}, but its secret was saved for ${boundTo.origin}: enter the secret again to use it there`,
+      )
+    return { ...boundTo, secret }
+  }
+
   // Runs resolve the same few connections over and over; decrypting each time was a visible
   // share of a run's cost. Edits here clear it at once; another process's edit is seen
   // within RESOLVED_TTL_MS.
-  const resolved = new Map<string, { at: number; value: Promise<ResolvedConnection | null> }>()
+  const resolved = new Map<string, { at: number; value: Promise<BoundConnection | null> }>()
   const RESOLVED_TTL_MS = 2_000
 
-  function resolveCached(id: string): Promise<ResolvedConnection | null> {
+  function resolveCached(id: string): Promise<BoundConnection | null> {
     const hit = resolved.get(id)
     if (hit && Date.now() - hit.at < RESOLVED_TTL_MS) return hit.value
     const value = resolve(id)
@@ -119,16 +163,19 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
     return value
   }
 
-  async function resolve(id: string): Promise<ResolvedConnection | null> {
+  async function resolve(id: string): Promise<BoundConnection | null> {
     const row = await db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst()
     if (!row) return null
+    const config = JSON.parse(row.config) as Record<string, unknown>
+    const { secret, origin, key } = unseal(row, config)
     return {
       id: row.id,
       name: row.name,
       type: row.type,
-      config: JSON.parse(row.config),
-      secret: unseal(row),
-    } as ResolvedConnection
+      config,
+      secret,
+      boundTo: { origin, key },
+    } as BoundConnection
   }
 
   /** Workflows whose latest or published version refers to each connection. */
@@ -206,7 +253,7 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
               name: input.name.trim(),
               type: input.type,
               config: JSON.stringify(config),
-              secret: secret === '' ? '' : box.encrypt(secret, id),
+              secret: secret === '' ? '' : seal(id, secret, secretBinding(input.type, config)),
               created_at: at,
               created_by: actor.email,
               updated_at: at,
@@ -240,9 +287,14 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
       return { id }
     },
 
-    /** Rename, change settings, or rotate the secret; runs started afterwards use the new values. */
+    /**
+     * Rename, change settings, or rotate the secret; runs started afterwards use the new values.
+     * A stored secret is bound to where it goes: settings that send it elsewhere (endpoint, base
+     * URL, mail host, port or TLS, auth header) need it entered again, except by an admin,
+     * whose change moves it (audited as such).
+     */
     async update(
-      actor: Actor,
+      actor: Actor & { role?: Role },
       input: { id: string; name?: string; config?: Record<string, unknown>; secret?: string },
     ) {
       const row = await requireRow(input.id)
@@ -253,6 +305,21 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
       const rotate = input.secret !== undefined && input.secret !== ''
       if (!rotate && row.secret === '' && secretRequired(type, config))
         throw new TRPCError({ code: 'BAD_REQUEST', message: 'secret: this connection needs a secret' })
+      const bindTo = secretBinding(type, config)
+      let rebind: { from: string; to: string } | null = null
+      let resealed: string | null = null
+      if (!rotate && row.secret !== '') {
+        const stored = open(row)
+        if (stored.boundTo.key !== bindTo.key) {
+          if (actor.role !== 'admin')
+            throw new TRPCError({
+              code: 'FORBIDDEN',
+              message: `secret: the secret was saved for ${stored.boundTo.origin}; changing where it is sent (${describeChange(stored.boundTo, bindTo)}) needs the secret entered again, or an admin`,
+            })
+          rebind = { from: stored.boundTo.key, to: bindTo.key }
+          resealed = seal(row.id, stored.secret, bindTo)
+        }
+      }
       const at = now()
       const changed = [
         input.name !== undefined && 'name',
@@ -268,7 +335,8 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
               config: JSON.stringify(config),
               updated_at: at,
               updated_by: actor.email,
-              ...(rotate ? { secret: box.encrypt(input.secret!, row.id), secret_updated_at: at } : {}),
+              ...(rotate ? { secret: seal(row.id, input.secret!, bindTo), secret_updated_at: at } : {}),
+              ...(resealed ? { secret: resealed } : {}),
             })
             .where('id', '=', row.id)
             .execute()
@@ -279,6 +347,8 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
           }
           if (input.config) details.config = config
           if (rotate) details.secret = SECRET_MASK
+          // An admin moved a stored secret to another destination without entering it.
+          if (rebind) details.secretMoved = rebind
           await audit.record({ actor: actor.email, action: 'connection.update', details }, trx)
         })
       } catch (err) {
@@ -320,9 +390,14 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
     },
 
     async test(actor: Actor, id: string) {
-      const conn = await resolve(id)
+      let conn: BoundConnection | null
+      try {
+        conn = await resolve(id)
+      } catch (err) {
+        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: (err as Error).message })
+      }
       if (!conn) throw new TRPCError({ code: 'NOT_FOUND', message: `No connection ${id}` })
-      const result = await probeConnection(http, conn)
+      const result = await probeConnection(http, conn, new SecretFence([conn]))
       await audit.record({
         actor: actor.email,
         action: 'connection.test',
@@ -333,7 +408,7 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
 
     /** A resolver for one run: each connection is read (and decrypted) at most once per run. */
     resolverForRun(): ConnectionResolver {
-      const memo = new Map<string, Promise<ResolvedConnection | null>>()
+      const memo = new Map<string, Promise<BoundConnection | null>>()
       return (id) => {
         let hit = memo.get(id)
         if (!hit) {
@@ -342,6 +417,33 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
         }
         return hit
       }
+    },
+
+    /**
+     * At start: seals secrets saved before binding existed together with where their
+     * settings send them now, so that from here on only a changed secret may move.
+     */
+    async bindLegacySecrets(): Promise<number> {
+      const rows = await db.selectFrom('connections').selectAll().where('secret', '!=', '').execute()
+      let bound = 0
+      for (const row of rows) {
+        let opened: ReturnType<typeof open>
+        try {
+          opened = open(row)
+        } catch {
+          continue // a key that differs: verifyKey reports it
+        }
+        if (!opened.legacy) continue
+        await db
+          .updateTable('connections')
+          .set({ secret: seal(row.id, opened.secret, opened.boundTo) })
+          .where('id', '=', row.id)
+          .where('secret', '=', row.secret)
+          .execute()
+        bound++
+      }
+      if (bound > 0) logger?.info({ bound }, 'bound stored connection secrets to their hosts')
+      return bound
     },
 
     /** At start: notices a key that differs from the one existing secrets were sealed with. */

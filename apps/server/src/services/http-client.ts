@@ -2,9 +2,11 @@ import http from 'node:http'
 import https from 'node:https'
 import type { RunDeps } from './engine'
 import { createOutboundGuard, type OutboundGuard } from './outbound-guard'
+import type { FencedInit } from './secret-fence'
 
 type FetchLike = NonNullable<RunDeps['fetch']>
-type Init = Parameters<FetchLike>[1]
+/** fetch's options plus the run's secret fence (secret-fence.ts), checked on every hop. */
+type Init = Parameters<FetchLike>[1] & FencedInit
 
 export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024
 const MAX_REDIRECTS = 5
@@ -17,14 +19,18 @@ export interface HttpClientOptions {
   maxSockets?: number
 }
 
-export type HttpClient = FetchLike & { close(): void; readonly guard: OutboundGuard }
+export type HttpClient = ((url: string, init: Init) => ReturnType<FetchLike>) & {
+  close(): void
+  readonly guard: OutboundGuard
+}
 
 /**
  * The one HTTP client of runs (HTTP and Braze steps) and connection tests: the engine's
  * injectable FetchLike on node:http with pooled keep-alive agents, behind the outbound
  * guard (every hop, checked on the address connected to), following redirects like fetch
  * (credentials dropped when a redirect leaves the origin) and refusing bodies over 5 MiB.
- * About a third of global fetch's cost per call under webhook load. Timeouts and retries
+ * About a third of global fetch's cost per call under webhook load. With a `fence`, a request
+ * carrying a connection secret anywhere but the origin it was saved for is refused. Timeouts and retries
  * are the caller's: the engine aborts through `signal` and retries transient failures.
  */
 export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
@@ -40,6 +46,8 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   function once(url: URL, init: Init): Promise<http.IncomingMessage> {
     try {
       guard.checkUrl(url)
+      // Every hop: a redirect keeps credentials within their origin, and no secret leaves for another.
+      init.fence?.checkHttp(url, init.headers)
     } catch (err) {
       return Promise.reject(err)
     }

@@ -11,7 +11,7 @@ import { createHttpClient } from './http-client'
 import { createMailClient } from './mail-client'
 import { createOutboundGuard, type OutboundGuardOptions } from './outbound-guard'
 import { createQueueMode, type QueueModeOptions } from './queue-mode'
-import { InProcessRunQueue, type RunQueue } from './run-queue'
+import { backlogLimitsFromEnv, InProcessRunQueue, type RunQueue } from './run-queue'
 import { commitBackend } from './run-store/backends'
 import { hotQueries } from './run-store/hot-queries'
 import { RunWriter } from './run-store/run-writer'
@@ -24,6 +24,7 @@ import { createUserService } from './users'
 import { createVersionService } from './versions'
 import { WaitScheduler } from './wait-scheduler'
 import { createWaitingRuns } from './waiting-runs'
+import { createWebhookSecrets } from './webhook-secrets'
 import { createWorkflowService } from './workflows'
 
 export interface ServicesOptions {
@@ -81,7 +82,11 @@ function versionModelCache(db: Db, limit = 500) {
 }
 
 export function createServices(opts: ServicesOptions) {
-  const { db, logger } = opts
+  const { logger } = opts
+  const box = createSecretBox(opts.secretKey)
+  // Webhook signing secrets are sealed and opened by the storage layer itself (webhook-secrets.ts).
+  const webhookSecrets = createWebhookSecrets(box, logger)
+  const db = opts.db.withPlugin(webhookSecrets.plugin)
   const guard = createOutboundGuard({
     allowHosts: opts.allowHosts,
     selfUrl: opts.serverUrl,
@@ -95,7 +100,7 @@ export function createServices(opts: ServicesOptions) {
   const connections = createConnectionService({
     db,
     audit,
-    box: createSecretBox(opts.secretKey),
+    box,
     http,
     logger,
   })
@@ -179,7 +184,7 @@ export function createServices(opts: ServicesOptions) {
     // Queue mode: waits are delayed jobs; the poll is only the safety net for jobs Redis lost.
     pollMs: qm ? WAIT_SAFETY_POLL_MS : undefined,
   })
-  const hot = hotQueries(db, opts.raw)
+  const hot = hotQueries(db, opts.raw, webhookSecrets.open)
   // Queue mode: the run may execute on any worker; the one that has it stops it.
   const cancelRun = qm
     ? {
@@ -207,6 +212,8 @@ export function createServices(opts: ServicesOptions) {
     runs,
     bus,
     queue,
+    /** Intake answers 503 beyond these (FLOWLINE_MAX_BACKLOG, FLOWLINE_MAX_BACKLOG_BYTES). */
+    backlog: backlogLimitsFromEnv(),
     pool,
     writer,
     hot,
@@ -216,6 +223,8 @@ export function createServices(opts: ServicesOptions) {
     waitingRuns,
     sources: createSourceService(db, audit),
     http,
+    /** At start: seals webhook signing secrets that earlier versions stored in clear. */
+    sealStoredWebhookSecrets: () => webhookSecrets.sealStored(opts.db),
     /** Set in queue mode (REDIS_URL). */
     queueMode: qm,
     /** What every run gets injected; runs.runTests judges drafts' test cases with it, as publish does. */

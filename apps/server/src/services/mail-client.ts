@@ -3,6 +3,7 @@ import tls from 'node:tls'
 import type { SendMail, SmtpConnectionConfig } from '@flowline/engine'
 import nodemailer from 'nodemailer'
 import { createOutboundGuard, type OutboundGuard } from './outbound-guard'
+import type { FencedInit } from './secret-fence'
 
 type SmtpConnection = Parameters<SendMail>[0]
 
@@ -15,9 +16,15 @@ export interface MailClientOptions {
   socketTimeoutMs?: number
 }
 
-export type MailClient = SendMail & {
+type FencedSendMail = (
+  connection: SmtpConnection,
+  message: Parameters<SendMail>[1],
+  options: Parameters<SendMail>[2] & FencedInit,
+) => ReturnType<SendMail>
+
+export type MailClient = FencedSendMail & {
   /** Connects and logs in without sending anything ("Test connection"). */
-  verify(connection: SmtpConnection): Promise<void>
+  verify(connection: SmtpConnection, options?: FencedInit): Promise<void>
 }
 
 const bare = (host: string) => host.trim().replace(/^\[|\]$/g, '')
@@ -99,7 +106,9 @@ export function createMailClient(opts: MailClientOptions = {}): MailClient {
     })
   }
 
-  const send: SendMail = async (connection, message, { signal }) => {
+  const send: FencedSendMail = async (connection, message, { signal, fence }) => {
+    // The password goes only to the mail server it was saved for (secret-fence.ts).
+    fence?.checkMail(connection)
     const transport = transportFor(connection)
     try {
       const info = await transport.sendMail({
@@ -119,7 +128,8 @@ export function createMailClient(opts: MailClientOptions = {}): MailClient {
   }
 
   return Object.assign(send, {
-    async verify(connection: SmtpConnection) {
+    async verify(connection: SmtpConnection, options: FencedInit = {}) {
+      options.fence?.checkMail(connection)
       const transport = transportFor(connection)
       try {
         await transport.verify()

@@ -3,6 +3,14 @@ export interface LoginLimiter {
   isBlocked(key: string): boolean | Promise<boolean>
   fail(key: string): void | Promise<void>
   reset(key: string): void | Promise<void>
+  /**
+   * Counts an attempt before it is judged, in one step: true when it may go ahead (fewer
+   * than `max` attempts counted in the window before it). Checking first and counting after
+   * the password check would let a burst of concurrent guesses all pass the check.
+   */
+  take(key: string, max?: number): boolean | Promise<boolean>
+  /** Gives back one attempt that turned out right, so only failures stay counted. */
+  release(key: string): void | Promise<void>
 }
 
 /**
@@ -32,6 +40,16 @@ export class FailureLimiter implements LoginLimiter {
 
   reset(key: string): void {
     this.failures.delete(key)
+  }
+
+  take(key: string, max = this.max): boolean {
+    this.fail(key)
+    return this.failures.get(key)!.count <= max
+  }
+
+  release(key: string): void {
+    const entry = this.current(key)
+    if (entry && entry.count > 0) entry.count--
   }
 
   private current(key: string) {

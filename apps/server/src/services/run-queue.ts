@@ -12,6 +12,8 @@ export interface RunJob {
   dryRun: boolean
   /** When the run was accepted: its latency is measured from here, queueing included. */
   acceptedAt: string
+  /** Size of the event as stored (JSON characters): the backlog is bounded in bytes too. */
+  bytes?: number
   /** Continue from the state stored in the database (after a wait, a restart or a lost thread). */
   resume?: boolean
   /** The trigger node a fresh run starts at (the schedule that fired); default: the event start. */
@@ -29,14 +31,41 @@ export interface RunQueue {
   remove(runId: string): boolean | Promise<boolean>
   /** Jobs accepted but not finished: the webhook sheds load above a limit instead of queueing forever. */
   readonly size: number
+  /** Event bytes those jobs hold (`RunJob.bytes`): a few huge events weigh as much as many small ones. */
+  readonly bytes: number
   /** Resolves true when every accepted job finished within the timeout. */
   drain(timeoutMs: number): Promise<boolean>
+}
+
+export interface BacklogLimits {
+  /** FLOWLINE_MAX_BACKLOG: unfinished runs. */
+  runs: number
+  /** FLOWLINE_MAX_BACKLOG_BYTES: event bytes those runs hold (default 64 MiB). */
+  bytes: number
+}
+
+export function backlogLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): BacklogLimits {
+  return {
+    runs: Number(env.FLOWLINE_MAX_BACKLOG ?? 10_000),
+    bytes: Number(env.FLOWLINE_MAX_BACKLOG_BYTES ?? 64 * 1024 * 1024),
+  }
+}
+
+/**
+ * Whether accepting `runs` more runs with `bytes` more event bytes would go past the limits;
+ * beyond them intake answers 503 with Retry-After (senders retry later) instead of letting
+ * memory grow with the backlog. An empty backlog always takes one more, however large.
+ */
+export function backlogFull(queue: RunQueue, limits: BacklogLimits, runs = 1, bytes = 0): boolean {
+  if (queue.size === 0) return runs > limits.runs
+  return queue.size + runs > limits.runs || queue.bytes + bytes > limits.bytes
 }
 
 /** Runs jobs in this process with bounded concurrency; the backlog waits in memory. */
 export class InProcessRunQueue implements RunQueue {
   private readonly backlog: RunJob[] = []
   private active = 0
+  private held = 0
   private idle: (() => void)[] = []
 
   constructor(
@@ -45,6 +74,7 @@ export class InProcessRunQueue implements RunQueue {
   ) {}
 
   async enqueue(job: RunJob): Promise<void> {
+    this.held += job.bytes ?? 0
     this.backlog.push(job)
     this.pump()
   }
@@ -52,6 +82,7 @@ export class InProcessRunQueue implements RunQueue {
   remove(runId: string): boolean {
     const i = this.backlog.findIndex((j) => j.runId === runId)
     if (i < 0) return false
+    this.held -= this.backlog[i].bytes ?? 0
     this.backlog.splice(i, 1)
     if (this.size === 0) for (const done of this.idle.splice(0)) done()
     return true
@@ -59,6 +90,10 @@ export class InProcessRunQueue implements RunQueue {
 
   get size(): number {
     return this.active + this.backlog.length
+  }
+
+  get bytes(): number {
+    return this.held
   }
 
   drain(timeoutMs: number): Promise<boolean> {
@@ -81,6 +116,7 @@ export class InProcessRunQueue implements RunQueue {
           // The worker records its own failures on the run; nothing to add here.
         })
         .finally(() => {
+          this.held -= job.bytes ?? 0
           this.active--
           this.pump()
           if (this.size === 0) for (const done of this.idle.splice(0)) done()

@@ -93,6 +93,7 @@ function jobOf(row: RunsTable, resume: boolean): RunJob {
     mocks: row.mocks ? (JSON.parse(row.mocks) as Record<string, unknown>) : undefined,
     dryRun: row.dry_run === 1,
     acceptedAt: row.started_at,
+    bytes: row.event.length,
     resume,
     ...(row.trigger_node ? { startAt: row.trigger_node } : {}),
   }
@@ -102,7 +103,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
   async function accept(row: RunsTable, job: RunJob): Promise<void> {
     // Open the channel before the id is handed out: the first subscriber must not miss run.started.
     bus.open(row.id)
-    await queue.enqueue(job)
+    await queue.enqueue(job.bytes === undefined ? { ...job, bytes: row.event.length } : job)
   }
 
   function baseRow(workflowId: string, version: number | null, event: unknown, at: string) {

@@ -21,7 +21,10 @@ export async function sendTestDelivery(opts: {
   event: Record<string, unknown>
 }): Promise<TestDelivery> {
   const body = JSON.stringify({ ...opts.event, messageId: `test-${randomUUID()}` })
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Flowline test delivery' }
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'Flowline test delivery',
+  }
   if (opts.secret) headers['x-signature'] = createHmac('sha1', opts.secret).update(body).digest('hex')
   const res = await fetch(`${opts.serverUrl}/api/hooks/${encodeURIComponent(opts.workflowId)}`, {
     method: 'POST',

@@ -62,7 +62,11 @@ export function createUserService(db: Db) {
     const token = randomBytes(32).toString('base64url')
     const at = now()
     const expiresAt = new Date(Date.now() + LINK_TTL_MS[purpose]).toISOString()
-    await trx.deleteFrom('password_tokens').where('user_id', '=', userId).where('used_at', 'is', null).execute()
+    await trx
+      .deleteFrom('password_tokens')
+      .where('user_id', '=', userId)
+      .where('used_at', 'is', null)
+      .execute()
     await trx
       .insertInto('password_tokens')
       .values({
@@ -139,7 +143,9 @@ export function createUserService(db: Db) {
           status,
           deactivatedAt: r.deactivated_at ?? null,
           /** An unused set-password link: when it stops working, and whether it has. */
-          link: link ? { purpose: link.purpose, expiresAt: link.expires_at, expired: link.expires_at < at } : null,
+          link: link
+            ? { purpose: link.purpose, expiresAt: link.expires_at, expired: link.expires_at < at }
+            : null,
         }
       })
     },
@@ -206,10 +212,16 @@ export function createUserService(db: Db) {
     async setActive(id: string, active: boolean, actor: SessionUser): Promise<SessionUser> {
       const row = await requireUser(id)
       if (!active && id === actor.id)
-        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'You cannot deactivate your own account' })
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: 'You cannot deactivate your own account',
+        })
       await db.transaction().execute(async (trx) => {
         if (!active && row.role === 'admin' && !row.deactivated_at && (await activeAdmins(trx)) <= 1)
-          throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'The last admin cannot be deactivated' })
+          throw new TRPCError({
+            code: 'PRECONDITION_FAILED',
+            message: 'The last admin cannot be deactivated',
+          })
         await trx
           .updateTable('users')
           .set({ deactivated_at: active ? null : now() })
@@ -217,7 +229,11 @@ export function createUserService(db: Db) {
           .execute()
         if (!active) {
           await trx.deleteFrom('sessions').where('user_id', '=', id).execute()
-          await trx.deleteFrom('password_tokens').where('user_id', '=', id).where('used_at', 'is', null).execute()
+          await trx
+            .deleteFrom('password_tokens')
+            .where('user_id', '=', id)
+            .where('used_at', 'is', null)
+            .execute()
         }
       })
       return { id: row.id, email: row.email, role: row.role }

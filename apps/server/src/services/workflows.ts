@@ -150,7 +150,12 @@ export function createWorkflowService(
           .execute()
         const updated = await trx
           .updateTable('workflows')
-          .set({ latest_version: number, title: checked.model.title, updated_at: at, updated_by: actor.email })
+          .set({
+            latest_version: number,
+            title: checked.model.title,
+            updated_at: at,
+            updated_by: actor.email,
+          })
           .where('id', '=', id)
           .where('latest_version', '=', wf.latest_version)
           .executeTakeFirst()
@@ -377,7 +382,8 @@ export function createWorkflowService(
         .where('workflow_id', '=', id)
         .where('number', '=', version)
         .executeTakeFirst()
-      if (!old) throw new TRPCError({ code: 'NOT_FOUND', message: `Workflow ${id} has no version ${version}` })
+      if (!old)
+        throw new TRPCError({ code: 'NOT_FOUND', message: `Workflow ${id} has no version ${version}` })
       return appendVersion(
         actor,
         id,

@@ -6,7 +6,8 @@ export type Person = RouterOutputs['users']['list'][number]
 /** Everyone with an account (admins only; the server refuses anyone else). */
 export function usePeople() {
   const trpc = useTRPC()
-  return useQuery(trpc.users.list.queryOptions())
+  // Invitees finish in their own browser: coming back to the tab shows who has.
+  return useQuery(trpc.users.list.queryOptions(undefined, { refetchOnWindowFocus: true }))
 }
 
 /** Invite, change role, deactivate/reactivate, new set-password link; each refreshes the list. */

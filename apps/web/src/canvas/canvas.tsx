@@ -8,8 +8,9 @@ import {
   type NodeTypes,
   ReactFlow,
   useReactFlow,
+  useStore,
 } from '@xyflow/react'
-import { useCallback, useState } from 'react'
+import { type RefObject, useCallback, useEffect, useRef, useState } from 'react'
 import { addNodeOfType } from '../commands/add-node'
 import { useEditor, useEditorStoreApi } from '../store/context'
 import type { CanvasNode, FlowEdge as FlowEdgeType } from './adapters'
@@ -26,12 +27,15 @@ const nodeTypes: NodeTypes = { flow: FlowNode, group: GroupNode }
 const edgeTypes: EdgeTypes = { flow: FlowEdge }
 const snapGrid: [number, number] = [GRID, GRID]
 const proOptions = { hideAttribution: true }
-/** Fit leaves room for the minimap (bottom right) and the zoom controls (bottom left). */
-// Large workflows are not shrunk below half size: unreadable, and every node would render.
+/**
+ * Fit leaves room for the run banner (top), the minimap (bottom right) and the zoom controls
+ * (bottom left). Large workflows are not shrunk below 0.4 (unreadable, and every node would
+ * render); at 1280px the seed scenario beside the Run panel needs a little under half size.
+ */
 export const FIT_VIEW_OPTIONS = {
-  padding: { top: '28px', right: '28px', bottom: '132px', left: '28px' },
+  padding: { top: '48px', right: '28px', bottom: '132px', left: '28px' },
   maxZoom: 1,
-  minZoom: 0.5,
+  minZoom: 0.4,
   // Off-screen nodes are never rendered (onlyRenderVisibleElements), so never measured:
   // fit them by their declared size, or a tall workflow opens cropped.
   includeHiddenNodes: true,
@@ -47,6 +51,28 @@ function minimapColor(n: CanvasNode): string {
 // subscriptions would run on every drag frame.
 const MINIMAP_DETAIL_LIMIT = 400
 
+/**
+ * While the view is the fitted one (nobody has panned or zoomed by hand), it stays fitted when
+ * the canvas changes size: opening the wider Run panel or a smaller window would otherwise
+ * push the right-hand nodes off screen or under the minimap until "fit view".
+ */
+function KeepFitted({ fitted }: { fitted: RefObject<boolean> }) {
+  const width = useStore((s) => s.width)
+  const height = useStore((s) => s.height)
+  const flow = useReactFlow()
+  const measured = useRef(false)
+  useEffect(() => {
+    if (width === 0 || height === 0) return
+    // The first size is the opening one: the fitView prop fits it.
+    if (!measured.current) {
+      measured.current = true
+      return
+    }
+    if (fitted.current) void flow.fitView(FIT_VIEW_OPTIONS)
+  }, [width, height, flow, fitted])
+  return null
+}
+
 export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
   const store = useEditorStoreApi()
   const nodes = useEditor((s) => s.rfNodes)
@@ -58,6 +84,11 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
   const flow = useReactFlow()
   // Fit once on open; an empty canvas keeps a 1:1 view so the first drop does not move it.
   const [fitOnOpen] = useState(() => store.getState().graph.nodes.length > 0)
+  const fitted = useRef(fitOnOpen)
+  // A pan or zoom by hand (it comes with an input event) ends "fitted"; fit view (none) restores it.
+  const onMoveEnd = useCallback((event: MouseEvent | TouchEvent | null) => {
+    fitted.current = event === null
+  }, [])
 
   const onNodeDragStop = useCallback(
     (_: unknown, _node: CanvasNode, dragged: CanvasNode[]) =>
@@ -106,6 +137,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
       onEdgeDoubleClick={onEdgeDoubleClick}
       onDragOver={onDragOver}
       onDrop={onDrop}
+      onMoveEnd={onMoveEnd}
       connectionMode={ConnectionMode.Loose}
       nodesDraggable={!readOnly}
       nodesConnectable={!readOnly}
@@ -136,6 +168,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
         />
       )}
       <Controls showInteractive={false} />
+      <KeepFitted fitted={fitted} />
     </ReactFlow>
   )
 }

@@ -45,7 +45,10 @@ export const GroupNode = memo(function GroupNode({ id, data, selected }: NodePro
             />
           </div>
         ) : (
-          <span className="truncate text-[13px] font-semibold text-slate-700" title={readOnly ? undefined : 'Double-click to rename'}>
+          <span
+            className="truncate text-[13px] font-semibold text-slate-700"
+            title={readOnly ? undefined : 'Double-click to rename'}
+          >
             {data.group.title || id}
           </span>
         )}

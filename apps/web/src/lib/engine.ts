@@ -40,4 +40,5 @@ export {
   needsConnection,
   nodeSpecs,
   routesOne,
+  secretBinding,
 } from '@flowline/engine/nodes'

@@ -29,6 +29,12 @@ describe('parseRoute', () => {
     })
   })
 
+  it('knows the people pages and the public set-password link', () => {
+    expect(parseRoute('#/people')).toEqual({ name: 'people' })
+    expect(parseRoute('#/account')).toEqual({ name: 'account' })
+    expect(parseRoute('#/set-password/Ab_9-x')).toEqual({ name: 'set-password', token: 'Ab_9-x' })
+  })
+
   it('says what it did not find', () => {
     expect(parseRoute('#/nope?x=1')).toEqual({ name: 'not-found', path: '/nope?x=1' })
   })

@@ -8,7 +8,7 @@ import {
 } from '../api/connections'
 import { type CurrentUser, errorMessage } from '../api/trpc'
 import { relativeTime } from '../lib/download'
-import { connectionConfigSchemas, connectionKinds, connectionTypes } from '../lib/engine'
+import { connectionConfigSchemas, connectionKinds, connectionTypes, secretBinding } from '../lib/engine'
 import { ConfigForm, type FormSpec } from '../panels/config-form'
 import { FieldRow, inputClass } from '../panels/fields'
 import { Button } from '../ui/button'
@@ -221,11 +221,22 @@ function Input(props: {
   )
 }
 
-/** Create a connection, or edit one's name and settings (the secret is rotated separately). */
-function ConnectionForm({ existing, onClose }: { existing: Connection | null; onClose: () => void }) {
+/**
+ * Create a connection, or edit one's name and settings (the secret is rotated separately).
+ * `initialType`: the kind a new one starts as (the template gallery's "create" of a missing kind).
+ */
+export function ConnectionForm({
+  existing,
+  initialType,
+  onClose,
+}: {
+  existing: Connection | null
+  initialType?: ConnectionType
+  onClose: () => void
+}) {
   const { create, update } = useConnectionMutations()
   const [name, setName] = useState(existing?.name ?? '')
-  const [type, setType] = useState<ConnectionType>(existing?.type ?? 'braze')
+  const [type, setType] = useState<ConnectionType>(existing?.type ?? initialType ?? 'braze')
   const [configs, setConfigs] = useState<Partial<Record<ConnectionType, Record<string, unknown>>>>(
     existing ? { [existing.type]: existing.config ?? {} } : {},
   )
@@ -233,10 +244,21 @@ function ConnectionForm({ existing, onClose }: { existing: Connection | null; on
   const typeId = useId()
   const kind = connectionKinds[type]
   const settings = configs[type] ?? kind.defaultConfig
+  // The stored secret is bound to where it was saved for: sending it elsewhere needs it again
+  // (admins may move it without; the server decides).
+  const savedFor =
+    existing?.secretSet && existing.config ? secretBinding(existing.type, existing.config) : null
+  const moved = savedFor !== null && savedFor.key !== secretBinding(type, settings).key
   const pending = create.isPending || update.isPending
   const save = async () => {
     try {
-      if (existing) await update.mutateAsync({ id: existing.id, name, config: settings })
+      if (existing)
+        await update.mutateAsync({
+          id: existing.id,
+          name,
+          config: settings,
+          ...(moved && secret ? { secret } : {}),
+        })
       else await create.mutateAsync({ name, type, config: settings, ...(secret ? { secret } : {}) })
       toast(existing ? `Saved ${name}` : `Created ${name}`, 'success')
       onClose()
@@ -294,13 +316,17 @@ function ConnectionForm({ existing, onClose }: { existing: Connection | null; on
         onChange={(next) => setConfigs((c) => ({ ...c, [type]: next }))}
         errors={new Map()}
       />
-      {!existing && kind.secretRequired(settings) && (
+      {((!existing && kind.secretRequired(settings)) || moved) && (
         <Input
           label={kind.secretLabel}
           type="password"
           value={secret}
           onChange={setSecret}
-          hint="Stored encrypted; nobody can read it back, not even admins."
+          hint={
+            moved
+              ? `The secret was saved for ${savedFor.origin}; to send it somewhere else, enter it again.`
+              : 'Stored encrypted; nobody can read it back, not even admins.'
+          }
           testId="connection-secret"
         />
       )}

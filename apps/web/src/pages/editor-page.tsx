@@ -68,7 +68,12 @@ export function EditorPage({ id, user }: { id: string; user: CurrentUser }) {
   return (
     <EditorStoreProvider value={store}>
       <ReactFlowProvider>
-        <EditorWorkspace store={store} user={user} archived={data.archived} />
+        <EditorWorkspace
+          store={store}
+          user={user}
+          archived={data.archived}
+          everPublished={data.everPublished}
+        />
       </ReactFlowProvider>
     </EditorStoreProvider>
   )

@@ -19,12 +19,14 @@ import { RunPanel, type RunSegment } from '../panels/run/run-panel'
 import { useRunController } from '../panels/run/use-run-controller'
 import { ConflictDialog, SaveDialog } from '../panels/save-dialogs'
 import { Toolbar } from '../panels/toolbar'
+import { TriggerDialog } from '../panels/trigger-setup'
 import { useValidation } from '../panels/use-validation'
 import { useEditor } from '../store/context'
 import { type EditorStore, isDirty } from '../store/editor-store'
 import type { Issue } from '../store/types'
 import { Button } from '../ui/button'
 import { toast } from '../ui/toast'
+import { EditorActions, readOnlyReasonFor } from './editor-actions'
 import { prepareGraph } from './editor-page'
 
 type Tab = 'inspector' | 'text' | 'problems' | 'run'
@@ -43,12 +45,15 @@ export function EditorWorkspace({
   store,
   user,
   archived,
+  everPublished,
 }: {
   store: EditorStore
   user: CurrentUser
   archived: boolean
+  everPublished: boolean
 }) {
   const readOnly = user.role === 'viewer' || archived
+  const readOnlyReason = readOnlyReasonFor(user, archived)
   const trpc = useTRPC()
   const qc = useQueryClient()
   const flow = useReactFlow()
@@ -64,8 +69,14 @@ export function EditorWorkspace({
   const [runSegment, setRunSegment] = useState<RunSegment>('setup')
   /** The server's last refusal to publish (a failing test case, by name), shown until the next try. */
   const [publishRefusal, setPublishRefusal] = useState<string | null>(null)
+  /** The trigger setup dialog: opened from the toolbar, or right after publishing. */
+  const [trigger, setTrigger] = useState<'open' | 'published' | null>(null)
   const runs = useRunController(store)
-  useValidation(store)
+  const verdictReady = useValidation(store)
+  // Archiving or unarchiving from the menu changes what may be edited, without reopening.
+  useEffect(() => {
+    if (store.getState().readOnly !== readOnly) store.setState({ readOnly, editing: null })
+  }, [store, readOnly])
 
   // Leaving with unsaved changes asks first: tab close/reload and in-app navigation.
   useEffect(() => {
@@ -83,7 +94,7 @@ export function EditorWorkspace({
   }, [store])
 
   const save = useCallback(
-    async (message: string) => {
+    async (message: string): Promise<boolean> => {
       const s = store.getState()
       const graph = s.graph
       try {
@@ -98,36 +109,46 @@ export function EditorWorkspace({
         setSaveOpen(false)
         setPublishRefusal(null)
         const errors = (result.issues as Issue[]).filter((i) => i.severity === 'error').length
-        toast(
-          `Saved as version ${result.version}${errors ? ` — the server found ${errors} error${errors > 1 ? 's' : ''}` : ''}`,
-          'success',
-        )
+        // A version with errors is kept, but it is not done: a warning, not a green tick.
+        if (errors)
+          toast(
+            `Saved as version ${result.version}, with ${errors} error${errors > 1 ? 's' : ''}: fix ${errors > 1 ? 'them' : 'it'} before publishing (Problems tab)`,
+            'warning',
+          )
+        else toast(`Saved as version ${result.version}`, 'success')
+        return true
       } catch (err) {
         setSaveOpen(false)
         if (errorCode(err) === 'CONFLICT') setConflict(errorMessage(err))
         else toast(`Could not save: ${errorMessage(err)}`, 'error')
+        return false
       }
     },
     [store, mutations.save],
   )
 
+  /** Replaces the canvas with the latest saved version (after a conflict, or a restore from the menu). */
+  const loadLatest = async () => {
+    const s = store.getState()
+    const latest = await qc.fetchQuery({
+      ...trpc.workflows.get.queryOptions({ id: s.workflowId }),
+      staleTime: 0,
+    })
+    const graph = await prepareGraph(modelOf(latest))
+    s.load(graph)
+    s.markSaved(graph, latest.latestVersion)
+    s.setPublished(latest.publishedVersion)
+    s.setServerIssues(latest.version.issues as Issue[])
+    setTimeout(() => void flow.fitView(FIT_VIEW_OPTIONS), 50)
+  }
+
   const reloadLatest = async () => {
     setBusy(true)
     try {
-      const s = store.getState()
-      const mine = s.graph
-      const latest = await qc.fetchQuery({
-        ...trpc.workflows.get.queryOptions({ id: s.workflowId }),
-        staleTime: 0,
-      })
-      const graph = await prepareGraph(modelOf(latest))
-      s.load(graph)
-      s.markSaved(graph, latest.latestVersion)
-      s.setPublished(latest.publishedVersion)
-      s.setServerIssues(latest.version.issues as Issue[])
+      const mine = store.getState().graph
+      await loadLatest()
       setRescued(mine)
       setConflict(null)
-      setTimeout(() => void flow.fitView(FIT_VIEW_OPTIONS), 50)
     } catch (err) {
       toast(`Could not reload: ${errorMessage(err)}`, 'error')
     } finally {
@@ -200,8 +221,9 @@ export function EditorWorkspace({
   const version = useEditor((s) => s.baseVersion)
   const published = useEditor((s) => s.publishedVersion)
   const problemCount = useEditor((s) => s.issues.length)
-  const publishReason =
-    errors > 0
+  const publishReason = !verdictReady
+    ? 'Checking the connections this workflow uses…'
+    : errors > 0
       ? `Fix ${errors} error${errors > 1 ? 's' : ''} before publishing`
       : dirty
         ? 'Save your changes before publishing'
@@ -216,6 +238,8 @@ export function EditorWorkspace({
       await mutations.publish.mutateAsync({ id: s.workflowId, version: s.baseVersion })
       s.setPublished(s.baseVersion)
       toast(`Version ${s.baseVersion} is published: real events now run it`, 'success')
+      // Publishing is half of going live: the other half is pointing events at it.
+      setTrigger('published')
     } catch (err) {
       // A refusal (failing test case, validation errors) stays in the toolbar: it is the to-do list.
       if (errorCode(err) === 'PRECONDITION_FAILED') setPublishRefusal(errorMessage(err))
@@ -262,6 +286,20 @@ export function EditorWorkspace({
       <Toolbar
         ctx={ctx}
         readOnly={readOnly}
+        readOnlyReason={readOnlyReason}
+        onShowTrigger={() => setTrigger('open')}
+        actions={
+          user.role === 'viewer' ? undefined : (
+            <EditorActions
+              store={store}
+              archived={archived}
+              everPublished={everPublished}
+              reload={() =>
+                void loadLatest().catch((err) => toast(`Could not reload: ${errorMessage(err)}`, 'error'))
+              }
+            />
+          )
+        }
         publishReason={publishReason}
         publishing={mutations.publish.isPending}
         onPublish={() => void publish()}
@@ -334,12 +372,22 @@ export function EditorWorkspace({
                 onSegment={setRunSegment}
                 readOnly={readOnly}
                 visible={tab === 'run'}
+                saveDraft={() => save('Saved for a live run')}
               />
             </div>
           </div>
         </div>
       </div>
-      {help && <HelpOverlay onClose={() => setHelp(false)} />}
+      {help && <HelpOverlay readOnly={readOnly} onClose={() => setHelp(false)} />}
+      {trigger && (
+        <TriggerDialog
+          workflowId={store.getState().workflowId}
+          publishedVersion={published}
+          canEdit={!readOnly}
+          justPublished={trigger === 'published'}
+          onClose={() => setTrigger(null)}
+        />
+      )}
       {saveOpen && (
         <SaveDialog
           nextVersion={version + 1}

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react'
+import { type FormEvent, type ReactNode, type Ref, useState } from 'react'
 import { Button } from '../ui/button'
 import { Modal } from '../ui/modal'
 
@@ -18,8 +18,17 @@ export function NameDialog(props: {
   onSubmit: (name: string) => void
   onClose: () => void
   testId?: string
+  /** Controlled name: the template gallery fills in the chosen template's title. */
+  value?: string
+  onChange?: (name: string) => void
+  inputRef?: Ref<HTMLInputElement>
+  /** Shown below the name (the template gallery's cards), in a dialog `width` wide. */
+  children?: ReactNode
+  width?: string
 }) {
-  const [name, setName] = useState(props.initial ?? '')
+  const [own, setOwn] = useState(props.initial ?? '')
+  const name = props.value ?? own
+  const setName = props.onChange ?? setOwn
   const trimmed = name.trim()
   const submit = (e: FormEvent) => {
     e.preventDefault()
@@ -30,6 +39,7 @@ export function NameDialog(props: {
       title={props.title}
       onClose={props.onClose}
       testId={props.testId ?? 'name-dialog'}
+      width={props.width}
       footer={
         <>
           <Button variant="ghost" onClick={props.onClose}>
@@ -53,6 +63,7 @@ export function NameDialog(props: {
         </label>
         <input
           id="workflow-name"
+          ref={props.inputRef}
           data-autofocus
           data-testid="workflow-name"
           value={name}
@@ -69,6 +80,7 @@ export function NameDialog(props: {
           </p>
         )}
       </form>
+      {props.children}
     </Modal>
   )
 }

@@ -17,6 +17,8 @@ export interface ActionTarget {
   publishedVersion: number | null
   /** Was ever live: then it is archived, never deleted. */
   everPublished: boolean
+  /** With one version there is nothing to restore. */
+  latestVersion: number
 }
 
 export type LifecycleChange =
@@ -94,7 +96,10 @@ export function WorkflowActions({
       () => m.archive.mutateAsync({ id: workflow.id, archived }),
       () => {
         editor?.onChanged({ kind: archived ? 'archived' : 'unarchived' })
-        toast(archived ? `“${workflow.title}” is archived` : `“${workflow.title}” is back from the archive`, 'success')
+        toast(
+          archived ? `“${workflow.title}” is archived` : `“${workflow.title}” is back from the archive`,
+          'success',
+        )
       },
     )
   const unpublish = () =>
@@ -132,13 +137,17 @@ export function WorkflowActions({
     : [
         { id: 'rename', label: 'Rename…', onSelect: () => setDialog('rename') },
         { id: 'duplicate', label: 'Duplicate', onSelect: duplicate },
-        {
-          id: 'restore',
-          label: 'Restore a version…',
-          hint: dirty ? saveFirst : 'An old version as a new draft',
-          disabled: dirty,
-          onSelect: () => setDialog('restore'),
-        },
+        ...(workflow.latestVersion > 1
+          ? [
+              {
+                id: 'restore',
+                label: 'Restore a version…',
+                hint: dirty ? saveFirst : 'An old version as a new draft',
+                disabled: dirty,
+                onSelect: () => setDialog('restore'),
+              },
+            ]
+          : []),
         'divider',
         ...(workflow.publishedVersion !== null
           ? [{ id: 'unpublish', label: 'Unpublish…', onSelect: () => setDialog('unpublish') }]
@@ -165,7 +174,9 @@ export function WorkflowActions({
           initial={workflow.title}
           requireChange
           pending={m.rename.isPending}
-          hint={dirty ? undefined : 'Saved as a new version with the new name; the live version keeps running.'}
+          hint={
+            dirty ? undefined : 'Saved as a new version with the new name; the live version keeps running.'
+          }
           onSubmit={rename}
           onClose={close}
           testId="rename-dialog"
@@ -194,8 +205,8 @@ export function WorkflowActions({
           onClose={close}
           testId="unpublish-dialog"
         >
-          Events stop running it at once: its webhook answers 404 until a version is published again. Runs that
-          already started carry on.
+          Events stop running it at once: its webhook answers 404 until a version is published again. Runs
+          that already started carry on.
         </Confirm>
       )}
       {dialog === 'delete' && (
@@ -212,7 +223,12 @@ export function WorkflowActions({
         </Confirm>
       )}
       {dialog === 'restore' && (
-        <RestoreDialog workflowId={workflow.id} pending={m.restore.isPending} onRestore={restore} onClose={close} />
+        <RestoreDialog
+          workflowId={workflow.id}
+          pending={m.restore.isPending}
+          onRestore={restore}
+          onClose={close}
+        />
       )}
     </>
   )
@@ -267,7 +283,12 @@ function RestoreDialog(props: {
       {versions.isPending && <p className="text-slate-400">Loading versions…</p>}
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200">
         {versions.data?.map((v) => (
-          <li key={v.number} className="flex items-center gap-3 px-3 py-2" data-testid="restore-version" data-version={v.number}>
+          <li
+            key={v.number}
+            className="flex items-center gap-3 px-3 py-2"
+            data-testid="restore-version"
+            data-version={v.number}
+          >
             <span className="w-9 font-mono text-[12.5px] font-semibold text-slate-700">v{v.number}</span>
             <span className="min-w-0 flex-1">
               <span className="block truncate text-slate-800">{v.message || 'No message'}</span>

@@ -8,17 +8,17 @@ import { navigate, workflowPath } from '../lib/router'
 import { Button } from '../ui/button'
 import { Icon } from '../ui/icons'
 import { toast } from '../ui/toast'
-import { NewWorkflowDialog } from './new-workflow-dialog'
+import { TemplateGallery } from './templates/template-gallery'
 import { WorkflowActions } from './workflow-actions'
 
 export function StatusBadge({ status, version }: { status: 'draft' | 'published'; version?: number | null }) {
   return status === 'published' ? (
-    <span className="inline-flex items-center gap-1 rounded-full bg-emerald-50 px-2 py-px text-[11.5px] font-medium text-emerald-700 ring-1 ring-emerald-200">
+    <span className="inline-flex shrink-0 items-center gap-1 rounded-full bg-emerald-50 px-2 py-px whitespace-nowrap text-[11.5px] font-medium text-emerald-700 ring-1 ring-emerald-200">
       <span className="h-1.5 w-1.5 rounded-full bg-emerald-500" />
       Published{version ? ` v${version}` : ''}
     </span>
   ) : (
-    <span className="inline-flex items-center gap-1 rounded-full bg-slate-100 px-2 py-px text-[11.5px] font-medium text-slate-600 ring-1 ring-slate-200">
+    <span className="inline-flex shrink-0 items-center gap-1 rounded-full bg-slate-100 px-2 py-px whitespace-nowrap text-[11.5px] font-medium text-slate-600 ring-1 ring-slate-200">
       <span className="h-1.5 w-1.5 rounded-full bg-slate-400" />
       Draft
     </span>
@@ -40,6 +40,7 @@ export function WorkflowsPage({ user }: { user: CurrentUser }) {
   const templates = useQuery(trpc.workflows.templates.queryOptions())
   const { create } = useWorkflowMutations()
   const fileInput = useRef<HTMLInputElement>(null)
+  const hasWorkflows = !!deferred || showArchived || (list.data?.length ?? 0) > 0
   const canEdit = user.role !== 'viewer'
 
   const createAndOpen = async (input: Parameters<typeof create.mutateAsync>[0]) => {
@@ -107,71 +108,75 @@ export function WorkflowsPage({ user }: { user: CurrentUser }) {
           )}
         </div>
 
-        {canEdit && (templates.data?.length ?? 0) > 0 && (
-          <section className="mb-7">
-            <h2 className="mb-2 text-[12px] font-semibold tracking-wide text-slate-500 uppercase">
-              Start from a template
-            </h2>
-            <div className="grid grid-cols-2 gap-3">
-              {templates.data!.map((t) => (
-                <button
-                  key={t.id}
-                  type="button"
-                  data-testid={`template-${t.id}`}
-                  disabled={create.isPending}
-                  onClick={() => createAndOpen({ template: t.id })}
-                  className="group flex items-start gap-3 rounded-xl border border-slate-200 bg-white p-4 text-left shadow-xs transition hover:border-indigo-200 hover:shadow-sm"
-                >
-                  <span className="flex h-9 w-9 shrink-0 items-center justify-center rounded-lg bg-indigo-50 text-indigo-600">
-                    <Icon name="sparkles" size={18} />
-                  </span>
-                  <span>
-                    <span className="block text-[13.5px] font-semibold text-slate-800 group-hover:text-indigo-700">
-                      {t.title}
+        {/* Someone with workflows comes back to them: the templates move below the list. */}
+        <div className="flex flex-col gap-7">
+          {/* Only once the list is in: the cards must not jump away from under a click. */}
+          {canEdit && list.data && (templates.data?.length ?? 0) > 0 && (
+            <section className={hasWorkflows ? 'order-2' : ''} data-testid="template-section">
+              <h2 className="mb-2 text-[12px] font-semibold tracking-wide text-slate-500 uppercase">
+                Start from a template
+              </h2>
+              <div className="grid grid-cols-2 gap-3">
+                {templates.data!.map((t) => (
+                  <button
+                    key={t.id}
+                    type="button"
+                    data-testid={`template-${t.id}`}
+                    disabled={create.isPending}
+                    onClick={() => createAndOpen({ template: t.id })}
+                    className="group flex items-start gap-3 rounded-xl border border-slate-200 bg-white p-4 text-left shadow-xs transition hover:border-indigo-200 hover:shadow-sm"
+                  >
+                    <span className="flex h-9 w-9 shrink-0 items-center justify-center rounded-lg bg-indigo-50 text-indigo-600">
+                      <Icon name="sparkles" size={18} />
                     </span>
-                    <span className="mt-0.5 block text-[12.5px] leading-snug text-slate-500">
-                      {t.description}
+                    <span>
+                      <span className="block text-[13.5px] font-semibold text-slate-800 group-hover:text-indigo-700">
+                        {t.title}
+                      </span>
+                      <span className="mt-0.5 block text-[12.5px] leading-snug text-slate-500">
+                        {t.description}
+                      </span>
                     </span>
-                  </span>
-                </button>
-              ))}
-            </div>
-          </section>
-        )}
+                  </button>
+                ))}
+              </div>
+            </section>
+          )}
 
-        <div className="rounded-xl border border-slate-200 bg-white shadow-xs">
-          <div className="flex items-center gap-3 border-b border-slate-100 px-4 py-3">
-            <input
-              type="search"
-              placeholder="Search workflows"
-              aria-label="Search workflows"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              className="h-8 w-72 rounded-md border border-slate-300 px-2.5 text-[13px] outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-100"
-            />
-            <span className="text-[12.5px] text-slate-400">
-              {list.data ? `${list.data.length} workflow${list.data.length === 1 ? '' : 's'}` : ''}
-            </span>
-            <label className="ml-auto flex items-center gap-1.5 text-[12.5px] text-slate-600">
+          <div className="rounded-xl border border-slate-200 bg-white shadow-xs">
+            <div className="flex items-center gap-3 border-b border-slate-100 px-4 py-3">
               <input
-                type="checkbox"
-                checked={showArchived}
-                onChange={(e) => setShowArchived(e.target.checked)}
-                className="accent-indigo-600"
-                data-testid="show-archived"
+                type="search"
+                placeholder="Search workflows"
+                aria-label="Search workflows"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                className="h-8 w-72 rounded-md border border-slate-300 px-2.5 text-[13px] outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-100"
               />
-              Show archived
-            </label>
+              <span className="text-[12.5px] text-slate-400">
+                {list.data ? `${list.data.length} workflow${list.data.length === 1 ? '' : 's'}` : ''}
+              </span>
+              <label className="ml-auto flex items-center gap-1.5 text-[12.5px] text-slate-600">
+                <input
+                  type="checkbox"
+                  checked={showArchived}
+                  onChange={(e) => setShowArchived(e.target.checked)}
+                  className="accent-indigo-600"
+                  data-testid="show-archived"
+                />
+                Show archived
+              </label>
+            </div>
+            <WorkflowTable
+              rows={list.data}
+              loading={list.isPending}
+              error={list.error ? errorMessage(list.error) : null}
+              canEdit={canEdit}
+            />
           </div>
-          <WorkflowTable
-            rows={list.data}
-            loading={list.isPending}
-            error={list.error ? errorMessage(list.error) : null}
-            canEdit={canEdit}
-          />
         </div>
       </div>
-      {naming && <NewWorkflowDialog onClose={() => setNaming(false)} />}
+      {naming && <TemplateGallery onClose={() => setNaming(false)} />}
     </div>
   )
 }
@@ -238,7 +243,6 @@ function WorkflowTable(props: {
             </td>
             {props.canEdit && (
               // The menu and its dialogs live in the row: their clicks must not open the workflow.
-              // biome-ignore lint/a11y/useKeyWithClickEvents: only stops clicks from reaching the row
               <td className="px-2 py-1.5 text-right" onClick={(e) => e.stopPropagation()}>
                 <WorkflowActions workflow={w} testId="row-menu" />
               </td>

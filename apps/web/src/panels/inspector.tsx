@@ -88,8 +88,8 @@ function WorkflowProperties({ readOnly }: { readOnly: boolean }) {
         </p>
       ) : (
         <p className="mt-4 rounded-lg bg-slate-50 px-3 py-2.5 text-[12px] leading-relaxed text-slate-500">
-          Select a node or an edge to edit it. Drag node types from the palette, connect handles to draw edges,
-          and double-click a label to rename it. Press{' '}
+          Select a node or an edge to edit it. Drag node types from the palette, connect handles to draw
+          edges, and double-click a label to rename it. Press{' '}
           <kbd className="rounded border border-slate-300 bg-white px-1">?</kbd> for shortcuts.
         </p>
       )}

@@ -1,11 +1,22 @@
 import { useReactFlow } from '@xyflow/react'
 import { useEditor, useEditorStoreApi } from '../store/context'
+import { isDirty } from '../store/editor-store'
 import type { Issue } from '../store/types'
 
-/** Every issue of the graph; clicking one selects its node (or edge) and brings it into view. */
+const sameIssue = (a: Issue, b: Issue) =>
+  a.code === b.code && a.nodeId === b.nodeId && a.edgeId === b.edgeId && a.severity === b.severity
+
+/**
+ * Every issue of the graph; clicking one selects its node (or edge) and brings it into view.
+ * One verdict: the browser runs the server's validation, so the list is the server's list.
+ * Only what the last save's check found beyond it (e.g. credentials it removed) is added.
+ */
 export function ProblemsList() {
   const issues = useEditor((s) => s.issues)
+  const dirty = useEditor(isDirty)
   const serverIssues = useEditor((s) => s.serverIssues)
+  const serverOnly =
+    !dirty && serverIssues ? serverIssues.filter((si) => !issues.some((bi) => sameIssue(si, bi))) : []
   const store = useEditorStoreApi()
   const flow = useReactFlow()
 
@@ -38,8 +49,8 @@ export function ProblemsList() {
   return (
     <div className="h-full overflow-y-auto" data-testid="problems-list">
       {issues.length === 0 ? (
-        <p className="px-4 py-6 text-center text-[12.5px] text-slate-400">
-          No problems found. The workflow is ready to publish.
+        <p className="px-4 py-6 text-center text-[12.5px] text-slate-400" data-testid="no-problems">
+          No problems found.
         </p>
       ) : (
         <ul>
@@ -66,25 +77,21 @@ export function ProblemsList() {
           ))}
         </ul>
       )}
-      {serverIssues && (
+      {serverOnly.length > 0 && (
         <div className="border-t border-slate-200 bg-slate-50 px-4 py-2.5" data-testid="server-issues">
           <div className="mb-1 text-[11.5px] font-semibold tracking-wide text-slate-500 uppercase">
-            Server verdict at last save
+            Also noted when this version was saved
           </div>
-          {serverIssues.length === 0 ? (
-            <p className="text-[12px] text-emerald-700">No issues.</p>
-          ) : (
-            serverIssues.map((issue, i) => (
-              <p
-                // biome-ignore lint/suspicious/noArrayIndexKey: issues have no identity; the list is replaced whole
-                key={`${issue.code}:${i}`}
-                className="flex items-start gap-2 py-0.5 text-[12px] text-slate-600"
-              >
-                <Dot severity={issue.severity} />
-                {issue.message}
-              </p>
-            ))
-          )}
+          {serverOnly.map((issue, i) => (
+            <p
+              // biome-ignore lint/suspicious/noArrayIndexKey: issues have no identity; the list is replaced whole
+              key={`${issue.code}:${i}`}
+              className="flex items-start gap-2 py-0.5 text-[12px] text-slate-600"
+            >
+              <Dot severity={issue.severity} />
+              {issue.message}
+            </p>
+          ))}
         </div>
       )}
     </div>

@@ -76,13 +76,14 @@ export function Toolbar(props: {
         <button
           type="button"
           onClick={() => navigate('/workflows')}
-          className="rounded-md px-1.5 py-1 text-[13px] text-slate-500 hover:bg-slate-100 hover:text-slate-800"
+          // Below 1400px the rail's Workflows item is the way back: the toolbar keeps one line.
+          className="hidden shrink-0 rounded-md px-1.5 py-1 text-[13px] text-slate-500 hover:bg-slate-100 hover:text-slate-800 min-[1400px]:inline"
         >
           Workflows
         </button>
-        <span className="text-slate-300">/</span>
+        <span className="hidden text-slate-300 min-[1400px]:inline">/</span>
         <h1
-          className="max-w-[240px] min-w-0 truncate px-1.5 text-[14px] font-semibold text-slate-900"
+          className="max-w-[240px] min-w-[96px] truncate px-1.5 text-[14px] font-semibold text-slate-900"
           data-testid="workflow-title"
           title={title}
         >
@@ -133,27 +134,31 @@ export function Toolbar(props: {
           type="button"
           onClick={props.onShowProblems}
           data-testid="problems-toggle"
-          className="mr-1 flex items-center gap-2 rounded-md px-2 py-1 text-[12.5px] text-slate-600 hover:bg-slate-100"
+          className="mr-1 flex shrink-0 items-center gap-2 rounded-md px-2 py-1 text-[12.5px] whitespace-nowrap text-slate-600 hover:bg-slate-100"
           title="Show problems"
         >
           <span className="flex items-center gap-1">
             <span className={`h-2 w-2 rounded-full ${errors ? 'bg-red-500' : 'bg-slate-300'}`} />
             {errors} error{errors === 1 ? '' : 's'}
           </span>
-          <span className="flex items-center gap-1">
-            <span className={`h-2 w-2 rounded-full ${warnings ? 'bg-amber-400' : 'bg-slate-300'}`} />
-            {warnings} warning{warnings === 1 ? '' : 's'}
-          </span>
+          {/* No warnings: nothing to say, and the toolbar stays on one line at 1280px. */}
+          {warnings > 0 && (
+            <span className="flex items-center gap-1">
+              <span className="h-2 w-2 rounded-full bg-amber-400" />
+              {warnings} warning{warnings === 1 ? '' : 's'}
+            </span>
+          )}
         </button>
         <Button
           variant="ghost"
           onClick={props.onShowTrigger}
           data-testid="toolbar-trigger"
-          title="Webhook URL, signing secret, test event and recent deliveries"
+          title="Trigger: webhook URL, signing secret, test event and recent deliveries"
+          aria-label="Trigger setup"
           className="mr-0.5"
         >
           <Icon name="zap" size={13} />
-          Trigger
+          <span className="hidden min-[1400px]:inline">Trigger</span>
         </Button>
         <ExportMenu ctx={ctx} />
         {!readOnly && (

@@ -16,7 +16,8 @@ type Delivery = RouterOutputs['runs']['list'][number]
 type TestResult = RouterOutputs['workflows']['sendTestEvent']
 
 /** The address Segment (or anything else) posts events to: `<origin>/api/hooks/<workflowId>`. */
-export const hookUrl = (workflowId: string) => `${location.origin}/api/hooks/${encodeURIComponent(workflowId)}`
+export const hookUrl = (workflowId: string) =>
+  `${location.origin}/api/hooks/${encodeURIComponent(workflowId)}`
 
 const STATUS_TONE: Record<string, string> = {
   succeeded: 'bg-emerald-500',
@@ -28,7 +29,9 @@ const STATUS_TONE: Record<string, string> = {
 }
 
 function SectionHeading({ children }: { children: React.ReactNode }) {
-  return <h3 className="mb-1.5 text-[11.5px] font-semibold tracking-wide text-slate-500 uppercase">{children}</h3>
+  return (
+    <h3 className="mb-1.5 text-[11.5px] font-semibold tracking-wide text-slate-500 uppercase">{children}</h3>
+  )
 }
 
 /**
@@ -119,7 +122,10 @@ function SigningSecret({ workflowId, canEdit }: { workflowId: string; canEdit: b
         )}
       </p>
       {shown && (
-        <div className="mb-2 rounded-md border border-indigo-200 bg-indigo-50/60 p-2" data-testid="trigger-secret-shown">
+        <div
+          className="mb-2 rounded-md border border-indigo-200 bg-indigo-50/60 p-2"
+          data-testid="trigger-secret-shown"
+        >
           <CopyField label="New signing secret" value={shown} testId="trigger-secret" />
           <p className="mt-1.5 leading-snug text-indigo-900">
             Copy it now: it is not shown again. The previous secret has stopped working.
@@ -128,7 +134,12 @@ function SigningSecret({ workflowId, canEdit }: { workflowId: string; canEdit: b
       )}
       {canEdit && (
         <div className="flex flex-wrap gap-2">
-          <Button size="sm" onClick={() => void rotate()} disabled={generate.isPending} data-testid="trigger-secret-generate">
+          <Button
+            size="sm"
+            onClick={() => void rotate()}
+            disabled={generate.isPending}
+            data-testid="trigger-secret-generate"
+          >
             {set ? 'Rotate secret' : 'Set a secret'}
           </Button>
           {set && (
@@ -235,7 +246,10 @@ function Deliveries({ workflowId }: { workflowId: string }) {
         </p>
       )}
       {runs.data && runs.data.length > 0 && (
-        <ul className="divide-y divide-slate-100 rounded-md border border-slate-200" data-testid="trigger-deliveries">
+        <ul
+          className="divide-y divide-slate-100 rounded-md border border-slate-200"
+          data-testid="trigger-deliveries"
+        >
           {runs.data.map((r: Delivery) => (
             <li key={r.id} data-testid="trigger-delivery" data-run-id={r.id} data-status={r.status}>
               <a
@@ -243,7 +257,9 @@ function Deliveries({ workflowId }: { workflowId: string }) {
                 className="flex items-center gap-2 px-2.5 py-1.5 hover:bg-slate-50"
                 title={`Open run ${r.id}`}
               >
-                <span className={`h-2 w-2 shrink-0 rounded-full ${STATUS_TONE[r.status] ?? 'bg-slate-300'}`} />
+                <span
+                  className={`h-2 w-2 shrink-0 rounded-full ${STATUS_TONE[r.status] ?? 'bg-slate-300'}`}
+                />
                 <span className="w-[68px] shrink-0 capitalize">{r.status}</span>
                 <span className="min-w-0 flex-1 truncate text-slate-500">
                   {relativeTime(r.startedAt)}
@@ -305,7 +321,11 @@ export function TriggerDialog(props: {
         </Button>
       }
     >
-      <TriggerSetup workflowId={props.workflowId} publishedVersion={props.publishedVersion} canEdit={props.canEdit} />
+      <TriggerSetup
+        workflowId={props.workflowId}
+        publishedVersion={props.publishedVersion}
+        canEdit={props.canEdit}
+      />
     </Modal>
   )
 }

@@ -28,7 +28,11 @@ export function CopyField(props: { label: string; value: string; testId?: string
           props.mono === false ? '' : 'font-mono'
         }`}
       />
-      <Button size="md" onClick={() => void copy()} data-testid={props.testId ? `${props.testId}-copy` : undefined}>
+      <Button
+        size="md"
+        onClick={() => void copy()}
+        data-testid={props.testId ? `${props.testId}-copy` : undefined}
+      >
         {copied ? 'Copied' : 'Copy'}
       </Button>
     </div>

@@ -21,6 +21,8 @@ export function Menu(props: {
   triggerClassName?: string
 }) {
   const [open, setOpen] = useState(false)
+  /** Near the bottom of the window the list opens upwards, so it is never cut off. */
+  const [upwards, setUpwards] = useState(false)
   const ref = useRef<HTMLDivElement>(null)
   useEffect(() => {
     if (!open) return
@@ -49,7 +51,6 @@ export function Menu(props: {
     items[(at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus()
   }
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: arrow keys move within the open menu
     <div className="relative" ref={ref} onKeyDown={move} onClick={(e) => e.stopPropagation()}>
       <button
         type="button"
@@ -58,7 +59,10 @@ export function Menu(props: {
         aria-haspopup="menu"
         aria-expanded={open}
         data-testid={props.testId}
-        onClick={() => setOpen((o) => !o)}
+        onClick={(e) => {
+          setUpwards(window.innerHeight - e.currentTarget.getBoundingClientRect().bottom < 280)
+          setOpen((o) => !o)
+        }}
         className={
           props.triggerClassName ??
           'inline-flex h-8 w-8 items-center justify-center rounded-md text-slate-500 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-500'
@@ -70,7 +74,9 @@ export function Menu(props: {
         <div
           role="menu"
           aria-label={props.label}
-          className="absolute right-0 z-30 mt-1 w-56 rounded-lg border border-slate-200 bg-white py-1 text-left shadow-lg"
+          className={`absolute right-0 z-30 w-56 rounded-lg border border-slate-200 bg-white py-1 text-left shadow-lg ${
+            upwards ? 'bottom-full mb-1' : 'mt-1'
+          }`}
         >
           {props.items.map((item, i) =>
             item === 'divider' ? (

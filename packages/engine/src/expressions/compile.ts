@@ -34,6 +34,8 @@ export function compileExpression(text: string): CompiledExpression {
   try {
     compiled = jsonata(text, GUARD_OPTIONS)
   } catch (err) {
+    // JSONata's parser recurses per nesting level: thousands of parentheses overflow it.
+    if (err instanceof RangeError) throw new ExpressionError('the expression is nested too deeply', text)
     const e = err as { message?: string; position?: number }
     throw new ExpressionError(e.message ?? String(err), text, e.position)
   }

@@ -56,5 +56,6 @@ export {
   connectionConfigSchemas,
   connectionKinds,
   connectionTypes,
+  secretBinding,
 } from './shared/connections'
 export { type NodeCategory, type NodeSpec, needsConnection, routesOne } from './spec'

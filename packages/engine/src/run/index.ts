@@ -1,7 +1,7 @@
 /** The executor's public surface, for the engine facade (index.ts). */
 export { acceptsEvent, hasEventFilter } from './accepts-event'
 export { DEFAULT_LIMITS, type ResumeOptions, resumeRun, runWorkflow } from './executor'
-export { maskSecrets, type RunSecret } from './secrets'
+export { maskSecrets, type RunSecret, replaceSecret } from './secrets'
 export { pathCollector, type RunPath, runTestCase, runTestCases, type TestCaseResult } from './test-cases'
 export type { RecordedRequest, TraceEvent, TraceListener } from './trace'
 export type { RunLimits, RunOptions, RunResult, RunState, RunStatus, StepResult, StepStatus } from './types'

@@ -13,9 +13,22 @@ export interface RunSecret {
 // Shorter values could match ordinary text by chance; generated secrets are far longer.
 const MIN_LENGTH = 8
 
+// Below this length a secret is masked where it stands alone, not inside a longer word: a
+// one-letter key must not turn "loopback" into "loopbac••••", while the same key as a header
+// value, a JSON string or a query parameter is masked.
+const WHOLE_WORDS_BELOW = 8
+
+/** `text` with every occurrence of `secret` shown as `shown` (short secrets: whole words only). */
+export function replaceSecret(text: string, secret: string, shown: string): string {
+  if (secret === '' || !text.includes(secret)) return text
+  if (secret.length >= WHOLE_WORDS_BELOW) return text.split(secret).join(shown)
+  const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return text.replace(new RegExp(`(?<![A-Za-z0-9_-])${escaped}(?![A-Za-z0-9_-])`, 'g'), () => shown)
+}
+
 function maskText(text: string, secrets: readonly RunSecret[]): string {
   let out = text
-  for (const s of secrets) if (out.includes(s.value)) out = out.split(s.value).join(s.shown)
+  for (const s of secrets) out = replaceSecret(out, s.value, s.shown)
   return out
 }
 
@@ -31,8 +44,8 @@ export function maskSecrets<T>(value: T, secrets: readonly RunSecret[]): T {
 
 /**
  * The same replacement for values known to be credentials (connection secrets), whatever
- * their length: a short key is still a key. Longest first, so a secret containing another
- * is replaced whole.
+ * their length: a short key is still a key (masked where it stands alone, see
+ * replaceSecret). Longest first, so a secret containing another is replaced whole.
  */
 export function maskEvery<T>(value: T, secrets: readonly RunSecret[]): T {
   const list = secrets.filter((s) => s.value !== '').sort((a, b) => b.value.length - a.value.length)

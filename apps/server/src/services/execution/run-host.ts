@@ -11,6 +11,7 @@ import {
 } from '../engine'
 import { runTestsOf } from '../runs-tests'
 import type { SecretBox } from '../secret-box'
+import { SecretFence } from '../secret-fence'
 import type { FromHost, RunTests, StartRun, StoredEvent, StoreOp, ToHost } from './protocol'
 import { isSealed, openState, sealState } from './sealed-state'
 import type { StepMarks } from './step-marks'
@@ -80,6 +81,50 @@ export interface RunHostOptions {
   marks: StepMarks | null
   /** Seals the stored state of runs holding generated secrets (sealed-state.ts). */
   box?: SecretBox
+}
+
+type Awaiting = <T>(pending: Promise<T>) => Promise<T>
+
+/**
+ * The clients of one run, fenced: every connection the run resolves is noted with where its
+ * secret was saved for, and each request or mail login is checked against that before it
+ * leaves (here for any client, and again by the HTTP client on every redirect hop).
+ */
+function fencedClients(
+  deps: Omit<RunDeps, 'resolveConnection'>,
+  awaiting: Awaiting,
+  resolveOne: (connectionId: string) => Promise<ResolvedConnection | null>,
+): Pick<RunDeps, 'fetch' | 'sendMail' | 'resolveConnection'> {
+  const fence = new SecretFence()
+  const fetch = deps.fetch!
+  const sendMail = deps.sendMail
+  return {
+    fetch: (url, init) => {
+      try {
+        fence.checkHttp(new URL(url), init.headers)
+      } catch (err) {
+        return Promise.reject(err)
+      }
+      return awaiting(fetch(url, { ...init, fence } as typeof init))
+    },
+    sendMail:
+      sendMail &&
+      ((connection, message, o) => {
+        try {
+          fence.checkMail(connection)
+        } catch (err) {
+          return Promise.reject(err)
+        }
+        return awaiting(sendMail(connection, message, { ...o, fence } as typeof o))
+      }),
+    resolveConnection: (connectionId) =>
+      awaiting(
+        resolveOne(connectionId).then((c) => {
+          if (c) fence.add(c)
+          return c
+        }),
+      ),
+  }
 }
 
 const STEP_END = new Set(['node.finished', 'node.failed', 'node.skipped', 'run.suspended', 'run.finished'])
@@ -173,20 +218,15 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
       marks.idle(slot)
       return pending.finally(() => marks.computing(slot, current))
     }
-    const fetch = deps.fetch!
-    const sendMail = deps.sendMail
     try {
       const state = msg.state ? restoreState(msg.state, job.event, { box, runId: job.runId }) : undefined
       const result = await executeWorkflow(
         model,
         {
           ...deps,
-          fetch: (url, init) => awaiting(fetch(url, init)),
-          sendMail: sendMail && ((connection, message, o) => awaiting(sendMail(connection, message, o))),
-          resolveConnection: (connectionId) =>
-            awaiting(
-              ask<ResolvedConnection | null>({ t: 'resolve', runId: job.runId, id: nextId++, connectionId }),
-            ),
+          ...fencedClients(deps, awaiting, (connectionId) =>
+            ask<ResolvedConnection | null>({ t: 'resolve', runId: job.runId, id: nextId++, connectionId }),
+          ),
           dataStore: dataStoreFor(job.runId, awaiting),
           now,
           event: job.event,
@@ -247,13 +287,12 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
       marks.idle(slot)
       return pending.finally(() => marks.computing(slot, -1))
     }
-    const fetch = deps.fetch!
     try {
       const outcomes = await runTestsOf(msg.model, () => ({
         ...deps,
-        fetch: (url, init) => awaiting(fetch(url, init)),
-        resolveConnection: (connectionId) =>
-          awaiting(ask<ResolvedConnection | null>({ t: 'resolve', runId, id: nextId++, connectionId })),
+        ...fencedClients(deps, awaiting, (connectionId) =>
+          ask<ResolvedConnection | null>({ t: 'resolve', runId, id: nextId++, connectionId }),
+        ),
         dataStore: dataStoreFor(runId, awaiting),
       }))
       post({ t: 'tests-done', runId, outcomes })

@@ -40,6 +40,8 @@ export class BullMqRunQueue implements RunQueue {
   private countedAt = 0
   private counting: Promise<void> | null = null
   private closed = false
+  /** Mean event bytes of the runs this process enqueued (jobs carry their event into Redis). */
+  private meanBytes = 0
 
   constructor(private readonly opts: BullQueueOptions) {
     this.queue = new Queue(QUEUE_NAME, {
@@ -53,6 +55,7 @@ export class BullMqRunQueue implements RunQueue {
   async enqueue(job: RunJob): Promise<void> {
     await this.add(job)
     this.addedSinceCount++
+    if (job.bytes !== undefined) this.meanBytes += (job.bytes - this.meanBytes) / 64
     // A resumed segment may meet the previous segment's job still completing (same id):
     // that add was a no-op, so make sure a job exists once the old one is gone.
     if (job.resume) void this.ensureQueued(job)
@@ -122,6 +125,11 @@ export class BullMqRunQueue implements RunQueue {
   get size(): number {
     if (Date.now() - this.countedAt > SIZE_REFRESH_MS) void this.refresh()
     return this.counted + this.addedSinceCount
+  }
+
+  /** An estimate (the backlog's depth times the mean event size seen here): jobs wait in Redis. */
+  get bytes(): number {
+    return Math.round(this.size * this.meanBytes)
   }
 
   async counts(): Promise<Record<string, number>> {

@@ -69,7 +69,28 @@ const PG_TYPES: Record<keyof RunsTable, string> = {
 }
 const HOOK_TARGET = 'SELECT id, published_version, archived, webhook_secret FROM workflows WHERE id = '
 
-export function hotQueries(db: Db, raw?: RawDatabase): HotQueries {
+/**
+ * `openSecret` turns the stored signing secret into the plain one (webhook-secrets.ts: sealed
+ * at rest, opened once per secret and cached).
+ */
+export function hotQueries(
+  db: Db,
+  raw?: RawDatabase,
+  openSecret?: (stored: string | null) => string | null,
+): HotQueries {
+  const queries = rawHotQueries(db, raw)
+  if (!openSecret) return queries
+  return {
+    ...queries,
+    hookTarget: async (id) => {
+      const target = await queries.hookTarget(id)
+      if (!target?.webhook_secret) return target
+      return { ...target, webhook_secret: openSecret(target.webhook_secret) }
+    },
+  }
+}
+
+function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
   if (raw?.kind === 'sqlite') {
     const target = raw.sqlite.prepare(`${HOOK_TARGET}?`)
     const insert = raw.sqlite.prepare(

@@ -56,7 +56,12 @@ export function InviteDialog({ onClose }: { onClose: () => void }) {
     const who = result.user.email
     setHandover(
       result.link
-        ? { email: who, kind: 'link', url: setPasswordUrl(result.link.token), expiresAt: result.link.expiresAt }
+        ? {
+            email: who,
+            kind: 'link',
+            url: setPasswordUrl(result.link.token),
+            expiresAt: result.link.expiresAt,
+          }
         : { email: who, kind: 'password', password: result.password ?? '' },
     )
   }
@@ -141,7 +146,11 @@ export function InviteDialog({ onClose }: { onClose: () => void }) {
           <legend className="mb-1 text-[12.5px] font-medium text-slate-700">How they get in</legend>
           {(
             [
-              ['link', 'A one-time link to set their own password', 'Recommended: you never know their password.'],
+              [
+                'link',
+                'A one-time link to set their own password',
+                'Recommended: you never know their password.',
+              ],
               ['password', 'A temporary password', 'For someone you hand it to directly.'],
             ] as const
           ).map(([id, label, hint]) => (

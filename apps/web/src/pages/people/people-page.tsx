@@ -15,7 +15,11 @@ function StatusPill({ person }: { person: Person }) {
       ? ['Deactivated', 'bg-slate-100 text-slate-500 ring-slate-200', 'Cannot sign in']
       : person.status === 'invited'
         ? person.link?.expired
-          ? ['Invitation expired', 'bg-amber-50 text-amber-800 ring-amber-200', 'Create a new link from the menu']
+          ? [
+              'Invitation expired',
+              'bg-amber-50 text-amber-800 ring-amber-200',
+              'Create a new link from the menu',
+            ]
           : ['Invited', 'bg-sky-50 text-sky-700 ring-sky-200', 'Has not set a password yet']
         : ['Active', 'bg-emerald-50 text-emerald-700 ring-emerald-200', 'Can sign in']
   return (
@@ -40,7 +44,10 @@ export function PeoplePage({ user }: { user: CurrentUser }) {
   const changeRole = async (person: Person, role: Role) => {
     try {
       await setRole.mutateAsync({ id: person.id, role })
-      toast(`${person.email} is now ${role === 'admin' ? 'an' : 'a'} ${roleLabel(role).toLowerCase()}`, 'success')
+      toast(
+        `${person.email} is now ${role === 'viewer' ? 'a' : 'an'} ${roleLabel(role).toLowerCase()}`,
+        'success',
+      )
     } catch (err) {
       toast(`Could not change the role: ${errorMessage(err)}`, 'error')
     }
@@ -49,7 +56,10 @@ export function PeoplePage({ user }: { user: CurrentUser }) {
     setDeactivating(null)
     try {
       await setActive.mutateAsync({ id: person.id, active })
-      toast(active ? `${person.email} can sign in again` : `${person.email} is deactivated and signed out`, 'success')
+      toast(
+        active ? `${person.email} can sign in again` : `${person.email} is deactivated and signed out`,
+        'success',
+      )
     } catch (err) {
       toast(errorMessage(err), 'error')
     }
@@ -57,7 +67,12 @@ export function PeoplePage({ user }: { user: CurrentUser }) {
   const issueLink = async (person: Person) => {
     try {
       const { link } = await newLink.mutateAsync({ id: person.id })
-      setHandover({ email: person.email, kind: 'link', url: setPasswordUrl(link.token), expiresAt: link.expiresAt })
+      setHandover({
+        email: person.email,
+        kind: 'link',
+        url: setPasswordUrl(link.token),
+        expiresAt: link.expiresAt,
+      })
     } catch (err) {
       toast(errorMessage(err), 'error')
     }
@@ -69,7 +84,9 @@ export function PeoplePage({ user }: { user: CurrentUser }) {
         <div className="mb-5 flex items-end justify-between gap-4">
           <div>
             <h1 className="text-[20px] font-semibold tracking-tight text-slate-900">People</h1>
-            <p className="mt-0.5 text-[13px] text-slate-500">Who can sign in to Flowline, and what they may do.</p>
+            <p className="mt-0.5 text-[13px] text-slate-500">
+              Who can sign in to Flowline, and what they may do.
+            </p>
           </div>
           <Button variant="primary" onClick={() => setInviting(true)} data-testid="invite-button">
             + Invite someone
@@ -101,10 +118,17 @@ export function PeoplePage({ user }: { user: CurrentUser }) {
               </thead>
               <tbody>
                 {people.data.map((p) => (
-                  <tr key={p.id} className="border-t border-slate-100" data-testid="person-row" data-email={p.email}>
+                  <tr
+                    key={p.id}
+                    className="border-t border-slate-100"
+                    data-testid="person-row"
+                    data-email={p.email}
+                  >
                     <td className="px-4 py-2.5 font-medium text-slate-800">
                       {p.email}
-                      {p.id === user.id && <span className="ml-1.5 text-[11.5px] font-normal text-slate-400">(you)</span>}
+                      {p.id === user.id && (
+                        <span className="ml-1.5 text-[11.5px] font-normal text-slate-400">(you)</span>
+                      )}
                     </td>
                     <td className="px-4 py-2">
                       <select
@@ -124,6 +148,15 @@ export function PeoplePage({ user }: { user: CurrentUser }) {
                     </td>
                     <td className="px-4 py-2.5">
                       <StatusPill person={p} />
+                      {p.link && !p.link.expired && (
+                        <span className="ml-2 text-[11.5px] text-slate-400">
+                          {p.link.purpose === 'invite' ? 'link' : 'reset link'} open until{' '}
+                          {new Date(p.link.expiresAt).toLocaleDateString(undefined, {
+                            day: 'numeric',
+                            month: 'short',
+                          })}
+                        </span>
+                      )}
                     </td>
                     <td className="px-4 py-2.5 text-slate-500">{relativeTime(p.createdAt)}</td>
                     <td className="px-2 py-1.5 text-right">
@@ -133,7 +166,13 @@ export function PeoplePage({ user }: { user: CurrentUser }) {
                         trigger={<MoreGlyph />}
                         items={[
                           ...(p.status === 'deactivated'
-                            ? [{ id: 'reactivate', label: 'Reactivate', onSelect: () => void changeActive(p, true) }]
+                            ? [
+                                {
+                                  id: 'reactivate',
+                                  label: 'Reactivate',
+                                  onSelect: () => void changeActive(p, true),
+                                },
+                              ]
                             : [
                                 {
                                   id: 'new-link',

@@ -18,8 +18,9 @@ export function SetPasswordPage({ token }: { token: string }) {
   const setPasswordMutation = useMutation(
     trpc.auth.setPassword.mutationOptions({
       onSuccess: async () => {
-        // Whoever was signed in before in this browser is replaced by the link's owner.
-        qc.clear()
+        // Signed in now as the link's owner (replacing whoever was signed in in this browser).
+        await qc.invalidateQueries({ queryKey: trpc.auth.me.queryKey() })
+        await qc.invalidateQueries({ queryKey: trpc.system.info.queryKey() })
         navigate('/workflows', { replace: true, force: true })
       },
     }),
@@ -38,7 +39,11 @@ export function SetPasswordPage({ token }: { token: string }) {
   if (link.isError)
     return (
       <AuthCard title="This link does not work" subtitle="Set-password links work once, for a limited time.">
-        <p role="alert" className="mb-4 rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-700" data-testid="link-error">
+        <p
+          role="alert"
+          className="mb-4 rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-700"
+          data-testid="link-error"
+        >
           {errorMessage(link.error)}
         </p>
         <Button className="w-full" onClick={() => navigate('/workflows', { replace: true, force: true })}>
@@ -58,7 +63,10 @@ export function SetPasswordPage({ token }: { token: string }) {
     >
       <form onSubmit={submit} aria-label="Set password">
         <p className="mb-3.5 rounded-md bg-slate-50 px-3 py-2 text-[13px] text-slate-700">
-          Account: <span className="font-medium" data-testid="link-email">{link.data.email}</span>
+          Account:{' '}
+          <span className="font-medium" data-testid="link-email">
+            {link.data.email}
+          </span>
         </p>
         <NewPasswordFields onChange={setPassword} autoFocus />
         {setPasswordMutation.error && (

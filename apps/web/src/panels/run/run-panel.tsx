@@ -26,6 +26,8 @@ export function RunPanel(props: {
   onSegment: (s: RunSegment) => void
   readOnly: boolean
   visible: boolean
+  /** Saves the draft as a new version (live runs run saved versions only); false when it did not save. */
+  saveDraft?: () => Promise<boolean>
 }) {
   const { controller, segment, onSegment, readOnly, visible } = props
   const store = useEditorStoreApi()
@@ -195,6 +197,7 @@ export function RunPanel(props: {
       </div>
       {confirmLive && (
         <LiveRunDialog
+          saveDraft={props.saveDraft}
           onClose={() => setConfirmLive(false)}
           onConfirm={() => {
             setConfirmLive(false)

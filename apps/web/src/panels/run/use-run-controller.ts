@@ -107,6 +107,11 @@ export function useRunController(store: EditorStore): RunController {
         )
         return false
       }
+      // Live runs send for real: only a saved version (the dialog saves first), never a draft.
+      if (live && isDirty(s)) {
+        toast('Save your changes first: live runs use a saved version', 'error')
+        return false
+      }
       // The armed stream if there is one, else a stream opened now, in parallel with the start.
       const stream = armed.current ?? open(newRunId(), { awaitStart: true })
       armed.current = null

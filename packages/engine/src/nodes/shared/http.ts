@@ -1,4 +1,4 @@
-import { maskEvery } from '../../run/secrets'
+import { maskEvery, replaceSecret } from '../../run/secrets'
 import type { RecordedRequest } from '../../run/trace'
 import type { ExecuteContext } from '../types'
 import { backoffDelay, isRetryableStatus, isTransientError, parseRetryAfter, pause } from './http-policy'
@@ -82,13 +82,13 @@ function describeFetchError(err: unknown): string {
 
 /**
  * Replaces every occurrence of a secret value (connection keys) in text meant for traces,
- * whatever its length (DESIGN §6): a three-letter key is still a key. Longest first, so a
- * secret containing another is replaced whole.
+ * whatever its length (DESIGN §6): a three-letter key is still a key (where it stands alone:
+ * see replaceSecret). Longest first, so a secret containing another is replaced whole.
  */
 export function scrub(text: string, secrets: readonly string[] = []): string {
   let out = text
   const list = secrets.length > 1 ? [...secrets].sort((a, b) => b.length - a.length) : secrets
-  for (const s of list) if (s !== '' && out.includes(s)) out = out.split(s).join(MASK)
+  for (const s of list) out = replaceSecret(out, s, MASK)
   return out
 }
 
