@@ -29,7 +29,7 @@ export function RunPanel(props: {
   /** Saves the draft as a new version (live runs run saved versions only); false when it did not save. */
   saveDraft?: () => Promise<boolean>
 }) {
-  const { controller, segment, onSegment, readOnly, visible } = props
+  const { controller, onSegment, readOnly, visible } = props
   const store = useEditorStoreApi()
   const traced = useEditor((s) => s.trace.status !== 'idle')
   const running = useEditor((s) => s.trace.status === 'running')
@@ -86,12 +86,14 @@ export function RunPanel(props: {
     toast(`Pinned ${nodeId}'s output: the next run uses it instead of running the step`, 'success')
   }
 
+  // Viewers cannot start runs, so they get no run setup (an event editor without a Run button).
   const segments: [RunSegment, string, number?][] = [
-    ['setup', 'Setup'],
+    ...(readOnly ? [] : [['setup', 'Setup'] as [RunSegment, string]]),
     ['steps', 'Steps', stepCount || undefined],
     ['history', 'History'],
     ['tests', 'Tests', testCount || undefined],
   ]
+  const segment = readOnly && props.segment === 'setup' ? 'history' : props.segment
   return (
     <div className="flex h-full flex-col" data-testid="run-panel">
       {!readOnly && (
@@ -169,7 +171,9 @@ export function RunPanel(props: {
             )}
             {!traced ? (
               <p className="rounded-lg bg-slate-50 px-3 py-2.5 text-[12.5px] leading-relaxed text-slate-500">
-                Run a test to watch it here step by step, or open a past run from History.
+                {readOnly
+                  ? 'Open a past run from History to follow it here step by step.'
+                  : 'Run a test to watch it here step by step, or open a past run from History.'}
               </p>
             ) : selected && selectedRan ? (
               <StepDetails
