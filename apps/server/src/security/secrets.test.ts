@@ -144,6 +144,22 @@ describe.each(dialects)('secrets (%s)', (dialect) => {
     ).toBe('OK')
   })
 
+  it('turning auth off needs no secret; turning it back on at another host does', async () => {
+    const { id } = await bound({ baseUrl: legit.url, auth: 'bearer' })
+    expect(
+      await outcome(editor().connections.update({ id, config: { baseUrl: attacker.url, auth: 'none' } })),
+    ).toBe('OK')
+    expect((await editor().connections.test({ id })).ok).toBe(true)
+    expect(attacker.requests.at(-1)?.headers.authorization).toBeUndefined()
+    const before = await snapshot(app.db, ['connections'])
+    expect(
+      await outcome(editor().connections.update({ id, config: { baseUrl: attacker.url, auth: 'bearer' } })),
+    ).toMatch(/^FORBIDDEN: secret: the secret was saved for/)
+    expect(await snapshot(app.db, ['connections'])).toBe(before)
+    expect(attacker.requests.filter((r) => r.headers.authorization)).toHaveLength(0)
+    attacker.reset()
+  })
+
   it('the secret entered again moves it; an admin may move it without, audited', async () => {
     const { id } = await bound({ baseUrl: legit.url, auth: 'bearer' })
     const moved = { baseUrl: attacker.url, auth: 'bearer' }

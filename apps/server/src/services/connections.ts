@@ -138,8 +138,10 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
     row: ConnectionsTable,
     config: Record<string, unknown>,
   ): SecretBinding & { secret: string } {
-    const { secret, boundTo } = open(row)
     const now = secretBinding(row.type as ConnectionType, config)
+    // Settings that send no secret (auth "none", mail without login) get none.
+    if (!secretRequired(row.type as ConnectionType, config)) return { ...now, secret: '' }
+    const { secret, boundTo } = open(row)
     if (secret !== '' && boundTo.key !== now.key)
       throw new Error(
         `connection "${row.name}" now points to ${now.origin}, but its secret was saved for ${boundTo.origin}: enter the secret again to use it there`,
@@ -308,7 +310,8 @@ export function createConnectionService({ db, audit, box, http, logger }: Connec
       const bindTo = secretBinding(type, config)
       let rebind: { from: string; to: string } | null = null
       let resealed: string | null = null
-      if (!rotate && row.secret !== '') {
+      // Settings that stop sending the secret need nothing; the seal stays as it was saved.
+      if (!rotate && row.secret !== '' && secretRequired(type, config)) {
         const stored = open(row)
         if (stored.boundTo.key !== bindTo.key) {
           if (actor.role !== 'admin')
