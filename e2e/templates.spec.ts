@@ -222,6 +222,12 @@ test('"+ New workflow" opens the gallery: blank and a card per template with its
   await dialog.getByTestId('gallery-template-ab-test').getByTestId('gallery-choose').click()
   await expect(field).toHaveValue('A/B test')
   await expect(dialog).toContainText('Starts as a copy of the “A/B test” template')
+  await dialog.getByTestId('gallery-template-api-key-rotation').getByTestId('gallery-choose').click()
+  await expect(field).toHaveValue('API key rotation')
+  // The title is selected: typing replaces it.
+  await page.keyboard.type('Quarterly key rotation')
+  await expect(field).toHaveValue('Quarterly key rotation')
+  await field.fill('')
   await dialog.getByTestId('gallery-blank').getByTestId('gallery-choose').click()
   await expect(field).toHaveValue('')
   await expect(dialog).toContainText('Starts as an empty canvas')
@@ -229,6 +235,12 @@ test('"+ New workflow" opens the gallery: blank and a card per template with its
   await dialog.getByTestId('gallery-template-billing-dispute').getByTestId('gallery-choose').click()
   await expect(field).toHaveValue('My own name')
   await expect(dialog.getByTestId('gallery-blank')).toHaveAttribute('data-selected', 'false')
+  await page.screenshot({ path: `${SHOTS}/gallery-chosen.png` })
+  // A smaller screen scrolls the cards inside the dialog; its buttons stay in view.
+  await page.setViewportSize({ width: 1280, height: 720 })
+  await expect(dialog.getByRole('button', { name: 'Create', exact: true })).toBeInViewport()
+  await page.screenshot({ path: `${SHOTS}/gallery-1280x720.png` })
+  await page.setViewportSize({ width: 1440, height: 900 })
 
   // Escape in the connections form closes that form only; Cancel creates nothing.
   const before = (await ok(trpc<unknown[]>(page, 'workflows.list', {}, 'query'))).length
@@ -297,10 +309,7 @@ for (const [index, id] of [
     page,
     consoleErrors,
   }) => {
-    const t0 = Date.now()
-    const mark = (what: string) => console.log(`TIMING ${id} ${what} ${Date.now() - t0}`)
     await signIn(page)
-    mark('await signIn(page)')
     const template = (await templatesOf(page)).find((t) => t.id === id)!
     const model = await modelOf(page, id)
     const present = await connectionTypes(page)
@@ -310,20 +319,13 @@ for (const [index, id] of [
       if (!present.has(kind)) await createConnectionFromCard(page, card, kind)
     for (const kind of template.connections)
       await expect(card.getByTestId(`template-needs-${kind}`)).toHaveAttribute('data-state', 'present')
-    mark('await expect(card.getByTestId(`template-')
 
     await createFrom(page, card, template, `${template.title} ${suffix}`)
-    mark('await createFrom(page, card, template, `')
     await expect(page.locator('.react-flow__node-flow')).toHaveCount(model.nodes.length)
-    mark("await expect(page.locator('.react-flow__")
     await runAllTests(page, model.tests!.length)
-    mark('await runAllTests(page, model.tests!.len')
     await connectRemainingSteps(page)
-    mark('await connectRemainingSteps(page)')
     await publish(page)
-    mark('await publish(page)')
     await screenshot(page, id, model.nodes.length)
-    mark('await screenshot(page, id, model.nodes.l')
     expect(consoleErrors).toEqual([])
   })
 }

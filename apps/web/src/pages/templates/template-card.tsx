@@ -61,7 +61,7 @@ export function BlankCard(props: { selected: boolean; onSelect: () => void }) {
       selected={props.selected}
       onSelect={props.onSelect}
       preview={
-        <div className="flex h-[88px] items-center justify-center rounded-lg border border-dashed border-slate-300 bg-slate-50 text-slate-400">
+        <div className="flex h-[80px] items-center justify-center rounded-lg border border-dashed border-slate-300 bg-slate-50 text-slate-400">
           <Icon name="plus" size={22} />
         </div>
       }
@@ -88,10 +88,10 @@ function Card(props: {
     <li
       data-testid={props.testId}
       data-selected={props.selected}
-      className={`flex flex-col rounded-xl border bg-white transition ${
+      className={`flex flex-col rounded-xl border transition ${
         props.selected
-          ? 'border-indigo-500 ring-2 ring-indigo-200'
-          : 'border-slate-200 hover:border-indigo-300 hover:shadow-sm'
+          ? 'border-indigo-500 bg-indigo-50/40 ring-2 ring-indigo-200'
+          : 'border-slate-200 bg-white hover:border-indigo-300 hover:shadow-sm'
       }`}
     >
       <button
@@ -101,10 +101,10 @@ function Card(props: {
         aria-describedby={`${id}-description`}
         onClick={props.onSelect}
         data-testid="gallery-choose"
-        className="flex flex-1 flex-col rounded-t-xl p-2.5 text-left outline-none focus-visible:ring-2 focus-visible:ring-indigo-400"
+        className="flex flex-1 flex-col rounded-t-xl p-2 text-left outline-none focus-visible:ring-2 focus-visible:ring-indigo-400"
       >
         {props.preview}
-        <span id={`${id}-title`} className="mt-2 block text-[13px] font-semibold text-slate-800">
+        <span id={`${id}-title`} className="mt-1.5 block text-[13px] font-semibold text-slate-800">
           {props.title}
         </span>
         <span
@@ -114,9 +114,9 @@ function Card(props: {
         >
           {props.description}
         </span>
-        <span className="mt-1.5 block text-[11.5px] text-slate-400">{props.meta}</span>
+        <span className="mt-1 block text-[11.5px] text-slate-400">{props.meta}</span>
       </button>
-      {props.children && <div className="border-t border-slate-100 px-2.5 py-2">{props.children}</div>}
+      {props.children && <div className="border-t border-slate-100 px-2 py-1.5">{props.children}</div>}
     </li>
   )
 }

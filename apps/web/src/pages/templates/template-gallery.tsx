@@ -1,5 +1,6 @@
 import { useQueries, useQuery } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { flushSync } from 'react-dom'
 import { type ConnectionType, useConnections } from '../../api/connections'
 import { errorMessage, useTRPC } from '../../api/trpc'
 import { useWorkflowMutations } from '../../api/workflows'
@@ -44,9 +45,13 @@ export function TemplateGallery(props: { onClose: () => void }) {
     if (addingRef.current === null) onClose.current()
   }, [])
 
+  // Choosing asks for the name: the template's title, selected, so typing replaces it. A name
+  // the user typed is kept, and so is the focus.
   const choose = (id: string | null, title?: string) => {
     setChoice(id)
-    if (!typed) setName(title ?? '')
+    if (typed) return
+    // Rendered first, so that focusing selects the new title rather than the old name.
+    flushSync(() => setName(title ?? ''))
     nameInput.current?.focus()
   }
   const submit = async (title: string) => {
@@ -78,9 +83,9 @@ export function TemplateGallery(props: { onClose: () => void }) {
         onSubmit={(title) => void submit(title)}
         onClose={close}
         testId="new-workflow-dialog"
-        width="max-w-[1240px]"
+        width="max-w-[1320px]"
       >
-        <h3 className="mt-4 mb-2 text-[12px] font-semibold tracking-wide text-slate-500 uppercase">
+        <h3 className="mt-3 mb-2 text-[12px] font-semibold tracking-wide text-slate-500 uppercase">
           Start from
         </h3>
         {templates.isError && (

@@ -26,7 +26,7 @@ export const TemplatePreview = memo(function TemplatePreview(props: { id: string
     retry: false,
   })
   return (
-    <div className="flex h-[88px] items-center justify-center overflow-hidden rounded-lg bg-slate-50 ring-1 ring-slate-100">
+    <div className="flex h-[80px] items-center justify-center overflow-hidden rounded-lg bg-slate-50 ring-1 ring-slate-100">
       {geometry.data ? (
         <PreviewSvg geometry={geometry.data} />
       ) : (
