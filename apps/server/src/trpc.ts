@@ -30,7 +30,15 @@ export const createCallerFactory = t.createCallerFactory
  * Sizes are bounded by the HTTP handler (413).
  */
 const boundedInput = t.middleware(async ({ getRawInput, next }) => {
-  if (nestedDeeperThan(await getRawInput(), MAX_INPUT_DEPTH))
+  let raw: unknown
+  try {
+    raw = await getRawInput()
+  } catch {
+    // Unreadable input (e.g. `?input=undefined` to a procedure that takes none): the procedure's
+    // own input parser, if it has one, answers as it always did.
+    return next()
+  }
+  if (nestedDeeperThan(raw, MAX_INPUT_DEPTH))
     throw new TRPCError({ code: 'BAD_REQUEST', message: tooDeepMessage('The input', MAX_INPUT_DEPTH) })
   return next()
 })
