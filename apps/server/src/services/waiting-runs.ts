@@ -44,6 +44,12 @@ export function mayDecide(user: SignedInUser, assignees: readonly string[]): boo
   return assignees.includes(user.email.toLowerCase()) || assignees.includes(user.role)
 }
 
+const noLongerWaiting = () =>
+  new TRPCError({
+    code: 'CONFLICT',
+    message: 'This run is no longer waiting: someone else decided, or it timed out',
+  })
+
 export function createWaitingRuns({ db, audit, loadVersionModel, waitKeys, resume }: WaitingRunsDeps) {
   /**
    * Claims a waiting run for its next segment with what ended the wait; false when someone
@@ -116,11 +122,7 @@ export function createWaitingRuns({ db, audit, loadVersionModel, waitKeys, resum
       ])
       .where('run_waits.run_id', '=', runId)
       .executeTakeFirst()
-    if (!row || row.status !== 'waiting')
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: 'This run is no longer waiting: someone else decided, or it timed out',
-      })
+    if (row?.status !== 'waiting') throw noLongerWaiting()
     return row
   }
 
@@ -130,11 +132,7 @@ export function createWaitingRuns({ db, audit, loadVersionModel, waitKeys, resum
       await audit.record(audited, trx)
       return true
     })
-    if (!claimed)
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: 'This run is no longer waiting: someone else decided, or it timed out',
-      })
+    if (!claimed) throw noLongerWaiting()
     await resume(runId)
   }
 
