@@ -277,7 +277,7 @@ async function benchDatabase(database: Database): Promise<void> {
   } finally {
     await stopChild(server)
     await stopChild(load?.child)
-    rmSync(dataDir, { recursive: true, force: true })
+    if (!process.env.BENCH_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true })
     if (schemaCreated) await pgSchema('drop', schema).catch(() => undefined)
   }
 }

@@ -50,9 +50,10 @@ export async function importFile(page: Page, path: string) {
   await waitForEditor(page)
 }
 
-/** Opens a template from the workflow list. */
+/** Creates a workflow from a template card of the workflow list (its title as the name). */
 export async function openTemplate(page: Page, id = 'personalization') {
   await page.getByTestId(`template-${id}`).click()
+  await page.getByTestId('new-workflow-dialog').getByTestId('name-dialog-confirm').click()
   await waitForEditor(page)
   await expect(node(page, 'n1')).toBeVisible()
 }

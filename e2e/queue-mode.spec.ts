@@ -105,6 +105,7 @@ test.describe('queue mode', () => {
 
     await page.goto(`${apiUrl}/#/workflows`)
     await page.getByTestId('template-personalization').click()
+    await page.getByTestId('name-dialog-confirm').click()
     await expect(node(page, 'n1')).toBeVisible({ timeout: 20_000 })
     await page.getByTestId('panel-tab-run').click()
     await page.getByTestId('cmd-fit-view').click()

@@ -18,6 +18,10 @@ test('signing in shows the workflow list with data from the server', async ({ pa
 test('a template opens on a React Flow canvas with minimap and controls', async ({ page, consoleErrors }) => {
   await signIn(page)
   await page.getByTestId('template-personalization').click()
+  // The card asks for the name first, proposing the template's title.
+  const dialog = page.getByTestId('new-workflow-dialog')
+  await expect(dialog.getByTestId('workflow-name')).toHaveValue('Real-time personalization')
+  await dialog.getByTestId('name-dialog-confirm').click()
   await expect(page.locator('.react-flow__node[data-id="n1"]')).toBeVisible()
   await expect(page.locator('.react-flow__node')).toHaveCount(23) // 20 nodes + 3 groups
   await expect(page.locator('.react-flow__minimap')).toBeVisible()

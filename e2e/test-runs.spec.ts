@@ -33,6 +33,7 @@ const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id
 async function openTemplateRunPanel(page: Page) {
   await signIn(page)
   await page.getByTestId('template-personalization').click()
+  await page.getByTestId('name-dialog-confirm').click()
   await expect(node(page, 'n1')).toBeVisible({ timeout: 20_000 })
   await page.getByTestId('panel-tab-run').click()
   // The run panel is wider than the inspector: fit again so every node is on screen (and rendered).

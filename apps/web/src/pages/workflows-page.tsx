@@ -29,7 +29,8 @@ export function WorkflowsPage({ user }: { user: CurrentUser }) {
   const trpc = useTRPC()
   const [search, setSearch] = useState('')
   const [showArchived, setShowArchived] = useState(false)
-  const [naming, setNaming] = useState(false)
+  // The "New workflow" dialog: open (true), or open with a template chosen from the list.
+  const [naming, setNaming] = useState<boolean | { id: string; title: string }>(false)
   const deferred = useDeferredValue(search.trim())
   const list = useQuery(
     trpc.workflows.list.queryOptions({
@@ -123,7 +124,7 @@ export function WorkflowsPage({ user }: { user: CurrentUser }) {
                     type="button"
                     data-testid={`template-${t.id}`}
                     disabled={create.isPending}
-                    onClick={() => createAndOpen({ template: t.id })}
+                    onClick={() => setNaming({ id: t.id, title: t.title })}
                     className="group flex items-start gap-3 rounded-xl border border-slate-200 bg-white p-4 text-left shadow-xs transition hover:border-indigo-200 hover:shadow-sm"
                   >
                     <span className="flex h-9 w-9 shrink-0 items-center justify-center rounded-lg bg-indigo-50 text-indigo-600">
@@ -176,7 +177,12 @@ export function WorkflowsPage({ user }: { user: CurrentUser }) {
           </div>
         </div>
       </div>
-      {naming && <TemplateGallery onClose={() => setNaming(false)} />}
+      {naming && (
+        <TemplateGallery
+          initial={typeof naming === 'object' ? naming : undefined}
+          onClose={() => setNaming(false)}
+        />
+      )}
     </div>
   )
 }

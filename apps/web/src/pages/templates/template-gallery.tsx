@@ -17,7 +17,11 @@ import { BlankCard, TemplateCard } from './template-card'
  * be created right here, so the new workflow's steps pick them up). Creating opens the
  * editor, where the template's test cases are ready to run.
  */
-export function TemplateGallery(props: { onClose: () => void }) {
+export function TemplateGallery(props: {
+  onClose: () => void
+  /** A template chosen already (a card on the workflow list): its title is the proposed name. */
+  initial?: { id: string; title: string }
+}) {
   const trpc = useTRPC()
   const templates = useQuery(trpc.workflows.templates.queryOptions())
   const models = useQueries({
@@ -27,8 +31,8 @@ export function TemplateGallery(props: { onClose: () => void }) {
   })
   const connections = useConnections()
   const { create } = useWorkflowMutations()
-  const [choice, setChoice] = useState<string | null>(null)
-  const [name, setName] = useState('')
+  const [choice, setChoice] = useState<string | null>(props.initial?.id ?? null)
+  const [name, setName] = useState(props.initial?.title ?? '')
   // Once the user has typed a name, choosing another template no longer replaces it.
   const [typed, setTyped] = useState(false)
   const [adding, setAdding] = useState<ConnectionType | null>(null)
