@@ -186,7 +186,9 @@ describe.each(dialects)('HTTP attacks (%s)', (dialect) => {
       expect(['queued', 'running']).toContain(run.status)
       await new Promise((r) => setTimeout(r, 20))
     }
-    throw new Error('the run did not finish')
+    throw new Error(
+      `the run did not finish: ${JSON.stringify((await call<{ run: unknown }>('runs.get', { runId }, 'query')).run).slice(0, 600)}`,
+    )
   })
 
   it('webhook: a body over 1 MiB is a 413; no run', async () => {

@@ -201,6 +201,7 @@ export function createServices(opts: ServicesOptions) {
     loadVersionModel,
     waitKeys: (model, key, nodeIds, event) => pool.waitKeys(model, key, nodeIds, event),
     resume: (runId) => runs.resume(runId),
+    hasEventWaits: hot.hasEventWaits,
   })
   return {
     audit,

@@ -25,6 +25,8 @@ export interface WaitingRunsDeps {
   ): Promise<Record<string, string | null>>
   /** Queue the next segment of a claimed run. */
   resume(runId: string): Promise<void>
+  /** A quick "none wait here" on the driver (hot-queries.ts): every webhook asks it. */
+  hasEventWaits?(workflowId: string): Promise<boolean>
 }
 
 export interface SignedInUser {
@@ -50,7 +52,14 @@ const noLongerWaiting = () =>
     message: 'This run is no longer waiting: someone else decided, or it timed out',
   })
 
-export function createWaitingRuns({ db, audit, loadVersionModel, waitKeys, resume }: WaitingRunsDeps) {
+export function createWaitingRuns({
+  db,
+  audit,
+  loadVersionModel,
+  waitKeys,
+  resume,
+  hasEventWaits,
+}: WaitingRunsDeps) {
   /**
    * Claims a waiting run for its next segment with what ended the wait; false when someone
    * else (another event, the timeout, a cancel) got there first.
@@ -224,6 +233,7 @@ export function createWaitingRuns({ db, audit, loadVersionModel, waitKeys, resum
 
     /** `deliver` for the messages of a batch, in order: the steps waiting for events are looked up once. */
     async deliverMany(workflowId: string, events: unknown[]): Promise<string[][]> {
+      if (hasEventWaits && !(await hasEventWaits(workflowId))) return events.map(() => [])
       const points = await waitPoints(workflowId)
       if (points.length === 0) return events.map(() => [])
       const resumed: string[][] = []

@@ -20,6 +20,8 @@ export interface HotQueries {
   insertRun(row: RunsTable): Promise<boolean>
   /** Inserts runs in one transaction (a Segment batch): per row, false when it was a redelivery. */
   insertRuns(rows: RunsTable[]): Promise<boolean[]>
+  /** Whether any published run of the workflow waits for an event (one seek; usually none). */
+  hasEventWaits(workflowId: string): Promise<boolean>
 }
 
 const RUN_COLUMNS: (keyof RunsTable)[] = [
@@ -68,6 +70,9 @@ const PG_TYPES: Record<keyof RunsTable, string> = {
   trigger_node: 'text',
 }
 const HOOK_TARGET = 'SELECT id, published_version, archived, webhook_secret FROM workflows WHERE id = '
+// On run_waits_key: (workflow_id, kind, version, node_id, wait_key).
+const EVENT_WAITS = `SELECT 1 AS one FROM run_waits WHERE workflow_id = $1 AND kind = 'event'
+  AND version IS NOT NULL AND wait_key IS NOT NULL LIMIT 1`
 
 /**
  * `openSecret` turns the stored signing secret into the plain one (webhook-secrets.ts: sealed
@@ -100,10 +105,12 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
     const insertAll = raw.sqlite.transaction((rows: RunsTable[]) =>
       rows.map((r) => insert.run(r).changes === 1),
     )
+    const eventWaits = raw.sqlite.prepare(EVENT_WAITS.replace('$1', '?'))
     return {
       hookTarget: async (id) => target.get(id) as HookTarget | undefined,
       insertRun: async (row) => insert.run(row).changes === 1,
       insertRuns: async (rows) => insertAll(rows),
+      hasEventWaits: async (id) => eventWaits.get(id) !== undefined,
     }
   }
   if (raw?.kind === 'postgres') {
@@ -135,6 +142,8 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
         const inserted = new Set(res.rows.map((r) => r.id))
         return rows.map((r) => inserted.has(r.id))
       },
+      hasEventWaits: async (id) =>
+        (await raw.pool.query({ name: 'event-waits', text: EVENT_WAITS, values: [id] })).rowCount === 1,
     }
   }
   return {
@@ -165,5 +174,15 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
         }
         return done
       }),
+    hasEventWaits: async (id) =>
+      (await db
+        .selectFrom('run_waits')
+        .select('run_id')
+        .where('workflow_id', '=', id)
+        .where('kind', '=', 'event')
+        .where('version', 'is not', null)
+        .where('wait_key', 'is not', null)
+        .limit(1)
+        .executeTakeFirst()) !== undefined,
   }
 }
