@@ -13,6 +13,10 @@ const benches: Bench[] = [
   },
   { name: 'server: Segment batch intake', load: async () => (await import('./tracking.ts')).benchTracking },
   { name: 'server: 100,000 waiting runs', load: async () => (await import('./waits.ts')).benchWaits },
+  {
+    name: 'server: analytics of 1,000,000 runs',
+    load: async () => (await import('./analytics.ts')).benchAnalytics,
+  },
   { name: 'web: editor', load: async () => (await import('./web.ts')).benchWeb },
   { name: 'web: trace latency', load: async () => (await import('./trace-latency.ts')).benchTraceLatency },
 ]

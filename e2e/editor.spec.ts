@@ -410,8 +410,9 @@ test('publish is disabled with the reason while the workflow has validation erro
   await page.getByTestId('problems-toggle').click()
   const problems = page.getByTestId('problem-item').filter({ hasText: 'has no subject' })
   await expect(problems).toHaveCount(3)
-  // A problem leads to its node.
-  await problems.filter({ hasText: 'n10' }).click()
+  // Problems name the step by its label, not its id; a problem leads to its node.
+  await expect(problems.filter({ hasText: 'n10' })).toHaveCount(0)
+  await problems.filter({ hasText: '“Confidence score?”' }).click()
   await expect(node(page, 'n10')).toHaveClass(/selected/)
   expect(consoleErrors).toEqual([])
 })

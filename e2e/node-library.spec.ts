@@ -10,6 +10,18 @@ async function setField(page: import('@playwright/test').Page, name: string, val
   await field.press('Tab')
 }
 
+/** Durations are a number and a unit (seconds … days), written as the engine reads them ("4d"). */
+async function setDuration(
+  page: import('@playwright/test').Page,
+  name: string,
+  amount: string,
+  unit: string,
+) {
+  await page.getByTestId(`config-${name}-amount`).fill(amount)
+  await page.getByTestId(`config-${name}-unit`).selectOption(unit)
+  await page.getByTestId(`config-${name}-amount`).press('Tab')
+}
+
 test('start (filter), A/B split, significance and data store are added from the palette and configured in the inspector', async ({
   page,
   consoleErrors,
@@ -43,7 +55,7 @@ test('start (filter), A/B split, significance and data store are added from the 
   await setField(page, 'store', 'sends-per-user')
   await page.getByTestId('config-operation').selectOption('increment')
   await setField(page, 'key', 'event.userId')
-  await setField(page, 'ttl', '1d')
+  await setDuration(page, 'ttl', '1', 'd')
 
   await connect(page, [start, 'right'], [split, 'left'])
   const toReport = await connect(page, [split, 'top'], [report, 'left'])
@@ -103,7 +115,10 @@ test('the editor reports a step without its connection before Publish does, as t
   await connect(page, [send, 'right'], [end, 'left'])
   await page.getByTestId('problems-toggle').click()
   await expect(
-    page.getByTestId('problem-item').filter({ hasText: `${send}: choose a Braze connection` }),
+    // Named by the step's label and the setting's title, not by ids.
+    page
+      .locator(`[data-testid="problem-item"][data-node-id="${send}"]`)
+      .filter({ hasText: '“Braze: send message”: choose a Braze connection (“Connection”)' }),
   ).toHaveCount(1)
   await expect(page.getByTestId('publish-button')).toBeDisabled()
   expect(consoleErrors).toEqual([])
@@ -180,13 +195,12 @@ test('send e-mail, generate secret, wait for event, approval and schedule are ad
 
   await node(page, answer).click()
   await setField(page, 'filter', 'event = "Offer Accepted"')
-  // Durations are typed as text, without JSON quotes.
-  await setField(page, 'timeout', '4d')
+  await setDuration(page, 'timeout', '4', 'd')
 
   await node(page, review).click()
   await setField(page, 'assignees', 'editor, boss@example.com')
   await setField(page, 'title', 'Refund {{ event.properties.amount }}?')
-  await setField(page, 'timeout', '36h')
+  await setDuration(page, 'timeout', '36', 'h')
 
   const model = parseFlow(await exportFlow(page))
   const config = (id: string) => model.nodes.find((n) => n.id === id)?.config

@@ -342,7 +342,8 @@ test('one verdict: a missing connection shows on its node before saving, Publish
   await expect(page.getByTestId('problems-toggle')).toContainText('1 error')
   await page.getByTestId('problems-toggle').click()
   await expect(page.getByTestId('problem-item')).toHaveCount(1)
-  await expect(page.getByTestId('problem-item')).toContainText('n2: choose a Braze connection')
+  await expect(page.getByTestId('problem-item')).toContainText('choose a Braze connection')
+  await expect(page.getByTestId('problem-item')).toHaveAttribute('data-node-id', 'n2')
 
   // The toolbar is one line at 1280×720.
   const toolbar = page.getByRole('toolbar', { name: 'Editor' })

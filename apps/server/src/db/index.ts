@@ -9,6 +9,7 @@ import { runWaitsMigration } from './migrations/0006-run-waits'
 import { schedulesMigration } from './migrations/0007-schedules'
 import { peopleMigration } from './migrations/0008-people'
 import { sourcesMigration } from './migrations/0009-sources'
+import { analyticsRollupMigration } from './migrations/0010-analytics-rollup'
 import type { Database } from './schema'
 
 export type Db = Kysely<Database>
@@ -45,6 +46,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
         '0009-sources': sourcesMigration,
         '0007-schedules': schedulesMigration,
         '0008-people': peopleMigration,
+        '0010-analytics-rollup': analyticsRollupMigration(kind),
       }),
     },
   })

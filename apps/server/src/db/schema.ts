@@ -104,6 +104,11 @@ export interface RunsTable {
    * segment. Null otherwise.
    */
   wake: string | null
+  /**
+   * What the run touched (sorted JSON of r:/s:/f:node, t:edge), written by the run pool with
+   * its end status so the analytics trigger need not parse its trace; null otherwise.
+   */
+  analytics_path?: string | null
 }
 
 /** What a run waiting for an event or a decision waits for (services/waiting-runs.ts). */
@@ -225,6 +230,34 @@ export interface SourceMessagesTable {
   runs: string
 }
 
+/** Step and branch counts per hour of runs' starts (0010-analytics-rollup; kept by triggers). */
+export interface AnalyticsRollupTable {
+  workflow_id: string
+  /** 'YYYY-MM-DDTHH' (UTC) of the run's started_at. */
+  bucket: string
+  version: number
+  /** path: finished runs by end status and path; waiting: runs waiting at a node now. */
+  metric: 'path' | 'waiting'
+  /** path: '<status>|<analytics_paths.id>'; waiting: the node id. */
+  item: string
+  /** PostgreSQL: the writing connection's pid (no two transactions update one row); SQLite: 0. */
+  shard: number
+  /** PostgreSQL sums come back as text (bigint). */
+  count: number
+}
+
+/** Each distinct run path once: the sorted JSON array of r:/s:/f:node and t:edge tokens. */
+export interface AnalyticsPathsTable {
+  id: Generated<number>
+  signature: string
+}
+
+/** The node each waiting production run waits at, so resuming takes its count back. */
+export interface AnalyticsWaitingTable {
+  run_id: string
+  node_id: string
+}
+
 /** One-row-per-key guard table (e.g. the first-admin setup can only happen once, even concurrently). */
 export interface MetaTable {
   key: string
@@ -247,5 +280,8 @@ export interface Database {
   data_store: DataStoreTable
   audit_log: AuditTable
   meta: MetaTable
+  analytics_rollup: AnalyticsRollupTable
+  analytics_waiting: AnalyticsWaitingTable
+  analytics_paths: AnalyticsPathsTable
   connections: ConnectionsTable
 }

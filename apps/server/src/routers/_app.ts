@@ -1,4 +1,5 @@
 import { router } from '../trpc'
+import { analyticsRouter } from './analytics'
 import { auditRouter } from './audit'
 import { authRouter } from './auth'
 import { connectionsRouter } from './connections'
@@ -21,6 +22,7 @@ export const appRouter = router({
   connections: connectionsRouter,
   inbox: inboxRouter,
   sources: sourcesRouter,
+  analytics: analyticsRouter,
 })
 
 export type AppRouter = typeof appRouter

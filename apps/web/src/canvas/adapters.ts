@@ -1,6 +1,8 @@
 import { type Edge, MarkerType, type Node, Position } from '@xyflow/react'
 import type { Group, Side, Workflow, WorkflowEdge, WorkflowNode } from '../lib/engine'
 import { takesOneBranch } from '../lib/specs'
+import { type EdgeGeometry, edgeGeometry, sameGeometry } from './edge-routes'
+import { EMPTY_GROUP_SIZE, GROUP_PADDING, groupMinWidth, NODE_SIZE, nodeSize } from './sizes'
 
 /**
  * The one place where the model (DESIGN §2) meets React Flow. Model positions are absolute
@@ -14,19 +16,12 @@ export type FlowNode = Node<FlowNodeData, 'flow'>
 export type GroupNode = Node<GroupNodeData, 'group'>
 export type CanvasNode = FlowNode | GroupNode
 /** `decision`: the source takes one branch (`routing: 'one'`), so the label names a branch. */
-export type FlowEdgeData = { edge: WorkflowEdge; decision: boolean; route?: EdgeRoute }
+export type FlowEdgeData = { edge: WorkflowEdge; decision: boolean; route?: EdgeGeometry }
 export type FlowEdge = Edge<FlowEdgeData, 'flow'>
 
 export const SIDES: readonly Side[] = ['top', 'right', 'bottom', 'left']
 
-export const NODE_SIZE: Record<Shape, { width: number; height: number }> = {
-  rectangle: { width: 156, height: 56 },
-  circle: { width: 60, height: 60 },
-  diamond: { width: 120, height: 80 },
-}
-export const GROUP_PADDING = { top: 44, right: 24, bottom: 24, left: 24 }
-export const EMPTY_GROUP_SIZE = { width: 260, height: 140 }
-export const GRID = 8
+export { EMPTY_GROUP_SIZE, GRID, GROUP_PADDING, NODE_SIZE, nodeSize } from './sizes'
 
 export interface XY {
   x: number
@@ -66,10 +61,6 @@ const HANDLES: Record<Shape, NonNullable<Node['handles']>> = Object.fromEntries(
   }),
 ) as Record<Shape, NonNullable<Node['handles']>>
 
-export function nodeSize(node: Pick<WorkflowNode, 'shape'>) {
-  return NODE_SIZE[node.shape]
-}
-
 /** Where React Flow attaches an edge to a node's handle (its outer edge), for a node at `at`. */
 export function handlePoint(node: Pick<WorkflowNode, 'shape'>, side: Side, at: XY): XY {
   const { width: w, height: h } = nodeSize(node)
@@ -81,21 +72,6 @@ export function handlePoint(node: Pick<WorkflowNode, 'shape'>, side: Side, at: X
   }[side]
   return { x: at.x + offset[0], y: at.y + offset[1] }
 }
-
-/**
- * The route auto-layout computed for an edge: its bend points, valid while its ends are
- * where they were laid out (`from`/`to`, as `handlePoint` gives them). Kept beside the model
- * edge object rather than in the model, which has no geometry for edges; a replaced edge or
- * a moved end falls back to the default path.
- */
-export interface EdgeRoute {
-  from: XY
-  to: XY
-  bends: XY[]
-}
-const routes = new WeakMap<WorkflowEdge, EdgeRoute>()
-export const setEdgeRoute = (edge: WorkflowEdge, route: EdgeRoute) => routes.set(edge, route)
-export const edgeRouteOf = (edge: WorkflowEdge): EdgeRoute | undefined => routes.get(edge)
 
 /** Where a node without a stored position goes (auto-layout normally runs first). */
 function fallbackPosition(index: number): XY {
@@ -137,7 +113,10 @@ export function groupRects(
       rects.set(g.id, {
         x: b.x1 - GROUP_PADDING.left,
         y: b.y1 - GROUP_PADDING.top,
-        width: b.x2 - b.x1 + GROUP_PADDING.left + GROUP_PADDING.right,
+        width: Math.max(
+          b.x2 - b.x1 + GROUP_PADDING.left + GROUP_PADDING.right,
+          groupMinWidth(g.title || g.id),
+        ),
         height: b.y2 - b.y1 + GROUP_PADDING.top + GROUP_PADDING.bottom,
       })
     } else {
@@ -250,11 +229,14 @@ export function toFlow(graph: Workflow, opts: ToFlowOptions = {}): FlowView {
   })
 
   const decisions = new Set(graph.nodes.filter(takesOneBranch).map((n) => n.id))
+  const geometry = edgeGeometry(graph)
   const edges: FlowEdge[] = graph.edges.map((edge) => {
     const selected = selE?.has(edge.id) ?? false
     const decision = decisions.has(edge.source)
     const prev = prevEdges.get(edge.id)
-    const route = edgeRouteOf(edge)
+    // An unchanged route keeps its object, so the edge does not re-render.
+    const fresh = geometry.get(edge.id)
+    const route = prev?.data?.route && fresh && sameGeometry(prev.data.route, fresh) ? prev.data.route : fresh
     if (
       prev &&
       prev.data?.edge === edge &&

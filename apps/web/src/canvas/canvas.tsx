@@ -18,6 +18,8 @@ import { GRID } from './adapters'
 import { FlowEdge } from './flow-edge'
 import { FlowNode } from './flow-node'
 import { GroupNode } from './group-node'
+import { fitLegibly } from './legible-fit'
+import { MinimapWhenNeeded } from './minimap-when-needed'
 import { OverviewMap } from './overview-map'
 
 export const PALETTE_MIME = 'application/x-flowline-node-type'
@@ -28,12 +30,19 @@ const edgeTypes: EdgeTypes = { flow: FlowEdge }
 const snapGrid: [number, number] = [GRID, GRID]
 const proOptions = { hideAttribution: true }
 /**
- * Fit leaves room for the run banner (top), the minimap (bottom right) and the zoom controls
- * (bottom left). Large workflows are not shrunk below 0.4 (unreadable, and every node would
- * render); at 1280px the seed scenario beside the Run panel needs a little under half size.
+ * Fit leaves room for the zoom controls (bottom left) and a little for the run banner; the minimap
+ * shows only while part of the graph is out of view, so a graph that fits needs no room for
+ * it. "Fit view" shows the whole graph, down to 0.4; opening shows it at a legible zoom
+ * (legible-fit.ts).
  */
+export const FIT_PADDING = { top: 32, right: 24, bottom: 28, left: 44 }
 export const FIT_VIEW_OPTIONS = {
-  padding: { top: '48px', right: '28px', bottom: '132px', left: '28px' },
+  padding: {
+    top: `${FIT_PADDING.top}px`,
+    right: `${FIT_PADDING.right}px`,
+    bottom: `${FIT_PADDING.bottom}px`,
+    left: `${FIT_PADDING.left}px`,
+  },
   maxZoom: 1,
   minZoom: 0.4,
   // Off-screen nodes are never rendered (onlyRenderVisibleElements), so never measured:
@@ -60,15 +69,9 @@ function KeepFitted({ fitted }: { fitted: RefObject<boolean> }) {
   const width = useStore((s) => s.width)
   const height = useStore((s) => s.height)
   const flow = useReactFlow()
-  const measured = useRef(false)
   useEffect(() => {
-    if (width === 0 || height === 0) return
-    // The first size is the opening one: the fitView prop fits it.
-    if (!measured.current) {
-      measured.current = true
-      return
-    }
-    if (fitted.current) void flow.fitView(FIT_VIEW_OPTIONS)
+    // The first size is the opening one (when the canvas opens fitted).
+    if (width > 0 && height > 0 && fitted.current) fitLegibly(flow, { width, height }, FIT_PADDING)
   }, [width, height, flow, fitted])
   return null
 }
@@ -148,8 +151,6 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
       zoomOnDoubleClick={false}
       minZoom={0.1}
       maxZoom={2}
-      fitView={fitOnOpen}
-      fitViewOptions={FIT_VIEW_OPTIONS}
       proOptions={proOptions}
       elevateNodesOnSelect={false}
       aria-label="Workflow canvas"
@@ -158,14 +159,16 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
       {large ? (
         <OverviewMap />
       ) : (
-        <MiniMap<CanvasNode>
-          style={minimapStyle}
-          pannable
-          zoomable
-          nodeColor={minimapColor}
-          nodeStrokeWidth={0}
-          maskColor="rgba(241,245,249,0.7)"
-        />
+        <MinimapWhenNeeded>
+          <MiniMap<CanvasNode>
+            style={minimapStyle}
+            pannable
+            zoomable
+            nodeColor={minimapColor}
+            nodeStrokeWidth={0}
+            maskColor="rgba(241,245,249,0.7)"
+          />
+        </MinimapWhenNeeded>
       )}
       <Controls showInteractive={false} />
       <KeepFitted fitted={fitted} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { roundedPath } from './flow-edge'
+import { roundedPath } from './edge-path'
 
 describe('roundedPath', () => {
   it('rounds the corners of an orthogonal route and puts the label halfway along it', () => {

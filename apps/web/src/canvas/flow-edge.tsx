@@ -1,10 +1,12 @@
-import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getSmoothStepPath } from '@xyflow/react'
+import { BaseEdge, EdgeLabelRenderer, type EdgeProps } from '@xyflow/react'
 import { memo, useCallback, useEffect, useRef } from 'react'
 import { updateEdge } from '../commands/graph-ops'
 import { parseCondition } from '../lib/engine'
 import { useEditor, useEditorStoreApi } from '../store/context'
 import { worstSeverity } from '../store/issues'
-import type { FlowEdge as FlowEdgeType, XY } from './adapters'
+import type { FlowEdge as FlowEdgeType } from './adapters'
+import { EdgeAnalyticsLabel } from './edge-analytics-label'
+import { drawnEdge } from './edge-path'
 import { InlineEditor } from './inline-editor'
 import { IssueBadge } from './issue-badge'
 
@@ -18,23 +20,8 @@ export const FlowEdge = memo(function FlowEdge(props: EdgeProps<FlowEdgeType>) {
   const { id, data, selected, markerEnd } = props
   const label = data?.edge.label
   const decision = data?.decision ?? false
-  const from = { x: props.sourceX, y: props.sourceY }
-  const to = { x: props.targetX, y: props.targetY }
-  const route = data?.route
-  // Auto-layout's route while both ends are where it left them; the generic path otherwise.
-  const [path, labelX, labelY] =
-    route && near(route.from, from) && near(route.to, to)
-      ? roundedPath([from, ...route.bends, to], 10)
-      : getSmoothStepPath({
-          sourceX: from.x,
-          sourceY: from.y,
-          sourcePosition: props.sourcePosition,
-          targetX: to.x,
-          targetY: to.y,
-          targetPosition: props.targetPosition,
-          borderRadius: 10,
-          offset: 18,
-        })
+  // The routed path (same in every view) while both ends are where the model puts them.
+  const { path, labelX, labelY, labelWidth } = drawnEdge(props, data?.route)
   const issues = useEditor((s) => s.issuesByEdge[id])
   const editing = useEditor((s) => s.editing?.kind === 'edge' && s.editing.id === id)
   // "+ label" only for the one selected edge, and never on a read-only canvas.
@@ -57,6 +44,7 @@ export const FlowEdge = memo(function FlowEdge(props: EdgeProps<FlowEdgeType>) {
     <g data-testid={`edge-${id}`} data-trace={run}>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} style={style} interactionWidth={18} />
       {run === 'taken' && <TakenPulse path={path} />}
+      <EdgeAnalyticsLabel id={id} x={labelX} y={labelY} />
       {(label || editing || issues || (offerLabel && (decision || selected))) && (
         <EdgeLabelRenderer>
           <div
@@ -84,7 +72,8 @@ export const FlowEdge = memo(function FlowEdge(props: EdgeProps<FlowEdgeType>) {
               </div>
             ) : label ? (
               <div
-                className={`relative rounded-md border px-1.5 py-px text-[11.5px] leading-snug whitespace-nowrap shadow-xs ${
+                style={labelWidth ? { width: labelWidth } : undefined}
+                className={`relative rounded-md border px-[6px] py-px text-center text-[13px] leading-4 whitespace-nowrap shadow-xs ${
                   decision
                     ? 'border-amber-300 bg-amber-50 font-mono text-amber-900'
                     : 'border-slate-200 bg-white text-slate-600'
@@ -128,64 +117,6 @@ export const FlowEdge = memo(function FlowEdge(props: EdgeProps<FlowEdgeType>) {
     </g>
   )
 })
-
-const near = (a: XY, b: XY) => Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5
-
-/**
- * An orthogonal polyline with rounded corners, and the middle of its length (for the label).
- * Points a pixel or two off the line before or after (rounding, handle vs. port) are aligned.
- */
-export function roundedPath(input: readonly XY[], radius: number): [string, number, number] {
-  const pts: XY[] = []
-  for (const p of input) {
-    const q = { ...p }
-    const prev = pts[pts.length - 1]
-    if (prev && Math.abs(q.x - prev.x) < 3) q.x = prev.x
-    if (prev && Math.abs(q.y - prev.y) < 3) q.y = prev.y
-    if (prev && q.x === prev.x && q.y === prev.y) continue
-    // Drop a point in the middle of a straight run.
-    const before = pts[pts.length - 2]
-    if (
-      before &&
-      prev &&
-      (before.x === prev.x) === (prev.x === q.x) &&
-      (before.y === prev.y) === (prev.y === q.y)
-    )
-      pts.pop()
-    pts.push(q)
-  }
-  // The end stays exactly on the handle: the last turn moves to meet it instead.
-  const end = input[input.length - 1]
-  const last = pts[pts.length - 1]
-  const turn = pts[pts.length - 2]
-  if (turn && (last.x !== end.x || last.y !== end.y)) {
-    if (turn.x === last.x) turn.x = end.x
-    else turn.y = end.y
-    pts[pts.length - 1] = { ...end }
-  }
-  const len = (a: XY, b: XY) => Math.hypot(b.x - a.x, b.y - a.y)
-  let d = `M ${pts[0].x},${pts[0].y}`
-  for (let i = 1; i < pts.length - 1; i++) {
-    const [a, p, b] = [pts[i - 1], pts[i], pts[i + 1]]
-    const r = Math.min(radius, len(a, p) / 2, len(p, b) / 2)
-    const s = { x: p.x + ((a.x - p.x) / len(a, p)) * r, y: p.y + ((a.y - p.y) / len(a, p)) * r }
-    const e = { x: p.x + ((b.x - p.x) / len(p, b)) * r, y: p.y + ((b.y - p.y) / len(p, b)) * r }
-    d += ` L ${s.x},${s.y} Q ${p.x},${p.y} ${e.x},${e.y}`
-  }
-  d += ` L ${pts[pts.length - 1].x},${pts[pts.length - 1].y}`
-  let total = 0
-  for (let i = 1; i < pts.length; i++) total += len(pts[i - 1], pts[i])
-  let half = total / 2
-  for (let i = 1; i < pts.length; i++) {
-    const l = len(pts[i - 1], pts[i])
-    if (half <= l && l > 0) {
-      const t = half / l
-      return [d, pts[i - 1].x + (pts[i].x - pts[i - 1].x) * t, pts[i - 1].y + (pts[i].y - pts[i - 1].y) * t]
-    }
-    half -= l
-  }
-  return [d, pts[0].x, pts[0].y]
-}
 
 const ERROR_STYLE = { stroke: '#ef4444' }
 const RUN_STYLE: Record<string, React.CSSProperties> = {

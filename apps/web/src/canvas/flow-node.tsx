@@ -4,6 +4,8 @@ import { updateNode } from '../commands/graph-ops'
 import { iconFor } from '../lib/specs'
 import { useEditor, useEditorStoreApi } from '../store/context'
 import type { FlowNode as FlowNodeType } from './adapters'
+import { AddStepButton } from './add-step-button'
+import { AnalyticsBadge } from './analytics-badge'
 import { InlineEditor } from './inline-editor'
 import { IssueBadge } from './issue-badge'
 import { NodeShape } from './node-shapes'
@@ -53,7 +55,7 @@ export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps
       className="w-full resize-none rounded bg-white px-1 text-[12.5px] leading-tight outline-none ring-2 ring-indigo-500"
     />
   ) : (
-    <span className="line-clamp-2 break-words" title={node.label}>
+    <span className="line-clamp-3 break-words" title={node.label}>
       {node.label || <span className="text-slate-400 italic">Untitled</span>}
     </span>
   )
@@ -73,10 +75,12 @@ export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps
         status={status}
       />
       {trace && <TraceBadges id={id} trace={trace} circle={node.shape === 'circle'} />}
+      <AnalyticsBadge id={id} circle={node.shape === 'circle'} />
       <IssueBadge
         issues={issues}
         className={node.shape === 'rectangle' ? '-top-2 -right-2' : 'top-0 right-0'}
       />
+      {selected && <AddStepButton nodeId={id} />}
       {HANDLES.map(([side, position]) => (
         <Handle
           key={side}

@@ -46,14 +46,14 @@ export const GroupNode = memo(function GroupNode({ id, data, selected }: NodePro
           </div>
         ) : (
           <span
-            className="truncate text-[13px] font-semibold text-slate-700"
+            className="shrink-0 truncate text-[14px] font-semibold text-slate-700"
             title={readOnly ? undefined : 'Double-click to rename'}
           >
             {data.group.title || id}
           </span>
         )}
         {!editing && data.group.title && data.group.title !== id && (
-          <span className="truncate font-mono text-[11px] text-slate-400">{id}</span>
+          <span className="min-w-0 truncate font-mono text-[11px] text-slate-400">{id}</span>
         )}
       </div>
       {data.empty && !readOnly && <div className="px-3 text-[12px] text-slate-400">Drag nodes here</div>}

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parse, type Workflow } from '../lib/engine'
 import { sampleWorkflow } from '../test/fixtures'
-import { edgeRouteOf, groupRects, nodeSize } from './adapters'
-import { autoLayout, dominantDirection } from './layout'
+import { groupRects, nodeSize } from './adapters'
+import { edgeGeometry } from './edge-routes'
+import { elkLayout as autoLayout, dominantDirection } from './elk-layout'
 
 const overlaps = (a: { x: number; y: number; w: number; h: number }, b: typeof a) =>
   a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
@@ -41,10 +42,10 @@ describe('auto-layout', () => {
     const laid = await autoLayout(parse(source).workflow as Workflow)
     const byId = new Map(laid.nodes.map((n) => [n.id, n]))
     const behind: string[] = []
+    const routes = edgeGeometry(laid)
     for (const e of laid.edges) {
-      const route = edgeRouteOf(e)
-      expect(route, e.id).toBeDefined()
-      const pts = [route!.from, ...route!.bends, route!.to]
+      const pts = routes.get(e.id)?.points ?? []
+      expect(pts.length, e.id).toBeGreaterThan(1)
       for (let i = 1; i < pts.length; i++)
         for (let t = 0; t <= 1; t += 0.05) {
           const x = pts[i - 1].x + (pts[i].x - pts[i - 1].x) * t

@@ -52,10 +52,10 @@ export function NodeShape(props: {
   if (props.shape === 'rectangle') {
     return (
       <div
-        className={`flex h-full w-full items-center gap-2 rounded-lg border bg-white pr-2 pl-2 text-[12.5px] leading-[1.25] text-slate-800 shadow-[0_1px_2px_rgb(15_23_42/0.06)] ${border} ${ring}`}
+        className={`flex h-full w-full items-center gap-1.5 rounded-lg border bg-white pr-1.5 pl-1.5 text-[14px] leading-[1.15] text-slate-800 shadow-[0_1px_2px_rgb(15_23_42/0.06)] ${border} ${ring}`}
       >
-        <span className="flex h-7 w-7 shrink-0 items-center justify-center rounded-md bg-indigo-50 text-indigo-600">
-          <Icon name={props.icon} size={15} />
+        <span className="flex h-5 w-5 shrink-0 items-center justify-center rounded-md bg-indigo-50 text-indigo-600">
+          <Icon name={props.icon} size={13} />
         </span>
         <div className="relative min-w-0 flex-1">{props.label}</div>
       </div>
@@ -64,10 +64,10 @@ export function NodeShape(props: {
   if (props.shape === 'circle') {
     return (
       <div
-        className={`flex h-full w-full flex-col items-center justify-center rounded-full border-[1.5px] bg-white text-center text-[11px] leading-tight font-medium text-slate-700 shadow-[0_1px_2px_rgb(15_23_42/0.06)] ${border} ${ring}`}
+        className={`flex h-full w-full flex-col items-center justify-center rounded-full border-[1.5px] bg-white text-center text-[13px] leading-tight font-medium text-slate-700 shadow-[0_1px_2px_rgb(15_23_42/0.06)] ${border} ${ring}`}
       >
-        <Icon name={props.icon} size={13} className="text-emerald-600" />
-        <div className="relative mt-0.5 max-w-[52px]">{props.label}</div>
+        <Icon name={props.icon} size={12} className="text-emerald-600" />
+        <div className="relative max-w-[56px]">{props.label}</div>
       </div>
     )
   }
@@ -91,9 +91,9 @@ export function NodeShape(props: {
           strokeWidth={props.selected || TRACE_DIAMOND[status] ? 2 : 1.25}
         />
       </svg>
-      <div className="relative flex max-w-[66%] flex-col items-center text-center text-[11px] leading-tight text-slate-800">
-        <Icon name={props.icon} size={12} className="text-amber-600" />
-        <div className="relative mt-0.5">{props.label}</div>
+      <div className="relative flex max-w-[62%] flex-col items-center text-center text-[13px] leading-[1.1] text-slate-800">
+        <Icon name={props.icon} size={11} className="text-amber-600" />
+        <div className="relative">{props.label}</div>
       </div>
     </div>
   )

@@ -126,7 +126,8 @@ describe('paste into a group', () => {
   it('a copy of a grouped node pasted next to it stays in that group', () => {
     const graph = sampleWorkflow()
     const text = copyText({ graph, selection: { nodes: ['n3'], edges: [] } })!
-    const result = pasteText({ graph }, text, { x: 0, y: 0 })
+    // The view is on the original (n3 at 0, 400): the copy goes right beside it.
+    const result = pasteText({ graph }, text, { x: 80, y: 430 })
     if ('error' in result) throw new Error(result.error)
     expect(result.graph!.nodes.at(-1)).toMatchObject({
       id: 'n5',

@@ -1,4 +1,4 @@
-import { containsPoint, groupRects, type XY } from '../canvas/adapters'
+import { containsPoint, groupRects, nodeSize, type XY } from '../canvas/adapters'
 import { format, parse, type Workflow } from '../lib/engine'
 import type { EditorStore } from '../store/editor-store'
 import type { EditorState, Selection } from '../store/types'
@@ -66,10 +66,30 @@ export function pasteText(s: Pick<EditorState, 'graph'>, text: string, at: XY): 
   if (parsed.workflow.nodes.length === 0 && parsed.workflow.groups.length === 0)
     return { error: 'Nothing to paste' }
   return pasteSubgraph(s.graph, parsed.workflow, {
-    offset: { x: 40, y: 40 },
+    offset: pasteOffset(parsed.workflow, at),
     at,
     groupAt: groupFinder(s.graph),
   })
+}
+
+/** How far from the view's centre a copy still counts as "in view" (flow units, about a screen). */
+const NEAR_VIEW = { x: 500, y: 300 }
+
+/**
+ * Where a pasted clip goes: just beside the original when that is in view (copy, paste next to
+ * it), else centred in the view — a clip from another workflow or a far corner never lands
+ * off-screen at its old coordinates.
+ */
+export function pasteOffset(clip: Workflow, viewCentre: XY): XY {
+  const placed = clip.nodes.filter((n) => n.position)
+  if (placed.length === 0) return { x: 40, y: 40 }
+  const xs = placed.flatMap((n) => [n.position!.x, n.position!.x + nodeSize(n).width])
+  const ys = placed.flatMap((n) => [n.position!.y, n.position!.y + nodeSize(n).height])
+  const centre = { x: (Math.min(...xs) + Math.max(...xs)) / 2, y: (Math.min(...ys) + Math.max(...ys)) / 2 }
+  const near =
+    Math.abs(centre.x - viewCentre.x) <= NEAR_VIEW.x && Math.abs(centre.y - viewCentre.y) <= NEAR_VIEW.y
+  if (near) return { x: 40, y: 40 }
+  return { x: Math.round(viewCentre.x - centre.x), y: Math.round(viewCentre.y - centre.y) }
 }
 
 /** Which group's box holds a point (boxes as drawn on the canvas). */

@@ -9,6 +9,7 @@ import { EditorStoreProvider } from '../store/context'
 import { createEditorStore, type EditorStore } from '../store/editor-store'
 import type { Issue } from '../store/types'
 import { Button } from '../ui/button'
+import { AnalyticsProvider } from './analytics/analytics-state'
 import { EditorWorkspace } from './editor-workspace'
 
 /** Graphs from the server without positions (seed files, hand-written notation) are laid out once on open. */
@@ -68,12 +69,14 @@ export function EditorPage({ id, user }: { id: string; user: CurrentUser }) {
   return (
     <EditorStoreProvider value={store}>
       <ReactFlowProvider>
-        <EditorWorkspace
-          store={store}
-          user={user}
-          archived={data.archived}
-          everPublished={data.everPublished}
-        />
+        <AnalyticsProvider workflowId={data.id}>
+          <EditorWorkspace
+            store={store}
+            user={user}
+            archived={data.archived}
+            everPublished={data.everPublished}
+          />
+        </AnalyticsProvider>
       </ReactFlowProvider>
     </EditorStoreProvider>
   )

@@ -26,6 +26,8 @@ import { type EditorStore, isDirty } from '../store/editor-store'
 import type { Issue } from '../store/types'
 import { Button } from '../ui/button'
 import { toast } from '../ui/toast'
+import { AnalyticsToggle } from './analytics/analytics-toggle'
+import { EditorAnalyticsBar } from './analytics/editor-analytics-bar'
 import { EditorActions, readOnlyReasonFor } from './editor-actions'
 import { prepareGraph } from './editor-page'
 
@@ -285,6 +287,7 @@ export function EditorWorkspace({
     <div className="flex h-full flex-col">
       <Toolbar
         ctx={ctx}
+        analytics={<AnalyticsToggle />}
         readOnly={readOnly}
         readOnlyReason={readOnlyReason}
         onShowTrigger={() => setTrigger('open')}
@@ -338,6 +341,7 @@ export function EditorWorkspace({
         <div className="relative min-w-0 flex-1 bg-slate-50" data-testid="canvas">
           <Canvas readOnly={readOnly} />
           <RunBanner visible={tab === 'run'} />
+          <EditorAnalyticsBar />
         </div>
         {/* The run tab holds JSON and step timings: it gets a little more room. */}
         <div

@@ -1,8 +1,12 @@
 import { useId, useState } from 'react'
 import { expressionError, type NodeSpec, needsConnection } from '../lib/engine'
 import { templateError } from '../lib/expressions'
+import { settingTitle } from '../lib/setting-title'
 import { ConnectionPicker } from './connection-picker'
+import { DurationField } from './duration-field'
+import { ExpressionField } from './expression-field'
 import { FieldRow, inputClass, SelectField, TextField } from './fields'
+import { RecordField } from './record-field'
 
 /** The subset of JSON Schema that `z.toJSONSchema` produces for node configs. */
 interface JsonSchema {
@@ -27,7 +31,8 @@ const schemaCache = new Map<string, JsonSchema | null>()
 export type FormSpec = Pick<
   NodeSpec,
   'id' | 'configSchema' | 'expressionFields' | 'templateFields' | 'secretFields' | 'connection'
->
+> &
+  Partial<Pick<NodeSpec, 'durationFields'>>
 
 export function configJsonSchema(spec: FormSpec): JsonSchema | null {
   if (!schemaCache.has(spec.id)) {
@@ -42,9 +47,10 @@ export function configJsonSchema(spec: FormSpec): JsonSchema | null {
   return schemaCache.get(spec.id)!
 }
 
-type Kind = 'expression' | 'template' | 'secret' | 'plain'
+type Kind = 'expression' | 'template' | 'secret' | 'duration' | 'plain'
 
 function fieldKind(spec: FormSpec, name: string): Kind {
+  if (spec.durationFields?.includes(name)) return 'duration'
   if (spec.expressionFields?.includes(name)) return 'expression'
   if (spec.templateFields?.includes(name)) return 'template'
   if (spec.secretFields?.includes(name)) return 'secret'
@@ -58,15 +64,6 @@ const validatorFor = (kind: Kind, optional: boolean) => {
   if (kind === 'template') return templateError
   return undefined
 }
-
-const humanize = (name: string) =>
-  name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[-_]/g, ' ')
-    .replace(/^./, (c) => c.toUpperCase())
-    .replace(/\bMs\b/, '(ms)')
-    .replace(/\bId\b/, 'ID')
-    .replace(/\bUrl\b/, 'URL')
 
 /**
  * The schema a field is drawn from. A value that may also be text (a duration as "3d" or
@@ -157,7 +154,7 @@ function Field(props: {
 }) {
   const id = useId()
   const { schema, name, kind } = props
-  const label = humanize(name)
+  const label = settingTitle(name)
   const hint = schema.description
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type
 
@@ -177,6 +174,38 @@ function Field(props: {
       />
     )
   }
+  if (kind === 'duration') {
+    return (
+      <DurationField
+        id={id}
+        label={label}
+        hint={hint}
+        value={props.value}
+        optional={props.optional}
+        disabled={props.disabled}
+        testId={`config-${name}`}
+        error={props.error}
+        onChange={props.onChange}
+      />
+    )
+  }
+  if (type === 'string' && (kind === 'expression' || kind === 'template')) {
+    return (
+      <ExpressionField
+        id={id}
+        label={label}
+        hint={hint}
+        kind={kind}
+        value={typeof props.value === 'string' ? props.value : ''}
+        multiline={name !== 'url'}
+        validate={validatorFor(kind, props.optional)}
+        disabled={props.disabled}
+        testId={`config-${name}`}
+        error={props.error}
+        onCommit={(v) => props.onChange(v === '' && props.optional && kind === 'expression' ? undefined : v)}
+      />
+    )
+  }
   if (type === 'string') {
     return (
       <TextField
@@ -184,18 +213,12 @@ function Field(props: {
         label={label}
         hint={hint}
         value={schema.textForm ? asText(props.value) : typeof props.value === 'string' ? props.value : ''}
-        multiline={kind === 'expression' || kind === 'template' ? name !== 'url' : false}
-        mono={kind === 'expression' || kind === 'template'}
         secret={kind === 'secret'}
         validate={validatorFor(kind, props.optional)}
         disabled={props.disabled}
         testId={`config-${name}`}
         error={props.error}
-        onCommit={(v) =>
-          props.onChange(
-            v === '' && props.optional && (kind === 'expression' || schema.textForm) ? undefined : v,
-          )
-        }
+        onCommit={(v) => props.onChange(v === '' && props.optional && schema.textForm ? undefined : v)}
       />
     )
   }
@@ -262,8 +285,10 @@ function Field(props: {
       <FieldRow label={label} hint={hint} error={props.error}>
         <RecordField
           value={(props.value ?? {}) as Record<string, string>}
-          kind={kind}
+          kind={kind === 'expression' || kind === 'template' ? kind : 'plain'}
+          validate={validatorFor(kind, false)}
           disabled={props.disabled}
+          testId={`config-${name}`}
           onChange={props.onChange}
         />
       </FieldRow>
@@ -278,106 +303,6 @@ function Field(props: {
         testId={`config-${name}`}
       />
     </FieldRow>
-  )
-}
-
-/** name → value pairs (variables, headers, attributes), values checked as expressions or templates. */
-function RecordField(props: {
-  value: Record<string, string>
-  kind: Kind
-  onChange: (v: Record<string, string>) => void
-  disabled?: boolean
-}) {
-  const entries = Object.entries(props.value)
-  const validate = validatorFor(props.kind, false)
-  const update = (index: number, key: string, value: string) => {
-    const next: Record<string, string> = {}
-    entries.forEach(([k, v], i) => {
-      if (i === index) next[key] = value
-      else next[k] = v
-    })
-    props.onChange(next)
-  }
-  const remove = (index: number) => props.onChange(Object.fromEntries(entries.filter((_, i) => i !== index)))
-  const add = () => {
-    let n = entries.length + 1
-    while (`name${n}` in props.value) n++
-    props.onChange({ ...props.value, [`name${n}`]: props.kind === 'expression' ? 'event.userId' : '' })
-  }
-  return (
-    <div className="space-y-1.5">
-      {entries.map(([k, v], i) => (
-        <RecordRow
-          key={k}
-          name={k}
-          value={v}
-          validate={validate}
-          mono={props.kind !== 'plain'}
-          disabled={props.disabled}
-          onCommit={(name, value) => update(i, name, value)}
-          onRemove={() => remove(i)}
-        />
-      ))}
-      {!props.disabled && (
-        <button
-          type="button"
-          onClick={add}
-          className="text-[12px] font-medium text-indigo-600 hover:text-indigo-700"
-        >
-          + Add entry
-        </button>
-      )}
-    </div>
-  )
-}
-
-function RecordRow(props: {
-  name: string
-  value: string
-  validate?: (v: string) => string | null
-  mono: boolean
-  disabled?: boolean
-  onCommit: (name: string, value: string) => void
-  onRemove: () => void
-}) {
-  const [name, setName] = useState(props.name)
-  const [value, setValue] = useState(props.value)
-  const error = props.validate?.(value) ?? null
-  const commit = () => {
-    if (name !== props.name || value !== props.value) props.onCommit(name.trim() || props.name, value)
-  }
-  return (
-    <div>
-      <div className="flex gap-1.5">
-        <input
-          aria-label="Name"
-          value={name}
-          disabled={props.disabled}
-          onChange={(e) => setName(e.target.value)}
-          onBlur={commit}
-          className={`${inputClass} w-[38%] min-w-0 font-mono text-[12px]`}
-        />
-        <input
-          aria-label={`Value of ${props.name}`}
-          value={value}
-          disabled={props.disabled}
-          aria-invalid={error ? true : undefined}
-          onChange={(e) => setValue(e.target.value)}
-          onBlur={commit}
-          className={`${inputClass} min-w-0 flex-1 ${props.mono ? 'font-mono text-[12px]' : ''} ${error ? 'border-red-400' : ''}`}
-        />
-        <button
-          type="button"
-          aria-label={`Remove ${props.name}`}
-          disabled={props.disabled}
-          onClick={props.onRemove}
-          className="px-1 text-slate-400 hover:text-red-600"
-        >
-          ×
-        </button>
-      </div>
-      {error && <p className="mt-0.5 text-[11.5px] text-red-600">{error}</p>}
-    </div>
   )
 }
 

@@ -29,13 +29,18 @@ export function FieldRow(props: {
   htmlFor?: string
   hint?: string
   error?: string | null
+  /** Beside the label, right-aligned: e.g. the data picker's button. */
+  aside?: React.ReactNode
   children: React.ReactNode
 }) {
   return (
-    <div className="mb-3">
-      <label htmlFor={props.htmlFor} className="mb-1 block text-[12px] font-medium text-slate-600">
-        {props.label}
-      </label>
+    <div className="relative mb-3">
+      <div className="mb-1 flex items-center justify-between gap-2">
+        <label htmlFor={props.htmlFor} className="block text-[12px] font-medium text-slate-600">
+          {props.label}
+        </label>
+        {props.aside}
+      </div>
       {props.children}
       {props.error ? (
         <p role="alert" className="mt-1 text-[11.5px] leading-snug text-red-600" data-testid="field-error">

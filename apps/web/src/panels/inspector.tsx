@@ -1,14 +1,17 @@
 import { useMemo } from 'react'
 import { updateEdge, updateGroupTitle, updateNode } from '../commands/graph-ops'
 import { parseCondition, type Side, type WorkflowNode } from '../lib/engine'
+import { humanMessage } from '../lib/human-messages'
 import { iconFor, specById, specList, takesOneBranch } from '../lib/specs'
 import { useEditor, useEditorStoreApi } from '../store/context'
 import type { Issue } from '../store/types'
 import { Icon } from '../ui/icons'
 import { ConfigForm } from './config-form'
+import { DecisionSettings } from './decision-settings'
 import { SectionTitle, SelectField, TextField } from './fields'
 import { ScheduleTimes } from './schedule-times'
 import { StartNodeTrigger } from './trigger-setup'
+import { PickerStepContext } from './use-data-sources'
 
 const SIDE_OPTIONS = (['top', 'right', 'bottom', 'left'] as const).map((s) => ({ value: s, label: s }))
 const SHAPE_OPTIONS = [
@@ -35,6 +38,8 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
 }
 
 function IssueList({ issues }: { issues?: Issue[] }) {
+  const nodes = useEditor((s) => s.graph.nodes)
+  const edges = useEditor((s) => s.graph.edges)
   if (!issues?.length) return null
   return (
     <ul className="mb-3 space-y-1">
@@ -45,7 +50,7 @@ function IssueList({ issues }: { issues?: Issue[] }) {
             i.severity === 'error' ? 'bg-red-50 text-red-700' : 'bg-amber-50 text-amber-800'
           }`}
         >
-          {i.message}
+          {humanMessage(i, { nodes, edges })}
         </li>
       ))}
     </ul>
@@ -234,14 +239,26 @@ function NodeInspector({ node, readOnly }: { node: WorkflowNode; readOnly: boole
                 'Changes something outside Flowline: test runs record the request instead of sending it.'}
             </p>
           )}
-          <ConfigForm
-            key={node.id}
-            spec={spec}
-            config={node.config}
-            disabled={readOnly}
-            errors={configErrors}
-            onChange={(config) => patch({ config })}
-          />
+          <PickerStepContext.Provider value={node.id}>
+            {spec.id === 'decision' ? (
+              <DecisionSettings
+                node={node}
+                spec={spec}
+                readOnly={readOnly}
+                errors={configErrors}
+                onChange={(config) => patch({ config })}
+              />
+            ) : (
+              <ConfigForm
+                key={node.id}
+                spec={spec}
+                config={node.config}
+                disabled={readOnly}
+                errors={configErrors}
+                onChange={(config) => patch({ config })}
+              />
+            )}
+          </PickerStepContext.Provider>
           {spec.trigger === 'schedule' && <ScheduleTimes config={node.config} />}
         </>
       )}

@@ -1,7 +1,7 @@
 import { useReactFlow } from '@xyflow/react'
 import { useState } from 'react'
 import { PALETTE_MIME } from '../canvas/canvas'
-import { addNodeOfType, GROUP_ITEM } from '../commands/add-node'
+import { addNodeOfType, addStepAfter, GROUP_ITEM } from '../commands/add-node'
 import { CATEGORY_ORDER, CATEGORY_TITLE, specList } from '../lib/specs'
 import { useEditorStoreApi } from '../store/context'
 import { Icon, type IconSource } from '../ui/icons'
@@ -15,6 +15,15 @@ export function Palette() {
   const specs = specList.filter(
     (s) => !q || s.title.toLowerCase().includes(q) || s.description.toLowerCase().includes(q),
   )
+
+  /** A click with one step selected adds the new step after it, connected; otherwise mid-view. */
+  const add = (type: string) => {
+    const s = store.getState()
+    const [only] = s.selection.nodes
+    const isStep = s.selection.nodes.length === 1 && s.graph.nodes.some((n) => n.id === only)
+    if (type !== GROUP_ITEM && isStep && addStepAfter(store, only, type)) return
+    addAtCentre(type)
+  }
 
   const addAtCentre = (type: string) => {
     const pane = document.querySelector('.react-flow')?.getBoundingClientRect()
@@ -32,13 +41,13 @@ export function Palette() {
         type="button"
         draggable
         data-testid={`palette-item-${type === GROUP_ITEM ? 'group' : type}`}
-        title={`${description}\nDrag onto the canvas, or click to add.`}
+        title={`${description}\nDrag onto the canvas, or click to add (after the selected step).`}
         aria-label={`Add ${title}`}
         onDragStart={(e) => {
           e.dataTransfer.setData(PALETTE_MIME, type)
           e.dataTransfer.effectAllowed = 'copy'
         }}
-        onClick={() => addAtCentre(type)}
+        onClick={() => add(type)}
         className="flex w-full cursor-grab items-center gap-2.5 rounded-md px-2 py-1.5 text-left text-[13px] text-slate-700 hover:bg-slate-100 active:cursor-grabbing"
       >
         <span className="flex h-6 w-6 shrink-0 items-center justify-center rounded-md border border-slate-200 bg-white text-slate-600 shadow-xs">

@@ -1,4 +1,5 @@
 import { useReactFlow } from '@xyflow/react'
+import { humanMessage } from '../lib/human-messages'
 import { useEditor, useEditorStoreApi } from '../store/context'
 import { isDirty } from '../store/editor-store'
 import type { Issue } from '../store/types'
@@ -13,6 +14,10 @@ const sameIssue = (a: Issue, b: Issue) =>
  */
 export function ProblemsList() {
   const issues = useEditor((s) => s.issues)
+  const nodes = useEditor((s) => s.graph.nodes)
+  const edges = useEditor((s) => s.graph.edges)
+  // Steps by label and settings by title; the engine's message (ids, config paths) as a tooltip.
+  const text = (issue: Issue) => humanMessage(issue, { nodes, edges })
   const dirty = useEditor(isDirty)
   const serverIssues = useEditor((s) => s.serverIssues)
   const serverOnly =
@@ -42,7 +47,11 @@ export function ProblemsList() {
   const label = (issue: Issue) => {
     const s = store.getState()
     if (issue.nodeId) return s.graph.nodes.find((n) => n.id === issue.nodeId)?.label ?? issue.nodeId
-    if (issue.edgeId) return `edge ${issue.edgeId}`
+    if (issue.edgeId) {
+      const e = s.graph.edges.find((x) => x.id === issue.edgeId)
+      const name = (id: string) => s.graph.nodes.find((n) => n.id === id)?.label || id
+      return e ? `${name(e.source)} → ${name(e.target)}` : 'a connection'
+    }
     return 'workflow'
   }
 
@@ -67,7 +76,9 @@ export function ProblemsList() {
               >
                 <Dot severity={issue.severity} />
                 <span className="min-w-0 flex-1">
-                  <span className="block text-[12.5px] leading-snug text-slate-700">{issue.message}</span>
+                  <span className="block text-[12.5px] leading-snug text-slate-700" title={issue.message}>
+                    {text(issue)}
+                  </span>
                   <span className="mt-0.5 block truncate text-[11.5px] text-slate-400">
                     {label(issue)} · {issue.code}
                   </span>
@@ -89,7 +100,7 @@ export function ProblemsList() {
               className="flex items-start gap-2 py-0.5 text-[12px] text-slate-600"
             >
               <Dot severity={issue.severity} />
-              {issue.message}
+              {text(issue)}
             </p>
           ))}
         </div>

@@ -55,6 +55,8 @@ export function Toolbar(props: {
   publishRefusal: string | null
   onDismissRefusal: () => void
   onShowTests: () => void
+  /** The analytics switch (pages/analytics/), beside the trigger setup. */
+  analytics?: React.ReactNode
 }) {
   const { ctx, readOnly } = props
   const title = useEditor((s) => s.graph.title)
@@ -149,6 +151,7 @@ export function Toolbar(props: {
             </span>
           )}
         </button>
+        {props.analytics}
         <Button
           variant="ghost"
           onClick={props.onShowTrigger}

@@ -40,6 +40,11 @@ export interface NodeSpec<C = unknown> {
   expressionFields?: string[]
   /** Config fields holding `{{ expr }}` text templates (e.g. URLs, subjects). */
   templateFields?: string[]
+  /**
+   * Config fields holding a duration ("90s", "15m", "3d", ISO 8601 or milliseconds): the
+   * inspector edits them as a number and a unit.
+   */
+  durationFields?: string[]
   /** Config fields holding secrets: masked in forms, never recorded in traces. */
   secretFields?: string[]
   /**

@@ -2,6 +2,7 @@ import type { DataStore } from '@flowline/engine'
 import type { Logger } from 'pino'
 import type { Db } from '../../db'
 import { now } from '../../db'
+import { RunPath } from '../analytics/run-path'
 import type { ConnectionResolver, RunDeps, TraceEvent, Wake, Workflow } from '../engine'
 import type { RunJob } from '../run-queue'
 import type { RunWriter } from '../run-store/run-writer'
@@ -50,6 +51,8 @@ interface Active {
   slot: number
   resolver: ConnectionResolver
   finishedTraced: boolean
+  /** Runs executed from their first step: what they touched, for the analytics rollup. */
+  path?: RunPath
   /** Threads that died under this run: a run that keeps killing them fails. */
   deaths: number
   done(): void
@@ -187,7 +190,9 @@ export function createRunPool(opts: RunPoolOptions) {
   }
 
   /** The next sequence number, live on the bus and into the next commit. */
-  function record(run: Active, { type, data }: StoredEvent): void {
+  function record(run: Active, stored: StoredEvent): void {
+    const { type, data } = stored
+    run.path?.observe(stored)
     if (type === 'run.finished') run.finishedTraced = true
     run.seq++
     bus.publish(run.job.runId, lazyEvent(run.seq, data))
@@ -224,6 +229,7 @@ export function createRunPool(opts: RunPoolOptions) {
         error,
         finished_at: finishedAt,
         duration_ms: durationMs,
+        analytics_path: run.path?.signature() ?? null,
         state: null,
         resume_at: null,
       })
@@ -445,6 +451,8 @@ export function createRunPool(opts: RunPoolOptions) {
           resolver: opts.resolverForRun(),
           finishedTraced: false,
           deaths: 0,
+          // Dry runs are never counted; resumed runs did not show this pool their first steps.
+          path: job.resume || job.dryRun ? undefined : new RunPath(),
           done,
         }
         dispatch(run, state, wake)

@@ -18,6 +18,7 @@ const UPDATABLE: Record<string, string> = {
   finished_at: 'text',
   duration_ms: 'integer',
   wake: 'text',
+  analytics_path: 'text',
 }
 
 function columnsOf(fields: RunUpdate): string[] {

@@ -67,6 +67,7 @@ const PG_TYPES: Record<keyof RunsTable, string> = {
   resume_at: 'text',
   retry_of: 'text',
   wake: 'text',
+  analytics_path: 'text',
   trigger_node: 'text',
 }
 const HOOK_TARGET = 'SELECT id, published_version, archived, webhook_secret FROM workflows WHERE id = '

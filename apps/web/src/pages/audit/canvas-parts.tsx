@@ -3,13 +3,16 @@ import {
   type Edge,
   EdgeLabelRenderer,
   type EdgeProps,
-  getSmoothStepPath,
   Handle,
   type Node,
   type NodeProps,
   Position,
 } from '@xyflow/react'
 import { memo } from 'react'
+import { AnalyticsBadge } from '../../canvas/analytics-badge'
+import { EdgeAnalyticsLabel } from '../../canvas/edge-analytics-label'
+import { drawnEdge } from '../../canvas/edge-path'
+import type { EdgeGeometry } from '../../canvas/edge-routes'
 import { NodeShape } from '../../canvas/node-shapes'
 import type { DiffStatus, Group, WorkflowEdge, WorkflowNode } from '../../lib/engine'
 import { iconFor } from '../../lib/specs'
@@ -21,7 +24,13 @@ import { Icon } from '../../ui/icons'
  */
 export type AuditNodeData = { node: WorkflowNode; diff?: DiffStatus }
 export type AuditGroupData = { group: Group; diff?: DiffStatus }
-export type AuditEdgeData = { edge: WorkflowEdge; decision: boolean; diff?: DiffStatus; labelBefore?: string }
+export type AuditEdgeData = {
+  edge: WorkflowEdge
+  decision: boolean
+  route?: EdgeGeometry
+  diff?: DiffStatus
+  labelBefore?: string
+}
 export type AuditFlowNode = Node<AuditNodeData, 'audit'>
 export type AuditGroupNode = Node<AuditGroupData, 'auditGroup'>
 export type AuditCanvasNode = AuditFlowNode | AuditGroupNode
@@ -65,8 +74,17 @@ const HANDLES = [
   ['left', Position.Left],
 ] as const
 
-/** Edges attach to these; `isConnectable={false}` refuses drags from them. */
-const HIDDEN: React.CSSProperties = { opacity: 0, pointerEvents: 'none' }
+/**
+ * Edges attach to these; `isConnectable={false}` refuses drags from them. The editor's handle
+ * size (12px, adapters.ts), so edges end where the router routed them to.
+ */
+const HIDDEN: React.CSSProperties = {
+  opacity: 0,
+  pointerEvents: 'none',
+  width: 9,
+  height: 9,
+  borderWidth: 1.5,
+}
 function Handles() {
   // Invisible but laid out: React Flow measures handles to place edge ends, and a
   // `display: none` handle measures as zero, which detaches every edge.
@@ -110,7 +128,7 @@ function DiffOutline({ shape, diff }: { shape: WorkflowNode['shape']; diff: Diff
 function DiffBadge({ diff, className = '' }: { diff: DiffStatus; className?: string }) {
   return (
     <span
-      className={`absolute z-10 flex h-[18px] min-w-[18px] items-center justify-center rounded-full px-1 text-[12px] leading-none font-bold text-white shadow-sm ring-2 ring-white ${className}`}
+      className={`absolute z-10 flex h-[20px] min-w-[20px] items-center justify-center rounded-full px-1 text-[13px] leading-none font-bold text-white shadow-sm ring-2 ring-white ${className}`}
       style={{ background: DIFF_COLOURS[diff].css }}
       title={DIFF_COLOURS[diff].label}
       role="img"
@@ -138,7 +156,7 @@ export const AuditNode = memo(function AuditNode({ id, data, selected }: NodePro
           icon={iconFor(node)}
           selected={!!selected}
           label={
-            <span className={`line-clamp-2 break-words ${removed ? 'line-through' : ''}`} title={node.label}>
+            <span className={`line-clamp-3 break-words ${removed ? 'line-through' : ''}`} title={node.label}>
               {node.label || <span className="text-slate-400 italic">Untitled</span>}
             </span>
           }
@@ -151,6 +169,7 @@ export const AuditNode = memo(function AuditNode({ id, data, selected }: NodePro
           className={node.shape === 'rectangle' ? '-top-2.5 -left-2.5' : '-top-1 -left-1'}
         />
       )}
+      <AnalyticsBadge id={id} circle={node.shape === 'circle'} />
       <Handles />
     </div>
   )
@@ -169,9 +188,11 @@ export const AuditGroup = memo(function AuditGroup({ id, data, selected }: NodeP
     >
       <div className="pointer-events-auto flex h-9 items-center gap-2 rounded-t-xl px-3">
         <Icon name="group" size={13} className="text-slate-400" />
-        <span className="truncate text-[13px] font-semibold text-slate-700">{group.title || id}</span>
+        <span className="shrink-0 truncate text-[14px] font-semibold text-slate-700">
+          {group.title || id}
+        </span>
         {group.title && group.title !== id && (
-          <span className="truncate font-mono text-[11px] text-slate-400">{id}</span>
+          <span className="min-w-0 truncate font-mono text-[11px] text-slate-400">{id}</span>
         )}
         {c && <span className={`ml-auto text-[11px] font-semibold ${c.text}`}>{c.label}</span>}
       </div>
@@ -181,16 +202,8 @@ export const AuditGroup = memo(function AuditGroup({ id, data, selected }: NodeP
 
 export const AuditEdge = memo(function AuditEdge(props: EdgeProps<AuditFlowEdge>) {
   const { id, data, selected, markerEnd } = props
-  const [path, labelX, labelY] = getSmoothStepPath({
-    sourceX: props.sourceX,
-    sourceY: props.sourceY,
-    sourcePosition: props.sourcePosition,
-    targetX: props.targetX,
-    targetY: props.targetY,
-    targetPosition: props.targetPosition,
-    borderRadius: 10,
-    offset: 18,
-  })
+  // The editor's routing: one path per edge in every view.
+  const { path, labelX, labelY, labelWidth } = drawnEdge(props, data?.route)
   const diff = data?.diff
   const label = data?.edge.label
   const before = data?.labelBefore
@@ -199,9 +212,12 @@ export const AuditEdge = memo(function AuditEdge(props: EdgeProps<AuditFlowEdge>
     ? { stroke: c.css, strokeWidth: 2.25, strokeDasharray: diff === 'removed' ? '6 4' : undefined }
     : undefined
   const showLabel = label || (before !== undefined && before !== '')
+  // Placed at the width of what is shown ("before → after" too, see read-only-canvas.tsx).
+  const fixedWidth = labelWidth
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} style={style} interactionWidth={18} />
+      <EdgeAnalyticsLabel id={id} x={labelX} y={labelY} />
       {showLabel && (
         <EdgeLabelRenderer>
           <div
@@ -214,7 +230,8 @@ export const AuditEdge = memo(function AuditEdge(props: EdgeProps<AuditFlowEdge>
             data-diff={diff ?? 'none'}
           >
             <div
-              className={`flex items-center gap-1 rounded-md border px-1.5 py-px text-[11.5px] leading-snug whitespace-nowrap shadow-xs ${
+              style={fixedWidth ? { width: fixedWidth } : undefined}
+              className={`flex items-center justify-center gap-1 rounded-md border px-[6px] py-px text-[13px] leading-4 whitespace-nowrap shadow-xs ${
                 c
                   ? `${c.border} ${c.bg} ${c.text}`
                   : data?.decision

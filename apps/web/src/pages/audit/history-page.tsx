@@ -5,6 +5,9 @@ import { useVersions, versionModel } from '../../api/audit'
 import { type CurrentUser, errorMessage, useTRPC } from '../../api/trpc'
 import type { Issue, Workflow } from '../../lib/engine'
 import { diffPath, historyPath, runsPath, workflowPath } from '../../lib/router'
+import { AnalyticsBar } from '../analytics/analytics-bar'
+import { AnalyticsProvider } from '../analytics/analytics-state'
+import { AnalyticsToggle } from '../analytics/analytics-toggle'
 import { ItemDetails } from './item-details'
 import { type CanvasSelection, ReadOnlyCanvas } from './read-only-canvas'
 import { formatDateTime, Link, Loading, PageHeader, ValidationState } from './ui'
@@ -32,80 +35,90 @@ export function HistoryPage({ id, version, user }: { id: string; version?: numbe
   if (error) return <p className="p-10 text-[13px] text-red-600">{errorMessage(error)}</p>
   const title = detail.data?.title || 'Untitled workflow'
   return (
-    <div className="flex h-full flex-col" data-testid="history-page">
-      <PageHeader
-        crumbs={[
-          { label: 'Audit', to: '/audit' },
-          { label: title, to: historyPath(id) },
-          { label: shown ? `Version ${shown}` : '…' },
-        ]}
-      >
-        {shown && shown > 1 && (
-          <Link to={diffPath(id, shown - 1, shown)} className="text-[12.5px] text-indigo-700 hover:underline">
-            Changes from v{shown - 1}
-          </Link>
-        )}
-        <Link
-          to={runsPath({ workflow: id, ...(shown ? { version: shown } : {}) })}
-          className="text-[12.5px] text-indigo-700 hover:underline"
+    // Analytics: the toggle in the header, numbers on the canvas, the bar over it.
+    <AnalyticsProvider workflowId={id}>
+      <div className="flex h-full flex-col" data-testid="history-page">
+        <PageHeader
+          crumbs={[
+            { label: 'Audit', to: '/audit' },
+            { label: title, to: historyPath(id) },
+            { label: shown ? `Version ${shown}` : '…' },
+          ]}
         >
-          Runs of this version
-        </Link>
-        {user.role !== 'viewer' && (
+          {shown && shown > 1 && (
+            <Link
+              to={diffPath(id, shown - 1, shown)}
+              className="text-[12.5px] text-indigo-700 hover:underline"
+            >
+              Changes from v{shown - 1}
+            </Link>
+          )}
           <Link
-            to={workflowPath(id)}
-            className="rounded-md border border-slate-300 px-2.5 py-1 text-[12.5px] font-medium text-slate-700 hover:bg-slate-50"
+            to={runsPath({ workflow: id, ...(shown ? { version: shown } : {}) })}
+            className="text-[12.5px] text-indigo-700 hover:underline"
           >
-            Open in editor
+            Runs of this version
           </Link>
-        )}
-      </PageHeader>
-      <div className="flex min-h-0 flex-1">
-        <aside
-          className="w-[320px] shrink-0 overflow-y-auto border-r border-slate-200 bg-white"
-          aria-label="Versions"
-        >
-          <h2 className="px-4 pt-3 pb-1 text-[12px] font-semibold tracking-wide text-slate-500 uppercase">
-            Versions
-          </h2>
-          {versions.data ? (
-            <VersionTimeline workflowId={id} versions={versions.data} shown={shown} />
-          ) : (
-            <p className="px-4 py-3 text-[12.5px] text-slate-400">Loading…</p>
+          <AnalyticsToggle />
+          {user.role !== 'viewer' && (
+            <Link
+              to={workflowPath(id)}
+              className="rounded-md border border-slate-300 px-2.5 py-1 text-[12.5px] font-medium text-slate-700 hover:bg-slate-50"
+            >
+              Open in editor
+            </Link>
           )}
-        </aside>
-        <section className="relative min-w-0 flex-1" aria-label="Version canvas">
-          {layoutError ? (
-            <p className="p-10 text-[13px] text-red-600">{layoutError}</p>
-          ) : graph ? (
-            <ReactFlowProvider key={shown}>
-              <ReadOnlyCanvas graph={graph} selection={selection} onSelect={setSelection} />
-            </ReactFlowProvider>
-          ) : (
-            <Loading label="Opening version…" />
-          )}
-        </section>
-        <aside
-          className="w-[290px] shrink-0 overflow-y-auto border-l border-slate-200 bg-white px-4 py-3.5"
-          aria-label="Details"
-        >
-          {selection && graph ? (
-            <>
-              <button
-                type="button"
-                className="mb-3 text-[12px] text-indigo-700 hover:underline"
-                onClick={() => setSelection(null)}
-              >
-                ← Version details
-              </button>
-              <ItemDetails graph={graph} selection={selection} />
-            </>
-          ) : detail.data ? (
-            <VersionSummary detail={detail.data} />
-          ) : null}
-        </aside>
+        </PageHeader>
+        <div className="flex min-h-0 flex-1">
+          <aside
+            className="w-[320px] shrink-0 overflow-y-auto border-r border-slate-200 bg-white"
+            aria-label="Versions"
+          >
+            <h2 className="px-4 pt-3 pb-1 text-[12px] font-semibold tracking-wide text-slate-500 uppercase">
+              Versions
+            </h2>
+            {versions.data ? (
+              <VersionTimeline workflowId={id} versions={versions.data} shown={shown} />
+            ) : (
+              <p className="px-4 py-3 text-[12.5px] text-slate-400">Loading…</p>
+            )}
+          </aside>
+          <section className="relative min-w-0 flex-1" aria-label="Version canvas">
+            {layoutError ? (
+              <p className="p-10 text-[13px] text-red-600">{layoutError}</p>
+            ) : graph ? (
+              <>
+                <ReactFlowProvider key={shown}>
+                  <ReadOnlyCanvas graph={graph} selection={selection} onSelect={setSelection} />
+                </ReactFlowProvider>
+                <AnalyticsBar graph={graph} />
+              </>
+            ) : (
+              <Loading label="Opening version…" />
+            )}
+          </section>
+          <aside
+            className="w-[290px] shrink-0 overflow-y-auto border-l border-slate-200 bg-white px-4 py-3.5"
+            aria-label="Details"
+          >
+            {selection && graph ? (
+              <>
+                <button
+                  type="button"
+                  className="mb-3 text-[12px] text-indigo-700 hover:underline"
+                  onClick={() => setSelection(null)}
+                >
+                  ← Version details
+                </button>
+                <ItemDetails graph={graph} selection={selection} />
+              </>
+            ) : detail.data ? (
+              <VersionSummary detail={detail.data} />
+            ) : null}
+          </aside>
+        </div>
       </div>
-    </div>
+    </AnalyticsProvider>
   )
 }
 

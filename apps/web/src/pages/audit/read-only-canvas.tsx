@@ -11,6 +11,8 @@ import {
 } from '@xyflow/react'
 import { useEffect, useMemo, useRef } from 'react'
 import { toFlow } from '../../canvas/adapters'
+import { MinimapWhenNeeded } from '../../canvas/minimap-when-needed'
+import { OpenLegibly } from '../../canvas/open-legibly'
 import type { DiffStatus, Workflow } from '../../lib/engine'
 import {
   type AuditCanvasNode,
@@ -39,15 +41,15 @@ export interface DiffMarks {
 const nodeTypes: NodeTypes = { audit: AuditNode, auditGroup: AuditGroup }
 const edgeTypes: EdgeTypes = { audit: AuditEdge }
 const proOptions = { hideAttribution: true }
-// includeHiddenNodes: unrendered off-screen nodes have no measured size; fit by declared size.
-const fitViewOptions = { padding: 0.08, maxZoom: 1, minZoom: 0.35, includeHiddenNodes: true }
+// Opens at a legible zoom, the whole graph when it fits (room for the zoom controls on the left).
+const openPadding = { top: 24, right: 24, bottom: 24, left: 48 }
 const minimapStyle = { width: 168, height: 112 }
 
 const diffAttr = (diff: DiffStatus | undefined) => ({ 'data-diff': diff ?? 'none' }) as Record<string, string>
 
 /** The model as React Flow nodes and edges of the audit types, marked with their diff status. */
 export function toAuditView(graph: Workflow, marks?: DiffMarks, selection?: CanvasSelection) {
-  const view = toFlow(graph, {
+  const view = toFlow(withDiffLabels(graph, marks), {
     selectedNodes: new Set(selection?.kind === 'node' ? [selection.id] : []),
     selectedEdges: new Set(selection?.kind === 'edge' ? [selection.id] : []),
   })
@@ -59,18 +61,38 @@ export function toAuditView(graph: Workflow, marks?: DiffMarks, selection?: Canv
     const diff = marks?.nodes.get(n.id)
     return { ...n, type: 'audit', data: { node: n.data.node, diff }, domAttributes: diffAttr(diff) }
   })
+  const original = new Map(graph.edges.map((e) => [e.id, e]))
   const edges: AuditFlowEdge[] = view.edges.map((e) => {
     const diff = marks?.edges.get(e.id)
     return {
       ...e,
       type: 'audit',
-      data: { ...e.data!, diff, labelBefore: marks?.edgeLabelBefore.get(e.id) },
+      data: { ...e.data!, edge: original.get(e.id)!, diff, labelBefore: marks?.edgeLabelBefore.get(e.id) },
       domAttributes: diffAttr(diff),
       // Changes draw over unchanged edges where they cross.
       zIndex: diff ? 1 : 0,
     }
   })
   return { nodes, edges }
+}
+
+/**
+ * The graph whose labels are placed: a changed label is drawn as "before → after", so its box
+ * is placed at that width (the drawn edge keeps its own model edge).
+ */
+const sizedFor = new WeakMap<Workflow, { marks?: DiffMarks; sized: Workflow }>()
+function withDiffLabels(graph: Workflow, marks?: DiffMarks): Workflow {
+  if (!marks || marks.edgeLabelBefore.size === 0) return graph
+  const known = sizedFor.get(graph)
+  if (known?.marks === marks) return known.sized
+  const edges = graph.edges.map((e) => {
+    const before = marks.edgeLabelBefore.get(e.id)
+    if (before === undefined || marks.edges.get(e.id) !== 'changed' || !(before || e.label)) return e
+    return { ...e, label: `${before || '∅'} → ${e.label || '∅'}` }
+  })
+  const sized = { ...graph, edges }
+  sizedFor.set(graph, { marks, sized })
+  return sized
 }
 
 export function ReadOnlyCanvas({
@@ -114,8 +136,6 @@ export function ReadOnlyCanvas({
       zoomOnDoubleClick={false}
       minZoom={0.1}
       maxZoom={2}
-      fitView
-      fitViewOptions={fitViewOptions}
       proOptions={proOptions}
       elevateNodesOnSelect={false}
       onlyRenderVisibleElements
@@ -123,15 +143,18 @@ export function ReadOnlyCanvas({
       data-testid="readonly-canvas"
     >
       <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#cbd5e1" />
-      <MiniMap<AuditCanvasNode>
-        style={minimapStyle}
-        pannable
-        zoomable
-        nodeColor={minimapColor}
-        nodeStrokeWidth={0}
-        maskColor="rgba(241,245,249,0.7)"
-      />
+      <MinimapWhenNeeded>
+        <MiniMap<AuditCanvasNode>
+          style={minimapStyle}
+          pannable
+          zoomable
+          nodeColor={minimapColor}
+          nodeStrokeWidth={0}
+          maskColor="rgba(241,245,249,0.7)"
+        />
+      </MinimapWhenNeeded>
       <Controls showInteractive={false} />
+      <OpenLegibly padding={openPadding} />
       <FocusOn request={focus} edges={edges} />
     </ReactFlow>
   )

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { autoLayout } from '../../canvas/layout'
+import { elkLayout as autoLayout } from '../../canvas/elk-layout'
 import { parse, type Workflow } from '../../lib/engine'
 import { previewGeometry } from './preview-geometry'
 

@@ -1,10 +1,11 @@
-import { edgeRouteOf, groupRects, handlePoint, nodeSize, type Rect, type XY } from '../../canvas/adapters'
+import { groupRects, nodeSize, type Rect, type XY } from '../../canvas/adapters'
+import { edgeGeometry } from '../../canvas/edge-routes'
 import type { Workflow, WorkflowNode } from '../../lib/engine'
 
 /**
  * What a gallery card draws of a template: group boxes, node boxes and edge polylines in
  * canvas coordinates, from the same auto-layout the editor runs when the template opens, so
- * the thumbnail is the picture the user then gets. Plain data: a static SVG, no React Flow.
+ * the thumbnail is the picture the user then gets, edges routed as every canvas routes them. Plain data: a static SVG, no React Flow.
  */
 export interface PreviewGeometry {
   viewBox: Rect
@@ -15,9 +16,8 @@ export interface PreviewGeometry {
 
 const MARGIN = 16
 
-/** `laid`: a model whose nodes all have positions (autoLayout's result, routes included). */
+/** `laid`: a model whose nodes all have positions (autoLayout's result). */
 export function previewGeometry(laid: Workflow): PreviewGeometry {
-  const byId = new Map(laid.nodes.map((n) => [n.id, n]))
   const nodes = laid.nodes.flatMap((n) =>
     n.position ? [{ id: n.id, shape: n.shape, ...n.position, ...nodeSize(n) }] : [],
   )
@@ -25,15 +25,10 @@ export function previewGeometry(laid: Workflow): PreviewGeometry {
   const groups = [...groupRects(laid)]
     .filter(([id]) => laid.nodes.some((n) => n.group === id))
     .map(([, rect]) => rect)
+  const routes = edgeGeometry(laid)
   const edges = laid.edges.flatMap((e) => {
-    const s = byId.get(e.source)
-    const t = byId.get(e.target)
-    if (!s?.position || !t?.position) return []
-    const from = handlePoint(s, e.sourceHandle, s.position)
-    const to = handlePoint(t, e.targetHandle, t.position)
-    // The route is valid while its ends are where they were laid out (they are, here).
-    const route = edgeRouteOf(e)
-    return [{ id: e.id, points: route ? [route.from, ...route.bends, route.to] : [from, to] }]
+    const route = routes.get(e.id)
+    return route ? [{ id: e.id, points: route.points }] : []
   })
 
   let x1 = Number.POSITIVE_INFINITY

@@ -4,6 +4,7 @@ import { specById } from '../../lib/specs'
 import { useEditor, useEditorStoreApi } from '../../store/context'
 import { formatDuration, inputOf } from '../../store/trace'
 import { Button } from '../../ui/button'
+import { DecisionOutcome } from './decision-outcome'
 import { JsonTree, truncatedSize } from './json-tree'
 import { sendsOutside } from './live-run-dialog'
 import { RunStatusChip, Tag } from './run-status'
@@ -139,6 +140,7 @@ export const StepDetails = memo(function StepDetails({
           <RequestView request={r} dryRun={dryRun} />
         </Section>
       ))}
+      <DecisionOutcome nodeId={nodeId} />
       {t && t.status !== 'skipped' && (
         <>
           <Section title="Output">

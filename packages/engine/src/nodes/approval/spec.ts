@@ -62,6 +62,7 @@ export const approvalSpec: NodeSpec<ApprovalConfig> = {
   configSchema: approvalConfigSchema,
   defaultConfig: { assignees: 'editor', title: 'Approve this step', details: '', timeout: '2d' },
   sideEffect: false,
+  durationFields: ['timeout'],
   templateFields: ['title', 'details'],
   routing: 'one',
   branchLabels: () => [APPROVED, REJECTED, TIMEOUT],

@@ -28,6 +28,7 @@ export const dataStoreSpec: NodeSpec<DataStoreConfig> = {
   configSchema: dataStoreConfigSchema,
   defaultConfig: { store: 'counters', operation: 'get', key: 'event.userId' },
   sideEffect: true,
+  durationFields: ['ttl'],
   sideEffectNote: 'Only set, delete and increment change the store; test runs record those writes instead.',
   expressionFields: ['key', 'value'],
   exampleOutput: { found: true, value: 3 },

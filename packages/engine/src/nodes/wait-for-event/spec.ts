@@ -35,6 +35,7 @@ export const waitForEventSpec: NodeSpec<WaitForEventConfig> = {
   configSchema: waitForEventConfigSchema,
   defaultConfig: { filter: '', correlate: 'userId', timeout: '3d' },
   sideEffect: false,
+  durationFields: ['timeout'],
   expressionFields: ['filter', 'correlate'],
   routing: 'one',
   branchLabels: () => [RECEIVED, TIMEOUT],

@@ -28,5 +28,6 @@ export const waitSpec: NodeSpec<WaitConfig> = {
   configSchema: waitConfigSchema,
   defaultConfig: { duration: 'PT1H' },
   sideEffect: false,
+  durationFields: ['duration'],
   expressionFields: ['until'],
 }

@@ -1,0 +1,39 @@
+import { EdgeLabelRenderer } from '@xyflow/react'
+import { memo } from 'react'
+import { formatCount, formatShare, useAnalyticsOverlay } from './analytics-overlay'
+
+/**
+ * How many runs took an edge and its share of the runs leaving its source, drawn just below
+ * the edge's label point (the label itself stays where the edge router put it).
+ */
+export const EdgeAnalyticsLabel = memo(function EdgeAnalyticsLabel({
+  id,
+  x,
+  y,
+}: {
+  id: string
+  x: number
+  y: number
+}) {
+  const overlay = useAnalyticsOverlay()
+  const counts = overlay?.edges[id]
+  if (!overlay || !counts) return null
+  return (
+    <EdgeLabelRenderer>
+      <div
+        data-testid={`analytics-edge-${id}`}
+        data-count={counts.count}
+        data-share={counts.share ?? ''}
+        // A branch's share is the news; a plain edge only carries its count, quietly.
+        className={`nodrag nopan pointer-events-none absolute z-10 rounded-full px-1.5 text-[10.5px] leading-4 font-semibold whitespace-nowrap tabular-nums shadow-xs ${
+          counts.branch ? 'bg-indigo-600 text-white' : 'border border-indigo-200 bg-white text-indigo-700'
+        }`}
+        style={{ transform: `translate(-50%, 0) translate(${x}px, ${y + 11}px)` }}
+        title={`${counts.count} runs took this edge`}
+      >
+        {formatCount(counts.count)}
+        {counts.branch && ` · ${formatShare(counts.share)}`}
+      </div>
+    </EdgeLabelRenderer>
+  )
+})

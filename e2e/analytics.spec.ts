@@ -1,0 +1,295 @@
+import { mkdirSync, readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Page } from '@playwright/test'
+import { expect, waitForEditor } from './editor-helpers'
+import { signIn, test, trpc } from './fixtures'
+
+/**
+ * Issue 22: the seed personalization template, published with a stub Braze, gets 200
+ * webhook deliveries; the Analytics toggle then shows how many runs reached each step and
+ * took each branch, and the numbers add up (every branch of a decision sums to the runs
+ * that reached it). Screenshots land in SHOTS.
+ */
+const SHOTS = '/tmp/shots'
+const DELIVERIES = 200
+const suffix = Date.now().toString(36)
+const samples = new URL('../packages/engine/templates/samples/personalization/', import.meta.url)
+const SAMPLES = [
+  'page-email',
+  'page-push',
+  'purchase-email',
+  'purchase-push',
+  'signup-email',
+  'identify-push',
+].map((name) => JSON.parse(readFileSync(new URL(`${name}.json`, samples), 'utf8')) as Record<string, unknown>)
+
+type Model = { nodes: { id: string; type?: string; config?: unknown }[]; edges: { id: string }[] }
+
+test.describe.configure({ mode: 'serial', timeout: 180_000 })
+
+async function ok<T>(call: Promise<{ data?: T; error?: { message: string } }>): Promise<T> {
+  const r = await call
+  if (r.error || r.data === undefined) throw new Error(r.error?.message ?? 'no data')
+  return r.data
+}
+
+// Braze answers every call with success: runs go all the way to the End node.
+let braze: Server
+let workflowId: string
+test.beforeAll(async () => {
+  braze = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(201, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ message: 'success', dispatch_id: 'e2e' }))
+    })
+  })
+  await new Promise<void>((resolve) => braze.listen(0, '127.0.0.1', resolve))
+  mkdirSync(SHOTS, { recursive: true })
+})
+test.afterAll(async () => {
+  await new Promise((resolve) => braze?.close(resolve))
+})
+
+const count = (page: Page, testId: string, attr: string) =>
+  page
+    .getByTestId(testId)
+    .first()
+    .getAttribute(attr)
+    .then((v) => Number(v))
+
+test('the personalization template after 200 deliveries: the numbers on the canvas add up', async ({
+  page,
+  consoleErrors,
+}) => {
+  await signIn(page)
+  const port = (braze.address() as AddressInfo).port
+  const connection = await ok(
+    trpc<{ id: string }>(page, 'connections.create', {
+      name: `Braze analytics ${suffix}`,
+      type: 'braze',
+      config: { restEndpoint: `http://127.0.0.1:${port}` },
+      secret: 'braze-key-0123456789',
+    }),
+  )
+  workflowId = (await ok(trpc<{ id: string }>(page, 'workflows.create', { template: 'personalization' }))).id
+  const v1 = (
+    await ok(trpc<{ version: { model: Model } }>(page, 'workflows.get', { id: workflowId }, 'query'))
+  ).version.model
+  const v2 = {
+    ...v1,
+    nodes: v1.nodes.map((n) =>
+      n.type?.startsWith('braze-')
+        ? { ...n, config: { ...(n.config as object), connectionId: connection.id } }
+        : n,
+    ),
+  }
+  await ok(
+    trpc(page, 'workflows.save', { id: workflowId, baseVersion: 1, model: v2, message: 'Connect Braze' }),
+  )
+  await ok(trpc(page, 'workflows.publish', { id: workflowId, version: 2 }))
+
+  // 200 real deliveries, 20 at a time, each a different user (so both confidence branches occur).
+  for (let i = 0; i < DELIVERIES; i += 20) {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, j) => {
+        const n = i + j
+        const event = {
+          ...SAMPLES[n % SAMPLES.length],
+          userId: `user-${suffix}-${n}`,
+          messageId: `m-${suffix}-${n}`,
+        }
+        return page.request.post(`/api/hooks/${workflowId}`, { data: event })
+      }),
+    )
+    for (const a of answers) expect(a.status()).toBe(202)
+  }
+  const window = {
+    workflowId,
+    from: new Date(Date.now() - 3_600_000).toISOString(),
+    to: new Date().toISOString(),
+  }
+  await expect
+    .poll(
+      async () => {
+        const a = await ok(
+          trpc<{ runs: Record<string, number> }>(page, 'analytics.workflow', window, 'query'),
+        )
+        return a.runs.succeeded + a.runs.failed + a.runs.cancelled
+      },
+      { timeout: 90_000 },
+    )
+    .toBe(DELIVERIES)
+
+  // The editor: Analytics on, the last hour.
+  await page.goto(`/#/workflows/${workflowId}`)
+  await waitForEditor(page)
+  await page.getByTestId('analytics-toggle').click()
+  await expect(page.getByTestId('analytics-toggle')).toHaveAttribute('aria-pressed', 'true')
+  await page.getByTestId('analytics-window').selectOption('hour')
+  await expect(page.getByTestId('analytics-total-succeeded')).toHaveAttribute(
+    'data-count',
+    String(DELIVERIES),
+  )
+  await expect(page.getByTestId('analytics-node-n1')).toHaveAttribute('data-reached', String(DELIVERIES))
+
+  // Confidence: personalized + default = every run that reached the decision.
+  const personalized = await count(page, 'analytics-edge-n10->n11', 'data-count')
+  const fallback = await count(page, 'analytics-edge-n10->n12', 'data-count')
+  expect(personalized + fallback).toBe(await count(page, 'analytics-node-n10', 'data-succeeded'))
+  expect(personalized + fallback).toBe(DELIVERIES)
+  expect(personalized).toBeGreaterThan(0)
+  expect(fallback).toBeGreaterThan(0)
+  const share = Number(await page.getByTestId('analytics-edge-n10->n11').getAttribute('data-share'))
+  expect(share).toBeCloseTo(personalized / DELIVERIES)
+  await expect(page.getByTestId('analytics-edge-n10->n11')).toContainText(`${Math.round(share * 100)} %`)
+
+  // Event type: page + purchase + signup = 200; channel: email + push = 200; all end at n20.
+  const branches = async (ids: string[]) => {
+    let sum = 0
+    for (const id of ids) sum += await count(page, `analytics-edge-${id}`, 'data-count')
+    return sum
+  }
+  expect(await branches(['n4->n5', 'n4->n6', 'n4->n7'])).toBe(DELIVERIES)
+  expect(await branches(['n17->n18', 'n17->n19'])).toBe(DELIVERIES)
+  await expect(page.getByTestId('analytics-node-n20')).toHaveAttribute('data-completions', String(DELIVERIES))
+  await page.screenshot({ path: `${SHOTS}/analytics-editor.png` })
+  // The volume chart over the last 24 hours: every run in the current hour.
+  await page.getByTestId('analytics-window').selectOption('day')
+  await page.getByTestId('analytics-chart-toggle').click()
+  await expect(page.getByTestId('volume-chart').locator('canvas')).toBeVisible()
+  await page.getByTestId('analytics-bar').screenshot({ path: `${SHOTS}/analytics-volume.png` })
+
+  // Off again: the numbers leave the canvas.
+  await page.getByTestId('analytics-toggle').click()
+  await expect(page.getByTestId('analytics-node-n1')).toHaveCount(0)
+  expect(consoleErrors).toEqual([])
+})
+
+test('the audit view shows the same numbers for the published version', async ({ page, consoleErrors }) => {
+  await signIn(page)
+  await page.goto(`/#/audit/workflows/${workflowId}`)
+  await expect(page.getByTestId('readonly-canvas')).toBeVisible({ timeout: 30_000 })
+  await page.getByTestId('analytics-toggle').click()
+  await page.getByTestId('analytics-version').selectOption('2')
+  await expect(page.getByTestId('analytics-node-n1')).toHaveAttribute('data-reached', String(DELIVERIES))
+  const personalized = await count(page, 'analytics-edge-n10->n11', 'data-count')
+  const fallback = await count(page, 'analytics-edge-n10->n12', 'data-count')
+  expect(personalized + fallback).toBe(DELIVERIES)
+  await page.screenshot({ path: `${SHOTS}/analytics-audit.png` })
+  expect(consoleErrors).toEqual([])
+})
+
+/** start → A/B split (a / b) → one significance test on fixed counts → end. */
+function experimentModel() {
+  const n = (id: string, type: string, shape: string, config: unknown, x: number, y: number) => ({
+    id,
+    group: null,
+    shape,
+    label: id === 'sig' ? 'Test conversion rates' : id === 'split' ? 'Split 50/50' : id,
+    type,
+    config,
+    position: { x, y },
+  })
+  const e = (source: string, target: string, label?: string) => ({
+    id: `${source}->${target}`,
+    source,
+    sourceHandle: 'right',
+    target,
+    targetHandle: 'left',
+    ...(label ? { label } : {}),
+  })
+  return {
+    title: `Pricing experiment ${suffix}`,
+    description: '',
+    groups: [],
+    nodes: [
+      n('start', 'start', 'circle', {}, 0, 100),
+      n(
+        'split',
+        'ab-split',
+        'diamond',
+        {
+          variants: [
+            { label: 'a', weight: 50 },
+            { label: 'b', weight: 50 },
+          ],
+          key: 'event.userId',
+        },
+        160,
+        80,
+      ),
+      n('showA', 'transform', 'rectangle', { vars: { variant: '"a"' } }, 340, 0),
+      n('showB', 'transform', 'rectangle', { vars: { variant: '"b"' } }, 340, 180),
+      n(
+        'sig',
+        'significance',
+        'rectangle',
+        { a: { conversions: '30', exposures: '400' }, b: { conversions: '52', exposures: '410' } },
+        560,
+        90,
+      ),
+      n('end', 'end', 'circle', {}, 780, 100),
+    ],
+    edges: [
+      e('start', 'split'),
+      e('split', 'showA', 'a'),
+      e('split', 'showB', 'b'),
+      e('showA', 'sig'),
+      e('showB', 'sig'),
+      e('sig', 'end'),
+    ],
+  }
+}
+
+test('an experiment: exposures per variant over time, and the latest p-value with lift and interval', async ({
+  page,
+  consoleErrors,
+}) => {
+  await signIn(page)
+  const id = (await ok(trpc<{ id: string }>(page, 'workflows.create', { model: experimentModel() }))).id
+  await ok(trpc(page, 'workflows.publish', { id, version: 1 }))
+  for (let i = 0; i < 40; i++) {
+    const answer = await page.request.post(`/api/hooks/${id}`, {
+      data: {
+        type: 'track',
+        event: 'Pricing Viewed',
+        userId: `ab-${suffix}-${i}`,
+        messageId: `ab-${suffix}-${i}`,
+      },
+    })
+    expect(answer.status()).toBe(202)
+  }
+  const window = {
+    workflowId: id,
+    from: new Date(Date.now() - 3_600_000).toISOString(),
+    to: new Date().toISOString(),
+  }
+  await expect
+    .poll(
+      async () =>
+        (await ok(trpc<{ runs: { succeeded: number } }>(page, 'analytics.workflow', window, 'query'))).runs
+          .succeeded,
+      {
+        timeout: 60_000,
+      },
+    )
+    .toBe(40)
+
+  await page.goto(`/#/workflows/${id}`)
+  await waitForEditor(page)
+  await page.getByTestId('analytics-toggle').click()
+  await page.getByTestId('analytics-chart-toggle').click()
+  const split = page.getByTestId('split-results-split')
+  await expect(split).toContainText('a')
+  const a = await count(page, 'analytics-edge-split->showA', 'data-count')
+  const b = await count(page, 'analytics-edge-split->showB', 'data-count')
+  expect(a + b).toBe(40)
+  // 30/400 against 52/410: p ≈ 0.015, a significant lift for b.
+  await expect(page.getByTestId('significance-sig')).toContainText('p = 0.01')
+  await expect(page.getByTestId('significance-sig')).toContainText('95 % CI')
+  await expect(page.getByTestId('significance-sig')).toContainText('winner: b')
+  await page.screenshot({ path: `${SHOTS}/analytics-experiment.png` })
+  expect(consoleErrors).toEqual([])
+})
