@@ -6,8 +6,8 @@ import {
   edge,
   expect,
   exportFlow,
-  flowNodes,
   node,
+  openTemplate,
   parseFlow,
 } from './editor-helpers'
 import { signIn, test } from './fixtures'
@@ -30,7 +30,7 @@ async function addStepAfter(page: Page, from: string, type: string): Promise<str
   await page.getByTestId(`add-step-${type}`).click()
   // The new step is selected (the inspector shows it), on screen and connected from `from`.
   await expect(shownId).not.toHaveText(from)
-  const id = await shownId.innerText()
+  const id = (await shownId.textContent()) ?? ''
   await expect(node(page, id)).toBeInViewport()
   await expect(edge(page, `${from}->${id}`)).toHaveCount(1)
   return id
@@ -38,7 +38,16 @@ async function addStepAfter(page: Page, from: string, type: string): Promise<str
 
 /** Clicks a step, fitting the view first when it is off-screen (the canvas pans to new steps). */
 async function select(page: Page, id: string) {
-  if (!(await node(page, id).isVisible())) await page.getByTestId('cmd-fit-view').click()
+  const onScreen = await node(page, id)
+    .evaluate((el) => {
+      const r = el.getBoundingClientRect()
+      const pane = document.querySelector('.react-flow__pane')?.getBoundingClientRect()
+      return (
+        !!pane && r.left >= pane.left && r.right <= pane.right && r.top >= pane.top && r.bottom <= pane.bottom
+      )
+    })
+    .catch(() => false)
+  if (!onScreen) await page.getByTestId('cmd-fit-view').click()
   await node(page, id).click()
 }
 
@@ -111,6 +120,7 @@ test('a marketer builds sign-up → wait → welcome e-mail → opened? → tag 
   await expect(row.getByRole('textbox', { name: 'Value of welcome_plan' })).toHaveValue(
     'event.properties.plan',
   )
+  await shot(page, 'name-value')
   const tagDone = await addStepAfter(page, tag, 'end')
   await setLabel(page, 'Tagged')
   const notOpened = await addStepAfter(page, decision, 'end')
@@ -174,6 +184,9 @@ test('advanced fields complete the picker’s paths as you type, and a pick repl
 }) => {
   await signIn(page)
   await createBlank(page, 'Advanced fields')
+  await page.getByTestId('panel-tab-run').click()
+  await page.getByTestId('run-sample-select').selectOption('signed-up')
+  await page.getByTestId('panel-tab-inspector').click()
   const start = await dropFromPalette(page, 'start', { x: 80, y: 260 })
 
   // A prefilled field reference (External user ID = event.userId), caret at its end: the pick swaps it.
@@ -203,7 +216,37 @@ test('advanced fields complete the picker’s paths as you type, and a pick repl
   await expect(subject).toHaveValue('event.context.traits.preferred_channel')
   // A plain field is what the builder reads: back to conditions without losing it.
   await page.getByTestId('decision-mode-builder').click()
-  await expect(page.getByTestId('decision-builder')).toBeVisible()
-  expect(decision).toBeTruthy()
+  await expect(page.getByTestId('decision-mode-builder')).toHaveAttribute('aria-pressed', 'true')
+  await expect(page.getByTestId('node-inspector')).toContainText('each connection becomes a branch')
+  await expect(node(page, decision)).toBeVisible()
+  expect(consoleErrors).toEqual([])
+})
+
+test('the condition builder reads the template’s own decision (a field and > / <= labels) and writes the same notation back', async ({
+  page,
+  consoleErrors,
+}) => {
+  await signIn(page)
+  await openTemplate(page)
+  await select(page, 'n10')
+  const rules = page.getByTestId('branch-rule')
+  await expect(rules).toHaveCount(2)
+  await expect(rules.nth(0).getByTestId('branch-operator')).toHaveValue('gt')
+  await expect(rules.nth(0).getByTestId('branch-value')).toHaveValue('0.7')
+  await expect(rules.nth(0)).toContainText('Use personalized content')
+  await expect(rules.nth(1).getByTestId('branch-operator')).toHaveValue('lte')
+  await expect(rules.nth(0).getByTestId('branch-field')).toHaveText(/confidence/)
+  // A marketer raises the bar: the edge labels say so, in the notation's own words.
+  for (const [i, value] of [
+    [0, '0.8'],
+    [1, '0.8'],
+  ] as const) {
+    await rules.nth(i).getByTestId('branch-value').fill(value)
+    await rules.nth(i).getByTestId('branch-value').press('Enter')
+  }
+  await expect(page.getByTestId('edge-label-n10->n11')).toHaveText('> 0.8')
+  await expect(page.getByTestId('edge-label-n10->n12')).toHaveText('<= 0.8')
+  await page.getByTestId('decision-mode-advanced').click()
+  await expect(page.getByTestId('config-subject')).toHaveValue('steps.n9.confidence')
   expect(consoleErrors).toEqual([])
 })

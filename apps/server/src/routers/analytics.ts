@@ -1,8 +1,33 @@
 import { z } from 'zod'
 import { createAnalyticsService } from '../services/analytics'
-import { router, viewerProcedure } from '../trpc'
+import { branchPreviewsOf } from '../services/analytics/branch-preview'
+import { workflowSchema } from '../services/engine'
+import { editorProcedure, router, viewerProcedure } from '../trpc'
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO date and time')
+const previewId = z.object({ previewId: z.string() })
+
+/** Branch preview (issue 22): replaying production events against a draft is an editor's test run. */
+const previewRouter = router({
+  start: editorProcedure
+    .input(
+      z.object({
+        workflowId: z.string(),
+        /** A saved draft version; absent with no model: the latest version. */
+        draftVersion: z.number().int().positive().optional(),
+        /** An unsaved draft, as the editor holds it. */
+        model: workflowSchema.optional(),
+        limit: z.number().int().min(1).max(2_000).default(500),
+      }),
+    )
+    .mutation(({ ctx, input }) => branchPreviewsOf(ctx.services, ctx.db, ctx.logger).start(ctx.user, input)),
+  status: editorProcedure
+    .input(previewId)
+    .query(({ ctx, input }) => branchPreviewsOf(ctx.services, ctx.db, ctx.logger).status(input.previewId)),
+  cancel: editorProcedure
+    .input(previewId)
+    .mutation(({ ctx, input }) => branchPreviewsOf(ctx.services, ctx.db, ctx.logger).cancel(input.previewId)),
+})
 
 /** Step and branch analytics (issue 22): viewers and up, read from the rollup only. */
 export const analyticsRouter = router({
@@ -17,6 +42,7 @@ export const analyticsRouter = router({
       }),
     )
     .query(({ ctx, input }) =>
-      createAnalyticsService(ctx.db).forWorkflow({ ...input, version: input.version ?? null }),
+      createAnalyticsService(ctx.db, ctx.logger).forWorkflow({ ...input, version: input.version ?? null }),
     ),
+  preview: previewRouter,
 })

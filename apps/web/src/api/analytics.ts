@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type RouterInputs, type RouterOutputs, useTRPC } from './trpc'
 
 /** Step and branch counts of a workflow over a window (server: routers/analytics.ts, from the rollup). */
@@ -16,4 +16,30 @@ export function useWorkflowAnalytics(input: AnalyticsInput, enabled: boolean) {
     refetchInterval: enabled ? 10_000 : false,
     placeholderData: keepPreviousData,
   })
+}
+
+/** A branch preview's progress and results (server: services/analytics/branch-preview.ts). */
+export type PreviewStatus = RouterOutputs['analytics']['preview']['status']
+export type PreviewStart = RouterInputs['analytics']['preview']['start']
+
+/** Polled until the replay finished; null id: no preview. */
+export function usePreviewStatus(previewId: string | null) {
+  const trpc = useTRPC()
+  return useQuery({
+    ...trpc.analytics.preview.status.queryOptions({ previewId: previewId ?? '' }, { enabled: !!previewId }),
+    refetchInterval: (q) => (q.state.data?.finished ? false : 500),
+  })
+}
+
+export function usePreviewMutations() {
+  const trpc = useTRPC()
+  const qc = useQueryClient()
+  return {
+    start: useMutation(trpc.analytics.preview.start.mutationOptions()),
+    cancel: useMutation(
+      trpc.analytics.preview.cancel.mutationOptions({
+        onSuccess: () => qc.invalidateQueries({ queryKey: trpc.analytics.preview.status.pathKey() }),
+      }),
+    ),
+  }
 }

@@ -8,7 +8,19 @@ import { createContext, useContext } from 'react'
 export interface AnalyticsOverlay {
   nodes: Record<string, { reached: number; succeeded: number; failed: number; waiting: number }>
   /** `branch`: its source picks one of its edges (decision, A/B split, wait), so the share tells. */
-  edges: Record<string, { count: number; share: number | null; branch: boolean }>
+  edges: Record<
+    string,
+    {
+      count: number
+      share: number | null
+      branch: boolean
+      /**
+       * Branch preview only: the published version's numbers for the same replayed events,
+       * drawn as `before → now`; null for an edge new in the draft.
+       */
+      before?: { count: number; share: number | null } | null
+    }
+  >
   /** End nodes' completions. */
   ends: Record<string, number>
 }

@@ -19,7 +19,6 @@ import { FlowEdge } from './flow-edge'
 import { FlowNode } from './flow-node'
 import { GroupNode } from './group-node'
 import { fitLegibly } from './legible-fit'
-import { MinimapWhenNeeded } from './minimap-when-needed'
 import { OverviewMap } from './overview-map'
 
 export const PALETTE_MIME = 'application/x-flowline-node-type'
@@ -30,9 +29,8 @@ const edgeTypes: EdgeTypes = { flow: FlowEdge }
 const snapGrid: [number, number] = [GRID, GRID]
 const proOptions = { hideAttribution: true }
 /**
- * Fit leaves room for the zoom controls (bottom left) and a little for the run banner; the minimap
- * shows only while part of the graph is out of view, so a graph that fits needs no room for
- * it. "Fit view" shows the whole graph, down to 0.4; opening shows it at a legible zoom
+ * Fit leaves room for the zoom controls (bottom left) and a little for the run banner; the
+ * small minimap sits over the bottom-right corner (a strip for it cost the seed legibility). "Fit view" shows the whole graph, down to 0.4; opening shows it at a legible zoom
  * (legible-fit.ts).
  */
 export const FIT_PADDING = { top: 32, right: 24, bottom: 28, left: 44 }
@@ -49,7 +47,8 @@ export const FIT_VIEW_OPTIONS = {
   // fit them by their declared size, or a tall workflow opens cropped.
   includeHiddenNodes: true,
 } as const
-const minimapStyle = { width: 168, height: 112 }
+// Small: the graph opens fitted into the canvas below it (FIT_PADDING leaves it no strip).
+const minimapStyle = { width: 120, height: 80 }
 
 function minimapColor(n: CanvasNode): string {
   if (n.type === 'group') return 'rgba(148,163,184,0.25)'
@@ -146,7 +145,8 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
       nodesConnectable={!readOnly}
       snapToGrid
       snapGrid={snapGrid}
-      onlyRenderVisibleElements
+      // Below the limit every node renders, also those outside the legible opening view.
+      onlyRenderVisibleElements={large}
       deleteKeyCode={null}
       zoomOnDoubleClick={false}
       minZoom={0.1}
@@ -159,16 +159,14 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
       {large ? (
         <OverviewMap />
       ) : (
-        <MinimapWhenNeeded>
-          <MiniMap<CanvasNode>
-            style={minimapStyle}
-            pannable
-            zoomable
-            nodeColor={minimapColor}
-            nodeStrokeWidth={0}
-            maskColor="rgba(241,245,249,0.7)"
-          />
-        </MinimapWhenNeeded>
+        <MiniMap<CanvasNode>
+          style={minimapStyle}
+          pannable
+          zoomable
+          nodeColor={minimapColor}
+          nodeStrokeWidth={0}
+          maskColor="rgba(241,245,249,0.7)"
+        />
       )}
       <Controls showInteractive={false} />
       <KeepFitted fitted={fitted} />

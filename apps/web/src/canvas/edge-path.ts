@@ -81,13 +81,14 @@ export function roundedPath(input: readonly XY[], radius: number): [string, numb
       pts.pop()
     pts.push(q)
   }
-  // The end stays exactly on the handle: the last turn moves to meet it instead.
+  // The end stays exactly on the handle: the last turn moves to meet it instead (never the
+  // start, which stays on its own handle: a two-point line keeps its jog of a pixel or two).
   const end = input[input.length - 1]
   const last = pts[pts.length - 1]
   const turn = pts[pts.length - 2]
   if (turn && (last.x !== end.x || last.y !== end.y)) {
-    if (turn.x === last.x) turn.x = end.x
-    else turn.y = end.y
+    if (pts.length > 2 && turn.x === last.x) turn.x = end.x
+    else if (pts.length > 2) turn.y = end.y
     pts[pts.length - 1] = { ...end }
   }
   const len = (a: XY, b: XY) => Math.hypot(b.x - a.x, b.y - a.y)

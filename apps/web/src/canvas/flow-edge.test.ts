@@ -28,4 +28,15 @@ describe('roundedPath', () => {
     )
     expect(d).toBe('M 0,0 L 0,30 Q 0,40 10,40 L 60,40')
   })
+
+  it('keeps both ends on their handles when they are a pixel or two apart (never a flat line)', () => {
+    const [d] = roundedPath(
+      [
+        { x: 122, y: 238 },
+        { x: 186, y: 240 },
+      ],
+      10,
+    )
+    expect(d).toBe('M 122,238 L 186,240')
+  })
 })

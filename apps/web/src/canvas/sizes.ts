@@ -6,7 +6,7 @@ type Shape = WorkflowNode['shape']
 export const NODE_SIZE: Record<Shape, { width: number; height: number }> = {
   // Room for three lines of 14px text (node-shapes.tsx): labels are never cut.
   rectangle: { width: 168, height: 56 },
-  circle: { width: 64, height: 64 },
+  circle: { width: 60, height: 60 },
   diamond: { width: 140, height: 80 },
 }
 export const GROUP_PADDING = { top: 44, right: 20, bottom: 20, left: 20 }

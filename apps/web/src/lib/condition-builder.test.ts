@@ -69,6 +69,23 @@ describe('condition builder', () => {
     expect(back).toEqual(rules)
   })
 
+  it('a branch added to a decision on several fields stays in the builder as a rule to fill in', () => {
+    const subject = '$exists(steps.n3.accepted) ? "accepted exists"'
+    const read = readRules(subject, [
+      { id: 'a', label: 'accepted exists' },
+      { id: 'b' },
+      { id: 'c', label: 'else' },
+    ])
+    expect(read?.rules.map((r) => [r.edgeId, r.field, r.operator])).toEqual([
+      ['a', 'steps.n3.accepted', 'exists'],
+      ['b', '', 'equals'],
+    ])
+    const written = writeRules(read!)
+    expect(written.subject).toBe(subject)
+    expect(written.labels.get('b')).toBe('""')
+    expect(readRules(written.subject, edgesOf(written.labels))).toEqual(read)
+  })
+
   it('leaves hand-written JSONata to the advanced editor', () => {
     expect(readRules('$count(event.items) > 2 ? "many"', [{ id: 'a', label: 'many' }])).toBeNull()
     expect(readRules('event.type', [{ id: 'a', label: '> x' }])).toBeNull()

@@ -72,6 +72,8 @@ const BARE_PATH = new RegExp(`^${PATH}$`)
 const CLAUSE = new RegExp(
   String.raw`^\s*(?:\$exists\((${PATH})\)|\$contains\(\$string\((${PATH})\),\s*(${STRING})\)|(${PATH})\s*(!=|>=|<=|=|>|<)\s*(${LITERAL}))\s*\?\s*(${STRING})\s*(?::|$)`,
 )
+/** The label of a branch whose rule has no field yet: the empty string, which no subject names. */
+const UNSET = '""'
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/
 
 /** Can the builder show this decision? Null means "only as advanced (JSONata)". */
@@ -88,7 +90,13 @@ export function readRules(subject: string, edges: readonly EdgeLike[]): Decision
   if (!clauses) return null
   const rules: BranchRule[] = []
   for (const e of others) {
-    const clause = clauses.get((e.label ?? '').trim())
+    const label = (e.label ?? '').trim()
+    // A branch added since (no label yet): a rule still to be filled in.
+    if (label === '' || label === UNSET) {
+      rules.push({ edgeId: e.id, field: '', operator: 'equals', value: '' })
+      continue
+    }
+    const clause = clauses.get(label)
     // An edge the subject never names could never be taken: leave such a decision to JSONata.
     if (!clause) return null
     rules.push({ edgeId: e.id, ...clause })
@@ -186,7 +194,12 @@ export function writeRules(r: DecisionRules): { subject: string; labels: Map<str
     return { subject, labels }
   }
   const used = new Set<string>(['else'])
-  const clauses = r.rules.map((rule) => {
+  const clauses = r.rules.flatMap((rule) => {
+    // No field chosen yet: a label the subject never gives, so the branch waits to be filled in.
+    if (rule.field.trim() === '') {
+      labels.set(rule.edgeId, UNSET)
+      return []
+    }
     let name = ruleName(rule)
     for (let n = 2; used.has(name); n++) name = `${ruleName(rule)} (${n})`
     used.add(name)
@@ -198,7 +211,7 @@ export function writeRules(r: DecisionRules): { subject: string; labels: Map<str
         : rule.operator === 'contains'
           ? `$contains($string(${field}), ${JSON.stringify(rule.value)})`
           : `${field} ${JSONATA_OPS[rule.operator]} ${jsonataLiteral(rule.value)}`
-    return `${test} ? ${JSON.stringify(name)}`
+    return [`${test} ? ${JSON.stringify(name)}`]
   })
   return { subject: clauses.join(' : '), labels }
 }

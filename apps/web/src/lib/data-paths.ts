@@ -75,6 +75,14 @@ export function upstreamOf(graph: Pick<Workflow, 'edges'>, nodeId: string): stri
   return order
 }
 
+/** What a step gives before it has run: a Transform its variables (its default output), else its type's example. */
+function exampleOutput(node: Workflow['nodes'][number]): unknown {
+  const config = (node.config ?? {}) as { vars?: Record<string, unknown>; output?: string }
+  if (node.type === 'transform' && config.vars && !config.output)
+    return Object.fromEntries(Object.keys(config.vars).map((name) => [name, 'value']))
+  return exampleOutputOf(node)
+}
+
 /** Node types whose output is the event itself: the picker shows that once, as "Event". */
 const PASSES_EVENT = new Set(['start', 'schedule', 'end', 'pass-through', 'wait'])
 
@@ -103,7 +111,7 @@ export function dataSourcesFor(
         vars.push({ path: `vars.${pathStep(name)}`, name, sample: `set by ${node.label || id}` })
     if (PASSES_EVENT.has(type) || (!type && node.shape !== 'diamond')) continue
     const ran = runOutputs[id]
-    const output = ran && ran.output !== undefined ? ran.output : exampleOutputOf(node)
+    const output = ran && ran.output !== undefined ? ran.output : exampleOutput(node)
     const root = `steps.${pathStep(id)}`
     const paths = listPaths(output, root)
     // A scalar output (a decision's value) is the step itself.

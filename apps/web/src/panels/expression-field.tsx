@@ -135,7 +135,12 @@ export function ExpressionField(props: {
       }
     >
       {props.multiline ? (
-        <textarea rows={2} {...common} />
+        // Grows with its text (up to a limit): a long expression reads whole, also read-only.
+        <textarea
+          rows={2}
+          {...common}
+          className={`${common.className} field-sizing-content max-h-[240px] min-h-[52px]`}
+        />
       ) : (
         <input type="text" autoComplete="off" {...common} />
       )}

@@ -94,7 +94,8 @@ function RecordRow(props: {
   const [name, setName] = useState(props.name)
   const [value, setValue] = useState(props.value)
   const sources = useDataSources()
-  const error = props.validate?.(value) ?? null
+  // A fresh entry is not an error yet: it is checked once something is written.
+  const error = value.trim() === '' ? null : (props.validate?.(value) ?? null)
   const commit = (nextValue = value) => {
     if (name !== props.name || nextValue !== props.value) props.onCommit(name.trim() || props.name, nextValue)
   }

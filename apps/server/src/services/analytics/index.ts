@@ -1,8 +1,10 @@
 import { TRPCError } from '@trpc/server'
+import type { Logger } from 'pino'
 import type { Db } from '../../db'
 import type { Workflow } from '../engine'
 import { type AnalyticsView, analyticsView } from './analytics-view'
 import { hourOf, readRollup } from './rollup-reader'
+import { compactShards } from './shard-compaction'
 
 export type { AnalyticsView } from './analytics-view'
 
@@ -23,7 +25,7 @@ export interface WorkflowAnalytics extends AnalyticsView {
 }
 
 /** Step and branch analytics of a workflow, read from the rollup only (0010-analytics-rollup). */
-export function createAnalyticsService(db: Db) {
+export function createAnalyticsService(db: Db, logger?: Logger) {
   async function modelFor(workflowId: string, version: number | null) {
     const wf = await db
       .selectFrom('workflows')
@@ -54,6 +56,13 @@ export function createAnalyticsService(db: Db) {
         toHour: hourOf(q.to),
       }
       const { paths, waiting } = await readRollup(db, scope)
+      // PostgreSQL: past hours' writer shards folded for the next reader, not awaited.
+      compactShards(db, q.workflowId, hourOf(new Date(Date.now() - 3_600_000).toISOString())).catch((err) =>
+        logger?.warn(
+          { err, workflowId: q.workflowId },
+          'folding analytics shards failed; the next read tries again',
+        ),
+      )
       return {
         ...analyticsView(model, paths, waiting),
         modelVersion: number,

@@ -7,6 +7,7 @@ import { createTestApp, demoFetch, silentLogger, TEST_SERVER_URL, type TestApp }
 import { createServices } from '..'
 import type { Workflow } from '../engine'
 import { directCount, rollupCount } from './direct-count'
+import { compactShards } from './shard-compaction'
 
 type Node = Workflow['nodes'][number]
 const node = (id: string, type: string, config: unknown = {}, shape: Node['shape'] = 'rectangle'): Node => ({
@@ -182,6 +183,17 @@ describe.each(dialects)('analytics rollup (%s)', (dialect) => {
       for (const statement of backfill) await sql.raw(statement).execute(trx)
     })
     await expectRollupMatchesRuns()
+  })
+
+  it('keeps its counts when past hours are folded into one shard (PostgreSQL)', async () => {
+    await deliver(app.services, 30)
+    await app.settle()
+    await compactShards(app.db, workflowId, '9999-12-31T23')
+    await expectRollupMatchesRuns()
+    if (dialect === 'postgres') {
+      const shards = await app.db.selectFrom('analytics_rollup').select('shard').distinct().execute()
+      expect(shards).toEqual([{ shard: 0 }])
+    }
   })
 
   it('is visible to viewers only after sign-in', async () => {

@@ -13,7 +13,7 @@ const selectClass = 'rounded-md border border-slate-300 bg-white px-1.5 py-0.5 t
  * The analytics controls over the canvas while analytics are on: window and version, the
  * run totals, and on demand the volume chart and the experiments' results.
  */
-export function AnalyticsBar({ graph }: { graph: Workflow }) {
+export function AnalyticsBar({ graph, children }: { graph: Workflow; children?: React.ReactNode }) {
   const state = useAnalyticsState()
   const trpc = useTRPC()
   // Asked for only once analytics are on: opening the editor costs nothing more.
@@ -108,6 +108,7 @@ export function AnalyticsBar({ graph }: { graph: Workflow }) {
       ) : (
         <p className="mt-1 text-[12px] text-slate-400">Loading…</p>
       )}
+      {children}
     </div>
   )
 }

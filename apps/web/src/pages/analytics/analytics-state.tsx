@@ -1,6 +1,12 @@
 import { createContext, useContext, useMemo, useState } from 'react'
-import { useWorkflowAnalytics, type WorkflowAnalytics } from '../../api/analytics'
+import {
+  type PreviewStatus,
+  usePreviewStatus,
+  useWorkflowAnalytics,
+  type WorkflowAnalytics,
+} from '../../api/analytics'
 import { AnalyticsOverlayContext } from '../../canvas/analytics-overlay'
+import { previewOverlay } from './preview-overlay'
 
 export type WindowName = 'hour' | 'day' | 'week' | 'custom'
 
@@ -26,6 +32,10 @@ interface AnalyticsState {
   data: WorkflowAnalytics | undefined
   loading: boolean
   error: unknown
+  /** The branch preview shown on the canvas instead of the window's numbers (null: none). */
+  previewId: string | null
+  setPreviewId(id: string | null): void
+  preview: PreviewStatus | undefined
 }
 
 const AnalyticsStateContext = createContext<AnalyticsState | null>(null)
@@ -73,6 +83,8 @@ export function AnalyticsProvider({
     to: localInput(Date.now()),
   }))
   const [version, setVersion] = useState<number | null>(null)
+  const [previewId, setPreviewId] = useState<string | null>(null)
+  const preview = usePreviewStatus(open ? previewId : null)
   const range = windowRange(window, custom)
   const query = useWorkflowAnalytics(
     { workflowId, version, from: range?.from ?? '', to: range?.to ?? '' },
@@ -92,10 +104,28 @@ export function AnalyticsProvider({
       data: query.data,
       loading: query.isFetching,
       error: query.error,
+      previewId,
+      setPreviewId,
+      preview: preview.data,
     }),
-    [workflowId, open, window, custom, version, query.data, query.isFetching, query.error],
+    [
+      workflowId,
+      open,
+      window,
+      custom,
+      version,
+      query.data,
+      query.isFetching,
+      query.error,
+      previewId,
+      preview.data,
+    ],
   )
-  const overlay = open && query.data ? query.data : null
+  const overlay = !open
+    ? null
+    : previewId && preview.data
+      ? previewOverlay(preview.data)
+      : (query.data ?? null)
   return (
     <AnalyticsStateContext.Provider value={state}>
       <AnalyticsOverlayContext.Provider value={overlay}>{children}</AnalyticsOverlayContext.Provider>

@@ -11,7 +11,7 @@ import {
 } from '@xyflow/react'
 import { useEffect, useMemo, useRef } from 'react'
 import { toFlow } from '../../canvas/adapters'
-import { MinimapWhenNeeded } from '../../canvas/minimap-when-needed'
+import { LEGIBLE_ZOOM } from '../../canvas/legible-fit'
 import { OpenLegibly } from '../../canvas/open-legibly'
 import type { DiffStatus, Workflow } from '../../lib/engine'
 import {
@@ -43,7 +43,7 @@ const edgeTypes: EdgeTypes = { audit: AuditEdge }
 const proOptions = { hideAttribution: true }
 // Opens at a legible zoom, the whole graph when it fits (room for the zoom controls on the left).
 const openPadding = { top: 24, right: 24, bottom: 24, left: 48 }
-const minimapStyle = { width: 168, height: 112 }
+const minimapStyle = { width: 120, height: 80 }
 
 const diffAttr = (diff: DiffStatus | undefined) => ({ 'data-diff': diff ?? 'none' }) as Record<string, string>
 
@@ -138,23 +138,23 @@ export function ReadOnlyCanvas({
       maxZoom={2}
       proOptions={proOptions}
       elevateNodesOnSelect={false}
-      onlyRenderVisibleElements
+      // Large graphs render what is in view only; smaller ones whole (they open at a legible zoom).
+      onlyRenderVisibleElements={nodes.length > 400}
       aria-label="Read-only workflow canvas"
       data-testid="readonly-canvas"
     >
       <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#cbd5e1" />
-      <MinimapWhenNeeded>
-        <MiniMap<AuditCanvasNode>
-          style={minimapStyle}
-          pannable
-          zoomable
-          nodeColor={minimapColor}
-          nodeStrokeWidth={0}
-          maskColor="rgba(241,245,249,0.7)"
-        />
-      </MinimapWhenNeeded>
+      <MiniMap<AuditCanvasNode>
+        style={minimapStyle}
+        pannable
+        zoomable
+        nodeColor={minimapColor}
+        nodeStrokeWidth={0}
+        maskColor="rgba(241,245,249,0.7)"
+      />
       <Controls showInteractive={false} />
-      <OpenLegibly padding={openPadding} />
+      {/* Audit is for reading: it opens legible, the minimap and "fit view" show the rest. */}
+      <OpenLegibly padding={openPadding} wholeFitMin={LEGIBLE_ZOOM} />
       <FocusOn request={focus} edges={edges} />
     </ReactFlow>
   )
