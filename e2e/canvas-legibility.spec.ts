@@ -4,8 +4,9 @@ import { edgesBehindNodes, expect } from './editor-helpers'
 import { signIn, test, trpc } from './fixtures'
 
 /**
- * The canvas read at a glance, at the zoom it opens with (fit) at 1440×900: node and edge
- * label text at least 11 px on screen, no two edge labels on top of each other, no edge
+ * The canvas read at a glance, at the zoom it opens with at 1440×900 (the whole graph when it
+ * fits legibly, else a legible part): node and edge label text at least 11 px on screen, no
+ * two edge labels on top of each other, no edge
  * drawn through a node it does not connect — in the editor, the audit view and the diff view
  * (one routing for all), and for every template in the editor. Screenshots land in SHOTS.
  */
@@ -80,7 +81,7 @@ async function openEditor(page: Page, id: string) {
   const canvas = page.getByTestId('canvas')
   await expect(canvas.locator('.react-flow__node-flow').first()).toBeVisible({ timeout: 45_000 })
   await expect.poll(() => canvas.locator('.react-flow__edge').count()).toBeGreaterThan(0)
-  // Only what is in view renders (a large template opens at a legible zoom, part of it in view).
+  // The opening viewport is set once the pane has a size: let it settle.
   await page.waitForTimeout(500)
 }
 

@@ -21,6 +21,8 @@ export interface RunFilter {
   from?: string
   to?: string
   limit?: number
+  /** Include the dry replays of branch previews (left out by default). */
+  previews?: boolean
 }
 
 type RunRow = Omit<RunsTable, 'model' | 'mocks' | 'state' | 'event' | 'wake'>
@@ -174,6 +176,11 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
         live?: boolean
         /** Chosen by the client, which then subscribes to the trace before the run exists. */
         runId?: string
+        /**
+         * A replay of a branch preview (analytics/branch-preview.ts): hundreds per preview, so
+         * not audited one by one (the preview is) and left out of run lists unless asked for.
+         */
+        preview?: boolean
       },
     ) {
       const wf = await workflows.requireWorkflow(input.workflowId)
@@ -203,7 +210,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
         ...(input.runId ? { id: input.runId } : {}),
         model: input.model ? JSON.stringify(input.model) : null,
         kind: 'test',
-        trigger: 'manual',
+        trigger: input.preview ? 'preview' : 'manual',
         dry_run: dryRun ? 1 : 0,
         message_id: null,
         mocks: input.mocks ? JSON.stringify(input.mocks) : null,
@@ -215,6 +222,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
       try {
         await db.transaction().execute(async (trx) => {
           await trx.insertInto('runs').values(row).execute()
+          if (input.preview) return
           await audit.record(
             {
               actor: actor.email,
@@ -407,6 +415,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
           'run_waits.kind as wait_kind',
         ])
       if (filter.workflowId) q = q.where('runs.workflow_id', '=', filter.workflowId)
+      if (!filter.previews) q = q.where('runs.trigger', '!=', 'preview')
       if (filter.status) q = q.where('runs.status', '=', filter.status)
       if (filter.kind) q = q.where('runs.kind', '=', filter.kind)
       if (filter.version !== undefined) q = q.where('runs.version', '=', filter.version)
@@ -522,7 +531,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
     async cancel(actor: Actor, runId: string): Promise<{ status: 'cancelled' }> {
       const row = await db
         .selectFrom('runs')
-        .select(['status', 'workflow_id'])
+        .select(['status', 'workflow_id', 'trigger'])
         .where('id', '=', runId)
         .executeTakeFirst()
       if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No run ${runId}` })
@@ -534,6 +543,7 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
         await writer.flushed().catch(() => {})
         if (await cancelIdle(runId, actor.email)) bus.close(runId)
       }
+      if (row.trigger === 'preview') return { status: 'cancelled' }
       await audit.record({
         actor: actor.email,
         action: 'run.cancel',

@@ -28,6 +28,8 @@ export function usePreviewStatus(previewId: string | null) {
   return useQuery({
     ...trpc.analytics.preview.status.queryOptions({ previewId: previewId ?? '' }, { enabled: !!previewId }),
     refetchInterval: (q) => (q.state.data?.finished ? false : 500),
+    // A preview the server forgot (kept 30 minutes, in memory) stays gone: no retries.
+    retry: false,
   })
 }
 

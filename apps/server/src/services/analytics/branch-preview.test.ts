@@ -165,6 +165,17 @@ describe.each(dialects)('branch preview (%s)', (dialect) => {
 
     // The recommender's answers came from the recorded traces; nothing was sent.
     expect(stub.requests).toEqual([])
+
+    // One audit entry for the preview, not one per replay; the replays stay out of run lists.
+    const audited = await app.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('workflow_id', '=', workflowId)
+      .where('action', 'in', ['analytics.preview', 'run.test'])
+      .execute()
+    expect(audited.map((a) => a.action)).toEqual(['analytics.preview'])
+    const listed = await app.as(app.users.editor).runs.list({ workflowId, kind: 'test' })
+    expect(listed).toEqual([])
   }, 60_000)
 
   it('stops when cancelled, leaving no dry run behind', async () => {

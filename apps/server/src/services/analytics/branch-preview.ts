@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { TRPCError } from '@trpc/server'
 import type { Logger } from 'pino'
 import type { Db } from '../../db'
+import type { AuditService } from '../audit'
 import type { TraceEvent, Workflow } from '../engine'
 import type { RunQueue } from '../run-queue'
 import { readTrace } from '../run-store/trace-rows'
@@ -24,6 +25,8 @@ export interface PreviewDeps {
   runs: RunService
   /** Shared with live runs: the replay waits while they queue up. */
   queue: Pick<RunQueue, 'size'>
+  /** One entry per preview (its dry replays are not audited one by one). */
+  audit: Pick<AuditService, 'record'>
   logger?: Logger
 }
 
@@ -101,7 +104,7 @@ async function versionModel(db: Db, workflowId: string, number: number): Promise
  * production received), and the two paths of each event are compared. Jobs live in memory:
  * a preview is a throwaway answer, bounded in number and forgotten after a while.
  */
-export function createBranchPreviews({ db, runs, queue, logger }: PreviewDeps) {
+export function createBranchPreviews({ db, runs, queue, audit, logger }: PreviewDeps) {
   const jobs = new Map<string, Job>()
   let inFlight = 0
 
@@ -136,6 +139,7 @@ export function createBranchPreviews({ db, runs, queue, logger }: PreviewDeps) {
         : { version: job.status.draftVersion }),
       event,
       mocks,
+      preview: true,
     })
     inFlight++
     const events: TraceEvent[] = []
@@ -268,6 +272,17 @@ export function createBranchPreviews({ db, runs, queue, logger }: PreviewDeps) {
         endedAt: null,
       }
       jobs.set(previewId, job)
+      await audit.record({
+        actor: actor.email,
+        action: 'analytics.preview',
+        workflowId: input.workflowId,
+        details: {
+          previewId,
+          publishedVersion: wf.published_version,
+          draftVersion,
+          limit: input.limit ?? 500,
+        },
+      })
       // Off the request: the caller polls status.
       void replayAll(job, actor, input.limit ?? 500)
         .catch((err: Error) => {
@@ -308,13 +323,13 @@ const perServices = new WeakMap<object, BranchPreviews>()
 
 /** One preview registry per server (its services object), created on first use. */
 export function branchPreviewsOf(
-  services: Pick<PreviewDeps, 'runs' | 'queue'>,
+  services: Pick<PreviewDeps, 'runs' | 'queue' | 'audit'>,
   db: Db,
   logger?: Logger,
 ): BranchPreviews {
   let previews = perServices.get(services)
   if (!previews) {
-    previews = createBranchPreviews({ db, runs: services.runs, queue: services.queue, logger })
+    previews = createBranchPreviews({ db, ...services, logger })
     perServices.set(services, previews)
   }
   return previews

@@ -36,6 +36,8 @@ interface AnalyticsState {
   previewId: string | null
   setPreviewId(id: string | null): void
   preview: PreviewStatus | undefined
+  /** The preview could not be read (e.g. forgotten after 30 minutes or a restart). */
+  previewError: unknown
 }
 
 const AnalyticsStateContext = createContext<AnalyticsState | null>(null)
@@ -107,6 +109,7 @@ export function AnalyticsProvider({
       previewId,
       setPreviewId,
       preview: preview.data,
+      previewError: preview.error,
     }),
     [
       workflowId,
@@ -119,6 +122,7 @@ export function AnalyticsProvider({
       query.error,
       previewId,
       preview.data,
+      preview.error,
     ],
   )
   const overlay = !open

@@ -28,8 +28,8 @@ export function BranchPreviewPanel({
   const { start, cancel } = usePreviewMutations()
   if (!state || !canEdit) return null
   const preview = state.preview
-  const running = !!state.previewId && !preview?.finished
-  const error = start.error ?? cancel.error
+  const running = !!state.previewId && !preview?.finished && !state.previewError
+  const error = start.error ?? cancel.error ?? state.previewError
 
   const begin = () =>
     start.mutate(
@@ -106,7 +106,7 @@ export function BranchPreviewPanel({
           events; nothing was sent, HTTP reads answered as recorded.
         </p>
       )}
-      {error && <p className="mt-1 text-red-600">{errorMessage(error)}</p>}
+      {error != null && <p className="mt-1 text-red-600">{errorMessage(error)}</p>}
       {preview?.error && <p className="mt-1 text-red-600">{preview.error}</p>}
       {preview && preview.skipped > 0 && (
         <p className="mt-1 text-slate-500">

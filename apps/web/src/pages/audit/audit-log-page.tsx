@@ -31,6 +31,7 @@ const ACTION_LABELS: Record<string, string> = {
   'run.approve': 'Approved',
   'run.reject': 'Rejected',
   'run.choose': 'Picked a test run’s branch',
+  'analytics.preview': 'Previewed a draft with recent events',
   'user.create': 'Created a user',
   'user.set-role': 'Changed a role',
   'auth.login': 'Signed in',
