@@ -242,7 +242,34 @@ export const personalizationTests: TestCase[] = [
   },
 ]
 
-/** The seed model with the template's title, types, configuration and tests applied. */
+/**
+ * Where each step sits: laid out by hand so the seed reads at the zoom it opens with (three
+ * groups stacked, branches apart, every edge routable around the boxes).
+ */
+export const personalizationPositions: Record<string, { x: number; y: number }> = {
+  n1: { x: 20, y: 54 },
+  n2: { x: 116, y: 56 },
+  n3: { x: 316, y: 56 },
+  n4: { x: 516, y: 44 },
+  n5: { x: 712, y: 56 },
+  n6: { x: 502, y: 156 },
+  n7: { x: 296, y: 156 },
+  n8: { x: 116, y: 328 },
+  n9: { x: 316, y: 328 },
+  n10: { x: 516, y: 316 },
+  n11: { x: 720, y: 328 },
+  n12: { x: 502, y: 428 },
+  n13: { x: 116, y: 588 },
+  n14: { x: 316, y: 588 },
+  n15: { x: 516, y: 588 },
+  n16: { x: 716, y: 588 },
+  n17: { x: 316, y: 676 },
+  n18: { x: 520, y: 688 },
+  n19: { x: 302, y: 784 },
+  n20: { x: 724, y: 786 },
+}
+
+/** The seed model with the template's title, types, configuration, positions and tests applied. */
 export function applyPersonalization(seed: Workflow): Workflow {
   return {
     ...seed,
@@ -250,7 +277,9 @@ export function applyPersonalization(seed: Workflow): Workflow {
     description: personalizationDescription,
     nodes: seed.nodes.map((n) => {
       const extra = personalizationNodes[n.id]
-      return extra ? { ...n, type: extra.type, config: extra.config } : n
+      const position = personalizationPositions[n.id]
+      const placed = position ? { ...n, position } : n
+      return extra ? { ...placed, type: extra.type, config: extra.config } : placed
     }),
     tests: personalizationTests,
   }

@@ -1,4 +1,6 @@
 import { memo } from 'react'
+import { humanMessage } from '../lib/human-messages'
+import { useEditor } from '../store/context'
 import { worstSeverity } from '../store/issues'
 import type { Issue } from '../store/types'
 
@@ -10,9 +12,12 @@ export const IssueBadge = memo(function IssueBadge({
   issues?: Issue[]
   className?: string
 }) {
+  // Steps named by their label, as in the Problems list; a string, so only a changed text re-renders.
+  const messages = useEditor((s) => (issues ? issues.map((i) => humanMessage(i, s.graph)).join('\n') : ''))
   const severity = worstSeverity(issues)
   if (!severity || !issues) return null
-  const text = issues.map((i) => i.message).join('\n')
+  const lines = messages.split('\n')
+  const text = messages
   return (
     <div
       className={`group/badge absolute z-10 ${className ?? ''}`}
@@ -29,10 +34,10 @@ export const IssueBadge = memo(function IssueBadge({
         {issues.length > 1 ? issues.length : '!'}
       </div>
       <div className="pointer-events-none absolute bottom-full left-1/2 mb-1.5 hidden w-max max-w-72 -translate-x-1/2 rounded-md bg-slate-900 px-2.5 py-1.5 text-left text-[12px] leading-snug text-white shadow-lg group-hover/badge:block">
-        {issues.map((i) => (
+        {issues.map((i, n) => (
           <div key={`${i.code}:${i.message}`} className="flex gap-1.5">
             <span className={i.severity === 'error' ? 'text-red-300' : 'text-amber-300'}>●</span>
-            <span>{i.message}</span>
+            <span>{lines[n] ?? i.message}</span>
           </div>
         ))}
       </div>
