@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { mkdirSync } from 'node:fs'
+import type { Server } from 'node:http'
 import type { Page } from '@playwright/test'
 import { expect, waitForEditor } from './editor-helpers'
 import { signIn, test, trpc } from './fixtures'
+import { deliverSamples, ok, publishPersonalization, startStubBraze } from './traffic'
 
 /**
  * Issue 22: the seed personalization template, published with a stub Braze, gets 200
@@ -14,38 +14,13 @@ import { signIn, test, trpc } from './fixtures'
 const SHOTS = '/tmp/shots'
 const DELIVERIES = 200
 const suffix = Date.now().toString(36)
-const samples = new URL('../packages/engine/templates/samples/personalization/', import.meta.url)
-const SAMPLES = [
-  'page-email',
-  'page-push',
-  'purchase-email',
-  'purchase-push',
-  'signup-email',
-  'identify-push',
-].map((name) => JSON.parse(readFileSync(new URL(`${name}.json`, samples), 'utf8')) as Record<string, unknown>)
-
-type Model = { nodes: { id: string; type?: string; config?: unknown }[]; edges: { id: string }[] }
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 })
 
-async function ok<T>(call: Promise<{ data?: T; error?: { message: string } }>): Promise<T> {
-  const r = await call
-  if (r.error || r.data === undefined) throw new Error(r.error?.message ?? 'no data')
-  return r.data
-}
-
-// Braze answers every call with success: runs go all the way to the End node.
 let braze: Server
 let workflowId: string
 test.beforeAll(async () => {
-  braze = createServer((req, res) => {
-    req.resume()
-    req.on('end', () => {
-      res.writeHead(201, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ message: 'success', dispatch_id: 'e2e' }))
-    })
-  })
-  await new Promise<void>((resolve) => braze.listen(0, '127.0.0.1', resolve))
+  braze = await startStubBraze()
   mkdirSync(SHOTS, { recursive: true })
 })
 test.afterAll(async () => {
@@ -64,63 +39,9 @@ test('the personalization template after 200 deliveries: the numbers on the canv
   consoleErrors,
 }) => {
   await signIn(page)
-  const port = (braze.address() as AddressInfo).port
-  const connection = await ok(
-    trpc<{ id: string }>(page, 'connections.create', {
-      name: `Braze analytics ${suffix}`,
-      type: 'braze',
-      config: { restEndpoint: `http://127.0.0.1:${port}` },
-      secret: 'braze-key-0123456789',
-    }),
-  )
-  workflowId = (await ok(trpc<{ id: string }>(page, 'workflows.create', { template: 'personalization' }))).id
-  const v1 = (
-    await ok(trpc<{ version: { model: Model } }>(page, 'workflows.get', { id: workflowId }, 'query'))
-  ).version.model
-  const v2 = {
-    ...v1,
-    nodes: v1.nodes.map((n) =>
-      n.type?.startsWith('braze-')
-        ? { ...n, config: { ...(n.config as object), connectionId: connection.id } }
-        : n,
-    ),
-  }
-  await ok(
-    trpc(page, 'workflows.save', { id: workflowId, baseVersion: 1, model: v2, message: 'Connect Braze' }),
-  )
-  await ok(trpc(page, 'workflows.publish', { id: workflowId, version: 2 }))
+  workflowId = await publishPersonalization(page, braze, `Braze analytics ${suffix}`)
 
-  // 200 real deliveries, 20 at a time, each a different user (so both confidence branches occur).
-  for (let i = 0; i < DELIVERIES; i += 20) {
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, j) => {
-        const n = i + j
-        const event = {
-          ...SAMPLES[n % SAMPLES.length],
-          userId: `user-${suffix}-${n}`,
-          messageId: `m-${suffix}-${n}`,
-        }
-        return page.request.post(`/api/hooks/${workflowId}`, { data: event })
-      }),
-    )
-    for (const a of answers) expect(a.status()).toBe(202)
-  }
-  const window = {
-    workflowId,
-    from: new Date(Date.now() - 3_600_000).toISOString(),
-    to: new Date().toISOString(),
-  }
-  await expect
-    .poll(
-      async () => {
-        const a = await ok(
-          trpc<{ runs: Record<string, number> }>(page, 'analytics.workflow', window, 'query'),
-        )
-        return a.runs.succeeded + a.runs.failed + a.runs.cancelled
-      },
-      { timeout: 90_000 },
-    )
-    .toBe(DELIVERIES)
+  await deliverSamples(page, workflowId, DELIVERIES, `user-${suffix}`)
 
   // The editor: Analytics on, the last hour.
   await page.goto(`/#/workflows/${workflowId}`)

@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { mkdirSync } from 'node:fs'
+import type { Server } from 'node:http'
 import { expect, waitForEditor } from './editor-helpers'
-import { signIn, test, trpc } from './fixtures'
+import { signIn, test } from './fixtures'
+import { deliverSamples, publishPersonalization, startStubBraze } from './traffic'
 
 /**
  * Issue 22, branch preview: the personalization template is published (Braze stubbed) and
@@ -13,36 +13,12 @@ import { signIn, test, trpc } from './fixtures'
 const SHOTS = '/tmp/shots'
 const DELIVERIES = 60
 const suffix = Date.now().toString(36)
-const samples = new URL('../packages/engine/templates/samples/personalization/', import.meta.url)
-const SAMPLES = [
-  'page-email',
-  'page-push',
-  'purchase-email',
-  'purchase-push',
-  'signup-email',
-  'identify-push',
-].map((name) => JSON.parse(readFileSync(new URL(`${name}.json`, samples), 'utf8')) as Record<string, unknown>)
-
-type Model = { nodes: { id: string; type?: string; config?: unknown }[]; edges: { id: string }[] }
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 })
 
-async function ok<T>(call: Promise<{ data?: T; error?: { message: string } }>): Promise<T> {
-  const r = await call
-  if (r.error || r.data === undefined) throw new Error(r.error?.message ?? 'no data')
-  return r.data
-}
-
 let braze: Server
 test.beforeAll(async () => {
-  braze = createServer((req, res) => {
-    req.resume()
-    req.on('end', () => {
-      res.writeHead(201, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ message: 'success', dispatch_id: 'e2e' }))
-    })
-  })
-  await new Promise<void>((resolve) => braze.listen(0, '127.0.0.1', resolve))
+  braze = await startStubBraze()
   mkdirSync(SHOTS, { recursive: true })
 })
 test.afterAll(async () => {
@@ -55,64 +31,9 @@ test('a draft moving the confidence threshold to 0.9, previewed with 60 recent e
 }) => {
   await page.setViewportSize({ width: 1440, height: 900 })
   await signIn(page)
-  const port = (braze.address() as AddressInfo).port
-  const connection = await ok(
-    trpc<{ id: string }>(page, 'connections.create', {
-      name: `Braze preview ${suffix}`,
-      type: 'braze',
-      config: { restEndpoint: `http://127.0.0.1:${port}` },
-      secret: 'braze-key-0123456789',
-    }),
-  )
-  const workflowId = (
-    await ok(trpc<{ id: string }>(page, 'workflows.create', { template: 'personalization' }))
-  ).id
-  const v1 = (
-    await ok(trpc<{ version: { model: Model } }>(page, 'workflows.get', { id: workflowId }, 'query'))
-  ).version.model
-  const v2 = {
-    ...v1,
-    nodes: v1.nodes.map((n) =>
-      n.type?.startsWith('braze-')
-        ? { ...n, config: { ...(n.config as object), connectionId: connection.id } }
-        : n,
-    ),
-  }
-  await ok(
-    trpc(page, 'workflows.save', { id: workflowId, baseVersion: 1, model: v2, message: 'Connect Braze' }),
-  )
-  await ok(trpc(page, 'workflows.publish', { id: workflowId, version: 2 }))
+  const workflowId = await publishPersonalization(page, braze, `Braze preview ${suffix}`)
 
-  for (let i = 0; i < DELIVERIES; i += 20) {
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, j) => {
-        const n = i + j
-        const event = {
-          ...SAMPLES[n % SAMPLES.length],
-          userId: `pv-${suffix}-${n}`,
-          messageId: `pv-${suffix}-${n}`,
-        }
-        return page.request.post(`/api/hooks/${workflowId}`, { data: event })
-      }),
-    )
-    for (const a of answers) expect(a.status()).toBe(202)
-  }
-  const window = {
-    workflowId,
-    from: new Date(Date.now() - 3_600_000).toISOString(),
-    to: new Date().toISOString(),
-  }
-  await expect
-    .poll(
-      async () => {
-        const a = await ok(
-          trpc<{ runs: Record<string, number> }>(page, 'analytics.workflow', window, 'query'),
-        )
-        return a.runs.succeeded + a.runs.failed
-      },
-      { timeout: 90_000 },
-    )
-    .toBe(DELIVERIES)
+  await deliverSamples(page, workflowId, DELIVERIES, `pv-${suffix}`)
 
   // The draft: both confidence branches move to 0.9, on the edges themselves, not saved.
   await page.goto(`/#/workflows/${workflowId}`)

@@ -1,19 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dialects } from '../testing/databases'
+import { step } from '../testing/flows'
 import { createTestApp, demoFetch, silentLogger, TEST_SERVER_URL, type TestApp } from '../testing/harness'
 import { createServices } from '.'
 import type { TraceEvent, Workflow } from './engine'
 
 type Node = Workflow['nodes'][number]
-const node = (id: string, type: string, config: unknown = {}, shape: Node['shape'] = 'rectangle'): Node => ({
-  id,
-  group: null,
-  shape,
-  label: id,
-  type,
-  config,
-})
+const node = step
 
 /** start → wait step → one end per branch. */
 function waitingFlow(step: Node, branches: string[]): Workflow {

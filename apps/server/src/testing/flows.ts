@@ -1,5 +1,32 @@
 import type { Workflow } from '../services/engine'
 
+type Node = Workflow['nodes'][number]
+
+/** A step of a test model, labelled by its id. */
+export const step = (
+  id: string,
+  type: string,
+  config: unknown = {},
+  shape: Node['shape'] = 'rectangle',
+): Node => ({
+  id,
+  group: null,
+  shape,
+  label: id,
+  type,
+  config,
+})
+
+/** A left-to-right edge `source-target`, with a branch label when given. */
+export const link = (source: string, target: string, label?: string): Workflow['edges'][number] => ({
+  id: `${source}-${target}`,
+  source,
+  sourceHandle: 'right',
+  target,
+  targetHandle: 'left',
+  ...(label ? { label } : {}),
+})
+
 /**
  * The retention offer (seed workflow 4, cut down): a cancellation request waits for the
  * user's "Offer Accepted" event; `received` keeps them, `timeout` loses them. Tests and

@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { link, step } from '../../testing/flows'
 import type { Workflow } from '../engine'
 import { analyticsView } from './analytics-view'
 
 type Node = Workflow['nodes'][number]
-const node = (id: string, type: string, shape: Node['shape'] = 'rectangle', config: unknown = {}): Node => ({
-  id,
-  group: null,
-  shape,
-  label: id,
-  type,
-  config,
-})
-const edge = (source: string, target: string, label?: string) => ({
-  id: `${source}-${target}`,
-  source,
-  sourceHandle: 'right' as const,
-  target,
-  targetHandle: 'left' as const,
-  ...(label ? { label } : {}),
-})
+const node = (id: string, type: string, shape: Node['shape'] = 'rectangle', config: unknown = {}) =>
+  step(id, type, config, shape)
+const edge = link
 
 // start → split (a | b) → both fan out to log and end
 const model: Workflow = {

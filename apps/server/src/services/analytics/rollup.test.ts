@@ -3,29 +3,15 @@ import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { postgresRollupSql, sqliteRollupSql } from '../../db/migrations/analytics-rollup-sql'
 import { dialects } from '../../testing/databases'
+import { link, step } from '../../testing/flows'
 import { createTestApp, demoFetch, silentLogger, TEST_SERVER_URL, type TestApp } from '../../testing/harness'
 import { createServices } from '..'
 import type { Workflow } from '../engine'
 import { directCount, rollupCount } from './direct-count'
 import { compactShards } from './shard-compaction'
 
-type Node = Workflow['nodes'][number]
-const node = (id: string, type: string, config: unknown = {}, shape: Node['shape'] = 'rectangle'): Node => ({
-  id,
-  group: null,
-  shape,
-  label: id,
-  type,
-  config,
-})
-const edge = (source: string, target: string, label?: string) => ({
-  id: `${source}-${target}`,
-  source,
-  sourceHandle: 'right' as const,
-  target,
-  targetHandle: 'left' as const,
-  ...(label ? { label } : {}),
-})
+const node = step
+const edge = link
 
 /** A route per event: `a` succeeds, `b` fails at a step, `c` waits for a "Go" event (3 days). */
 const trafficFlow: Workflow = {

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Page } from '@playwright/test'
+import { expect } from './editor-helpers'
+import { trpc } from './fixtures'
+
+/**
+ * Real traffic for the analytics and branch-preview specs: the personalization template
+ * published against a stub Braze, and webhook deliveries of its sample events.
+ */
+const samples = new URL('../packages/engine/templates/samples/personalization/', import.meta.url)
+const SAMPLES = [
+  'page-email',
+  'page-push',
+  'purchase-email',
+  'purchase-push',
+  'signup-email',
+  'identify-push',
+].map((name) => JSON.parse(readFileSync(new URL(`${name}.json`, samples), 'utf8')) as Record<string, unknown>)
+
+type Model = { nodes: { id: string; type?: string; config?: unknown }[]; edges: { id: string }[] }
+
+export async function ok<T>(call: Promise<{ data?: T; error?: { message: string } }>): Promise<T> {
+  const r = await call
+  if (r.error || r.data === undefined) throw new Error(r.error?.message ?? 'no data')
+  return r.data
+}
+
+/** A Braze that answers every call with success: runs go all the way to the End node. */
+export async function startStubBraze(): Promise<Server> {
+  const braze = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(201, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ message: 'success', dispatch_id: 'e2e' }))
+    })
+  })
+  await new Promise<void>((resolve) => braze.listen(0, '127.0.0.1', resolve))
+  return braze
+}
+
+/** The template with its Braze steps on a connection to `braze`, saved as v2 and published. */
+export async function publishPersonalization(page: Page, braze: Server, name: string): Promise<string> {
+  const port = (braze.address() as AddressInfo).port
+  const connection = await ok(
+    trpc<{ id: string }>(page, 'connections.create', {
+      name,
+      type: 'braze',
+      config: { restEndpoint: `http://127.0.0.1:${port}` },
+      secret: 'braze-key-0123456789',
+    }),
+  )
+  const workflowId = (
+    await ok(trpc<{ id: string }>(page, 'workflows.create', { template: 'personalization' }))
+  ).id
+  const v1 = (
+    await ok(trpc<{ version: { model: Model } }>(page, 'workflows.get', { id: workflowId }, 'query'))
+  ).version.model
+  const v2 = {
+    ...v1,
+    nodes: v1.nodes.map((n) =>
+      n.type?.startsWith('braze-')
+        ? { ...n, config: { ...(n.config as object), connectionId: connection.id } }
+        : n,
+    ),
+  }
+  await ok(
+    trpc(page, 'workflows.save', { id: workflowId, baseVersion: 1, model: v2, message: 'Connect Braze' }),
+  )
+  await ok(trpc(page, 'workflows.publish', { id: workflowId, version: 2 }))
+  return workflowId
+}
+
+/**
+ * `count` real deliveries, 20 at a time, each a different user (so both confidence branches
+ * occur), then waits until the rollup counts them all as finished.
+ */
+export async function deliverSamples(page: Page, workflowId: string, count: number, prefix: string) {
+  for (let i = 0; i < count; i += 20) {
+    const answers = await Promise.all(
+      Array.from({ length: Math.min(20, count - i) }, (_, j) => {
+        const n = i + j
+        const event = {
+          ...SAMPLES[n % SAMPLES.length],
+          userId: `${prefix}-${n}`,
+          messageId: `${prefix}-m${n}`,
+        }
+        return page.request.post(`/api/hooks/${workflowId}`, { data: event })
+      }),
+    )
+    for (const a of answers) expect(a.status()).toBe(202)
+  }
+  const window = {
+    workflowId,
+    from: new Date(Date.now() - 3_600_000).toISOString(),
+    to: new Date(Date.now() + 60_000).toISOString(),
+  }
+  await expect
+    .poll(
+      async () => {
+        const a = await ok(
+          trpc<{ runs: Record<string, number> }>(page, 'analytics.workflow', window, 'query'),
+        )
+        return a.runs.succeeded + a.runs.failed + a.runs.cancelled
+      },
+      { timeout: 90_000 },
+    )
+    .toBe(count)
+}
