@@ -15,7 +15,10 @@ test('signing in shows the workflow list with data from the server', async ({ pa
   expect(consoleErrors).toEqual([])
 })
 
-test('a template opens on a React Flow canvas with minimap and controls', async ({ page, consoleErrors }) => {
+test('a template opens on a React Flow canvas with controls, and a minimap once part of it is out of view', async ({
+  page,
+  consoleErrors,
+}) => {
   await signIn(page)
   await page.getByTestId('template-personalization').click()
   // The card asks for the name first, proposing the template's title.
@@ -24,8 +27,12 @@ test('a template opens on a React Flow canvas with minimap and controls', async 
   await dialog.getByTestId('name-dialog-confirm').click()
   await expect(page.locator('.react-flow__node[data-id="n1"]')).toBeVisible()
   await expect(page.locator('.react-flow__node')).toHaveCount(23) // 20 nodes + 3 groups
-  await expect(page.locator('.react-flow__minimap')).toBeVisible()
   await expect(page.locator('.react-flow__controls')).toBeVisible()
+  // Whole on screen it needs no minimap; zoomed in, the minimap shows the way to the rest.
+  await expect(page.locator('.react-flow__minimap')).toHaveCount(0)
+  await page.locator('.react-flow__controls-zoomin').click()
+  await page.locator('.react-flow__controls-zoomin').click()
+  await expect(page.locator('.react-flow__minimap')).toBeVisible()
   // The palette lists node types declared by the engine registry.
   await expect(page.getByTestId('palette-item-http-request')).toBeVisible()
   expect(consoleErrors).toEqual([])

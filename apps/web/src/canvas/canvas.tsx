@@ -17,6 +17,7 @@ import type { CanvasNode, FlowEdge as FlowEdgeType } from './adapters'
 import { GRID } from './adapters'
 import { FlowEdge } from './flow-edge'
 import { FlowNode } from './flow-node'
+import { useWholeGraphInView } from './graph-in-view'
 import { GroupNode } from './group-node'
 import { fitLegibly } from './legible-fit'
 import { OverviewMap } from './overview-map'
@@ -30,8 +31,8 @@ const snapGrid: [number, number] = [GRID, GRID]
 const proOptions = { hideAttribution: true }
 /**
  * Fit leaves room for the zoom controls (bottom left) and a little for the run banner; the
- * small minimap sits over the bottom-right corner (a strip for it cost the seed legibility). "Fit view" shows the whole graph, down to 0.4; opening shows it at a legible zoom
- * (legible-fit.ts).
+ * minimap needs none, as it hides while the whole graph is in view. "Fit view" shows the whole
+ * graph, down to 0.4; opening shows it at a legible zoom (legible-fit.ts).
  */
 export const FIT_PADDING = { top: 32, right: 24, bottom: 28, left: 44 }
 export const FIT_VIEW_OPTIONS = {
@@ -47,12 +48,27 @@ export const FIT_VIEW_OPTIONS = {
   // fit them by their declared size, or a tall workflow opens cropped.
   includeHiddenNodes: true,
 } as const
-// Small: the graph opens fitted into the canvas below it (FIT_PADDING leaves it no strip).
+// Small, and shown only while part of the graph is out of view: a fitted graph has no node under it.
 const minimapStyle = { width: 120, height: 80 }
 
 function minimapColor(n: CanvasNode): string {
   if (n.type === 'group') return 'rgba(148,163,184,0.25)'
   return n.data.node.shape === 'diamond' ? '#fcd34d' : n.data.node.shape === 'circle' ? '#a5b4fc' : '#cbd5e1'
+}
+
+/** React Flow's minimap, while part of the graph is out of view (graph-in-view.ts). */
+function MiniMapWhenNeeded() {
+  if (useWholeGraphInView()) return null
+  return (
+    <MiniMap<CanvasNode>
+      style={minimapStyle}
+      pannable
+      zoomable
+      nodeColor={minimapColor}
+      nodeStrokeWidth={0}
+      maskColor="rgba(241,245,249,0.7)"
+    />
+  )
 }
 
 // Past this many nodes the light overview replaces React Flow's minimap, whose per-node
@@ -156,18 +172,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
       aria-label="Workflow canvas"
     >
       <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#cbd5e1" />
-      {large ? (
-        <OverviewMap />
-      ) : (
-        <MiniMap<CanvasNode>
-          style={minimapStyle}
-          pannable
-          zoomable
-          nodeColor={minimapColor}
-          nodeStrokeWidth={0}
-          maskColor="rgba(241,245,249,0.7)"
-        />
-      )}
+      {large ? <OverviewMap /> : <MiniMapWhenNeeded />}
       <Controls showInteractive={false} />
       <KeepFitted fitted={fitted} />
     </ReactFlow>
