@@ -10,32 +10,10 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { type Browser, chromium } from '@playwright/test'
 import { chromiumLaunchOptions } from '../e2e/browser'
+import { trpc, waitForHealth } from './app-api'
 
 const ADMIN = { email: 'tti@flowline.test', password: 'tti-password-1' }
 const RUNS = 5
-
-async function waitForHealth(url: string, ms: number) {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`server at ${url} did not become healthy`)
-}
-
-async function trpc(url: string, path: string, input: unknown, cookie?: string) {
-  const res = await fetch(`${url}/trpc/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify(input),
-  })
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
-  return { body: (await res.json()) as { result: { data: unknown } }, cookie: res.headers.get('set-cookie') }
-}
 
 // Long tasks on the page's main thread while it opens (a layout on it shows up here).
 const LONG_TASKS = `(() => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page } from '@playwright/test'
 import { chromiumLaunchOptions } from '../e2e/browser'
+import { trpc, waitForHealth } from './app-api'
 
 const ADMIN = {
   email: process.env.FLOWLINE_BENCH_EMAIL ?? 'bench@flowline.test',
@@ -45,29 +46,6 @@ export function bigWorkflow(nodeCount = 1000) {
     })
   }
   return { title: `Benchmark: ${nodeCount} nodes`, description: '', groups, nodes, edges }
-}
-
-async function waitForHealth(url: string, ms: number) {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`server at ${url} did not become healthy`)
-}
-
-async function trpc(url: string, path: string, input: unknown, cookie?: string) {
-  const res = await fetch(`${url}/trpc/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify(input),
-  })
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
-  return { body: (await res.json()) as { result: { data: unknown } }, cookie: res.headers.get('set-cookie') }
 }
 
 async function measureLoad(page: Page, url: string) {
