@@ -13,21 +13,17 @@
  * SQLite by default; `BENCH_ANALYTICS_DB=postgres` with TEST_DATABASE_URL uses PostgreSQL;
  * `BENCH_ANALYTICS_RUNS` changes the count. Standalone: `node --import tsx bench/analytics.ts`.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import type SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { createContextInner } from '../apps/server/src/context'
-import { type Db, openDatabase, type RawDatabase } from '../apps/server/src/db'
+import type { Db, RawDatabase } from '../apps/server/src/db'
 import { appRouter } from '../apps/server/src/routers/_app'
-import { createServices } from '../apps/server/src/services'
 import { parseNotation, type Workflow } from '../apps/server/src/services/engine'
-import { silentLogger } from '../apps/server/src/testing/harness'
 import { createCallerFactory } from '../apps/server/src/trpc'
+import { benchServices } from './bench-services'
 
 const RUNS = Number(process.env.BENCH_ANALYTICS_RUNS ?? 1_000_000)
 const CALLS = 100
@@ -167,24 +163,7 @@ async function triggerCost(sqlite: SQLite.Database, workflowId: string, trace: s
 
 export async function benchAnalytics(): Promise<void> {
   const usePg = process.env.BENCH_ANALYTICS_DB === 'postgres' && process.env.TEST_DATABASE_URL
-  const dataDir = mkdtempSync(join(tmpdir(), 'flowline-bench-analytics-'))
-  const schema = `bench_${randomBytes(4).toString('hex')}`
-  const admin = usePg ? new pg.Client({ connectionString: process.env.TEST_DATABASE_URL }) : null
-  if (admin) {
-    await admin.connect()
-    await admin.query(`CREATE SCHEMA ${schema}`)
-  }
-  const { db, raw } = await openDatabase(
-    usePg ? { dataDir, databaseUrl: process.env.TEST_DATABASE_URL, pgSchema: schema } : { dataDir },
-  )
-  const services = createServices({
-    db,
-    raw,
-    logger: silentLogger,
-    serverUrl: () => 'http://127.0.0.1:9',
-    secretKey: randomBytes(32),
-    runThreads: 1,
-  })
+  const { db, raw, services, dispose } = await benchServices('analytics', !!usePg)
   try {
     const model = parseNotation(
       readFileSync(new URL('../packages/engine/templates/personalization.flow', import.meta.url), 'utf8'),
@@ -250,13 +229,7 @@ export async function benchAnalytics(): Promise<void> {
       )
     }
   } finally {
-    services.pool.close()
-    await db.destroy()
-    if (admin) {
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-      await admin.end()
-    }
-    rmSync(dataDir, { recursive: true, force: true })
+    await dispose()
   }
 }
 

@@ -7,19 +7,14 @@
  * `BENCH_WAITS_DB=postgres` with TEST_DATABASE_URL uses PostgreSQL. Standalone:
  * `node --import tsx bench/waits.ts`.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import { sql } from 'kysely'
-import pg from 'pg'
-import { type Db, now, openDatabase } from '../apps/server/src/db'
+import { type Db, now } from '../apps/server/src/db'
 import type { RawDatabase } from '../apps/server/src/db/dialect'
 import type { RunsTable, RunWaitsTable } from '../apps/server/src/db/schema'
-import { createServices } from '../apps/server/src/services'
 import { retentionFlow } from '../apps/server/src/testing/flows'
-import { silentLogger } from '../apps/server/src/testing/harness'
+import { benchServices } from './bench-services'
 
 const WAITING = Number(process.env.BENCH_WAITING ?? 100_000)
 const PROBES = 20
@@ -114,25 +109,7 @@ async function until(check: () => Promise<boolean>, timeoutMs = 10_000) {
 
 export async function benchWaits(): Promise<void> {
   const usePg = process.env.BENCH_WAITS_DB === 'postgres' && process.env.TEST_DATABASE_URL
-  const dataDir = mkdtempSync(join(tmpdir(), 'flowline-bench-waits-'))
-  const schema = `bench_${randomBytes(4).toString('hex')}`
-  if (usePg) {
-    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL })
-    await admin.connect()
-    await admin.query(`CREATE SCHEMA ${schema}`)
-    await admin.end()
-  }
-  const { db, raw } = await openDatabase(
-    usePg ? { dataDir, databaseUrl: process.env.TEST_DATABASE_URL, pgSchema: schema } : { dataDir },
-  )
-  const services = createServices({
-    db,
-    raw,
-    logger: silentLogger,
-    serverUrl: () => 'http://127.0.0.1:9',
-    secretKey: randomBytes(32),
-    runThreads: 1,
-  })
+  const { db, raw, services, dispose } = await benchServices('waits', !!usePg)
   await services.pool.prepare()
   services.pool.start()
   try {
@@ -225,16 +202,7 @@ export async function benchWaits(): Promise<void> {
       `  wait scheduler, nothing due: ${ms(perTick)} CPU per look (one look a second); idle process ${without.toFixed(1)} ms CPU/s without it, ${withScheduler.toFixed(1)} with it (run thread heartbeat and watchdog included; noisy)`,
     )
   } finally {
-    services.pool.close()
-    await services.writer.flushed().catch(() => {})
-    await db.destroy()
-    rmSync(dataDir, { recursive: true, force: true })
-    if (usePg) {
-      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL })
-      await admin.connect()
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-      await admin.end()
-    }
+    await dispose()
   }
 }
 
