@@ -3,7 +3,14 @@ import type { Server } from 'node:http'
 import type { Page } from '@playwright/test'
 import { expect, waitForEditor } from './editor-helpers'
 import { signIn, test, trpc } from './fixtures'
-import { deliverSamples, ok, publishPersonalization, startStubBraze } from './traffic'
+import {
+  deliverPricingTraffic,
+  deliverSamples,
+  ok,
+  publishPersonalization,
+  publishTemplate,
+  startStubBraze,
+} from './traffic'
 
 /**
  * Issue 22: the seed personalization template, published with a stub Braze, gets 200
@@ -12,6 +19,8 @@ import { deliverSamples, ok, publishPersonalization, startStubBraze } from './tr
  * that reached it). Screenshots land in SHOTS.
  */
 const SHOTS = '/tmp/shots'
+/** The A/B panel's screenshots (issue 22, conversions per variant). */
+const SHOTS_AB = '/tmp/shots-22'
 const DELIVERIES = 200
 const suffix = Date.now().toString(36)
 
@@ -22,6 +31,7 @@ let workflowId: string
 test.beforeAll(async () => {
   braze = await startStubBraze()
   mkdirSync(SHOTS, { recursive: true })
+  mkdirSync(SHOTS_AB, { recursive: true })
 })
 test.afterAll(async () => {
   await new Promise((resolve) => braze?.close(resolve))
@@ -207,10 +217,97 @@ test('an experiment: exposures per variant over time, and the latest p-value wit
   const a = await count(page, 'analytics-edge-split->showA', 'data-count')
   const b = await count(page, 'analytics-edge-split->showB', 'data-count')
   expect(a + b).toBe(40)
+  // No step after the split is a conversion (the significance test is passed by every run).
+  await expect(page.getByTestId('split-goal-missing-split')).toContainText(
+    'Choose the step that counts as a conversion',
+  )
+  await expect(page.getByTestId('split-variant-split-a')).toHaveAttribute('data-exposures', String(a))
+  await expect(page.getByTestId('split-variant-split-a')).not.toHaveAttribute('data-conversions')
   // 30/400 against 52/410: p ≈ 0.015, a significant lift for b.
   await expect(page.getByTestId('significance-sig')).toContainText('p = 0.01')
   await expect(page.getByTestId('significance-sig')).toContainText('95 % CI')
   await expect(page.getByTestId('significance-sig')).toContainText('winner: b')
   await page.screenshot({ path: `${SHOTS}/analytics-experiment.png` })
+  await split.screenshot({ path: `${SHOTS_AB}/no-conversion-step.png` })
+  expect(consoleErrors).toEqual([])
+})
+
+test('the A/B template: exposures, conversions and conversion rate per variant, by the step chosen', async ({
+  page,
+  consoleErrors,
+}) => {
+  await signIn(page)
+  const id = await publishTemplate(page, braze, `Pricing A/B ${suffix}`, 'ab-test')
+  // 150 users see the pricing page, 50 of them upgrade: 200 deliveries.
+  const { deliveries, expected } = await deliverPricingTraffic(page, id, 150, `ab-user-${suffix}`)
+  expect(deliveries).toBe(DELIVERIES)
+
+  await page.goto(`/#/workflows/${id}`)
+  await waitForEditor(page)
+  await page.getByTestId('analytics-toggle').click()
+  await page.getByTestId('analytics-window').selectOption('hour')
+  await page.getByTestId('analytics-chart-toggle').click()
+  const panel = page.getByTestId('split-results-n5')
+  // Found by its name: "Count conversion", not the "Exposure or conversion?" question before it.
+  await expect(page.getByTestId('split-goal-n5')).toHaveValue('n11')
+  await expect(page.getByTestId('split-goal-n5').locator('option:checked')).toHaveText('Count conversion')
+  // Every "Plan Upgraded" counts once, for the variant its user was given.
+  for (const variant of ['monthly', 'annual'] as const) {
+    const row = page.getByTestId(`split-variant-n5-${variant}`)
+    const { exposures, conversions } = expected[variant]
+    await expect(row).toHaveAttribute('data-exposures', String(exposures))
+    await expect(row).toHaveAttribute('data-conversions', String(conversions))
+    await expect(row).toContainText(`${((conversions / exposures) * 100).toFixed(1)} %`)
+    // The exposures are the variant edge's count on the canvas.
+    expect(await count(page, `analytics-edge-n5->${variant === 'monthly' ? 'n6' : 'n7'}`, 'data-count')).toBe(
+      exposures,
+    )
+  }
+  expect(expected.monthly.conversions + expected.annual.conversions).toBe(50)
+  await expect(page.getByTestId('split-metric-n5-conversions')).toHaveAttribute('aria-pressed', 'true')
+  await expect(page.getByTestId('split-chart-n5').locator('canvas')).toBeVisible()
+  await page.screenshot({ path: `${SHOTS_AB}/ab-panel-1440x900.png` })
+  await page.getByTestId('analytics-bar').screenshot({ path: `${SHOTS_AB}/ab-panel-bar.png` })
+  await page.getByTestId('split-metric-n5-exposures').click()
+  await expect(page.getByTestId('split-metric-n5-exposures')).toHaveAttribute('aria-pressed', 'true')
+  await panel.screenshot({ path: `${SHOTS_AB}/ab-panel-exposures.png` })
+
+  // Another conversion step: "Count exposure" is reached by the page views only.
+  await page.getByTestId('split-goal-n5').selectOption({ label: 'Count exposure' })
+  for (const variant of ['monthly', 'annual'] as const) {
+    const { exposures, conversions } = expected[variant]
+    await expect(page.getByTestId(`split-variant-n5-${variant}`)).toHaveAttribute(
+      'data-conversions',
+      String(exposures - conversions),
+    )
+  }
+  // The choice is remembered for this workflow.
+  await page.reload()
+  await waitForEditor(page)
+  await page.getByTestId('analytics-toggle').click()
+  await page.getByTestId('analytics-window').selectOption('hour')
+  await page.getByTestId('analytics-chart-toggle').click()
+  await expect(page.getByTestId('split-goal-n5')).toHaveValue('n9')
+  await page.getByTestId('split-goal-n5').selectOption('n11')
+  await expect(page.getByTestId('split-variant-n5-annual')).toHaveAttribute(
+    'data-conversions',
+    String(expected.annual.conversions),
+  )
+  await page.setViewportSize({ width: 1280, height: 720 })
+  await expect(page.getByTestId('split-variant-n5-annual')).toBeInViewport()
+  await page.screenshot({ path: `${SHOTS_AB}/ab-panel-1280x720.png` })
+  await page.setViewportSize({ width: 1440, height: 900 })
+
+  // The audit view (read-only canvas) shows the same per variant.
+  await page.goto(`/#/audit/workflows/${id}`)
+  await expect(page.getByTestId('readonly-canvas')).toBeVisible({ timeout: 30_000 })
+  await page.getByTestId('analytics-toggle').click()
+  await page.getByTestId('analytics-window').selectOption('hour')
+  await page.getByTestId('analytics-chart-toggle').click()
+  await expect(page.getByTestId('split-variant-n5-monthly')).toHaveAttribute(
+    'data-conversions',
+    String(expected.monthly.conversions),
+  )
+  await page.screenshot({ path: `${SHOTS_AB}/ab-panel-audit.png` })
   expect(consoleErrors).toEqual([])
 })

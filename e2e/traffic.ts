@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Page } from '@playwright/test'
+import { bucketOf } from '../packages/engine/src/nodes/ab-split/execute'
 import { expect } from './editor-helpers'
 import { trpc } from './fixtures'
 
@@ -41,7 +42,19 @@ export async function startStubBraze(): Promise<Server> {
 }
 
 /** The template with its Braze steps on a connection to `braze`, saved as v2 and published. */
-export async function publishPersonalization(page: Page, braze: Server, name: string): Promise<string> {
+export const publishPersonalization = (page: Page, braze: Server, name: string) =>
+  publishTemplate(page, braze, name, 'personalization')
+
+/**
+ * A template with its Braze steps on a connection to `braze` and its e-mail steps on an SMTP
+ * relay (never reached in these specs), saved as v2 and published.
+ */
+export async function publishTemplate(
+  page: Page,
+  braze: Server,
+  name: string,
+  template: 'personalization' | 'ab-test',
+): Promise<string> {
   const port = (braze.address() as AddressInfo).port
   const connection = await ok(
     trpc<{ id: string }>(page, 'connections.create', {
@@ -51,18 +64,36 @@ export async function publishPersonalization(page: Page, braze: Server, name: st
       secret: 'braze-key-0123456789',
     }),
   )
-  const workflowId = (
-    await ok(trpc<{ id: string }>(page, 'workflows.create', { template: 'personalization' }))
-  ).id
+  const workflowId = (await ok(trpc<{ id: string }>(page, 'workflows.create', { template }))).id
   const v1 = (
     await ok(trpc<{ version: { model: Model } }>(page, 'workflows.get', { id: workflowId }, 'query'))
   ).version.model
+  const mail = v1.nodes.some((n) => n.type === 'send-email')
+    ? (
+        await ok(
+          trpc<{ id: string }>(page, 'connections.create', {
+            name: `${name} mail`,
+            type: 'smtp',
+            config: {
+              host: 'smtp.example.com',
+              port: 587,
+              secure: false,
+              user: 'flowline',
+              from: 'hi@example.com',
+            },
+            secret: 'relay-password',
+          }),
+        )
+      ).id
+    : null
   const v2 = {
     ...v1,
     nodes: v1.nodes.map((n) =>
       n.type?.startsWith('braze-')
         ? { ...n, config: { ...(n.config as object), connectionId: connection.id } }
-        : n,
+        : n.type === 'send-email'
+          ? { ...n, config: { ...(n.config as object), connectionId: mail } }
+          : n,
     ),
   }
   await ok(
@@ -91,6 +122,11 @@ export async function deliverSamples(page: Page, workflowId: string, count: numb
     )
     for (const a of answers) expect(a.status()).toBe(202)
   }
+  await finished(page, workflowId, count)
+}
+
+/** Waits until the rollup counts `count` runs of the last hour as finished. */
+async function finished(page: Page, workflowId: string, count: number) {
   const window = {
     workflowId,
     from: new Date(Date.now() - 3_600_000).toISOString(),
@@ -107,4 +143,45 @@ export async function deliverSamples(page: Page, workflowId: string, count: numb
       { timeout: 90_000 },
     )
     .toBe(count)
+}
+
+type Variant = 'monthly' | 'annual'
+
+/**
+ * The A/B template's traffic: `users` users view the pricing page, every third of them then
+ * upgrades. Each user keeps one variant (n5 hashes the userId, 50/50): the returned counts
+ * are what the A/B panel must show per variant — runs through the split and upgrades.
+ */
+export async function deliverPricingTraffic(page: Page, workflowId: string, users: number, prefix: string) {
+  const variantOf = (userId: string): Variant => (bucketOf(userId, 'n5') < 0.5 ? 'monthly' : 'annual')
+  const expected = { monthly: { exposures: 0, conversions: 0 }, annual: { exposures: 0, conversions: 0 } }
+  const events: Record<string, unknown>[] = []
+  for (let i = 0; i < users; i++) {
+    const userId = `${prefix}-${i}`
+    events.push({ type: 'track', event: 'Pricing Page Viewed', userId, messageId: `${prefix}-v${i}` })
+    expected[variantOf(userId)].exposures++
+  }
+  for (let i = 0; i < users; i += 3) {
+    const userId = `${prefix}-${i}`
+    events.push({
+      type: 'track',
+      event: 'Plan Upgraded',
+      userId,
+      messageId: `${prefix}-u${i}`,
+      properties: { from_plan: 'free', to_plan: 'pro', billing: 'annual' },
+    })
+    // An upgrade passes the split too: it is one of the variant's runs.
+    expected[variantOf(userId)].exposures++
+    expected[variantOf(userId)].conversions++
+  }
+  // 5 at a time: 20 concurrent deliveries to this template leave some runs queued for good
+  // (a run-path bug, reported with issue 22), which would hide what this spec checks.
+  for (let i = 0; i < events.length; i += 5) {
+    const answers = await Promise.all(
+      events.slice(i, i + 5).map((data) => page.request.post(`/api/hooks/${workflowId}`, { data })),
+    )
+    for (const a of answers) expect(a.status()).toBe(202)
+  }
+  await finished(page, workflowId, events.length)
+  return { deliveries: events.length, expected }
 }

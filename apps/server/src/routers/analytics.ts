@@ -6,6 +6,11 @@ import { editorProcedure, router, viewerProcedure } from '../trpc'
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO date and time')
 const previewId = z.object({ previewId: z.string() })
+const nodeId = z.string().min(1).max(200)
+/** A/B split id → its conversion step; a workflow has a handful of splits. */
+const goals = z
+  .record(nodeId, nodeId)
+  .refine((g) => Object.keys(g).length <= 50, 'at most 50 conversion steps')
 
 /** Branch preview (issue 22): replaying production events against a draft is an editor's test run. */
 const previewRouter = router({
@@ -39,6 +44,7 @@ export const analyticsRouter = router({
         version: z.number().int().positive().nullish(),
         from: isoTime,
         to: isoTime,
+        goals: goals.optional(),
       }),
     )
     .query(({ ctx, input }) =>

@@ -1,6 +1,7 @@
 import { degrees, effectiveType, getNodeSpec } from '@flowline/engine'
 import type { Workflow } from '../engine'
 import type { PathCount, WaitingCount } from './rollup-reader'
+import { type SplitGoal, splitPlans } from './split-goals'
 
 export interface NodeCounts {
   reached: number
@@ -42,35 +43,45 @@ export interface AnalyticsView {
   ends: Record<string, number>
   runs: RunsByStatus
   series: HourRuns[]
-  /** Per A/B split step: each variant's exposures (runs taking its edge) per hour. */
-  splits: Record<
-    string,
-    { variant: string; edgeId: string; total: number; hourly: { hour: string; count: number }[] }[]
-  >
+  /** Per A/B split step: each variant's exposures and conversions, in total and per hour. */
+  splits: Record<string, SplitResults>
+}
+
+export interface VariantResults {
+  variant: string
+  edgeId: string
+  /** Runs that took the variant's edge. */
+  exposures: number
+  /** Of those, runs that reached the split's conversion step (0 without one). */
+  conversions: number
+  /** Hours with exposures, in order. */
+  hourly: { hour: string; exposures: number; conversions: number }[]
+}
+
+export interface SplitResults {
+  /** null: no step is named like a conversion and none was chosen. */
+  goal: SplitGoal | null
+  /** The steps downstream of the split, breadth first: the conversion step's choices. */
+  steps: { nodeId: string; label: string }[]
+  variants: VariantResults[]
 }
 
 const emptyNode = (): NodeCounts => ({ reached: 0, succeeded: 0, failed: 0, waiting: 0 })
 const emptyRuns = (): RunsByStatus => ({ succeeded: 0, failed: 0, cancelled: 0, waiting: 0 })
 const isoHour = (bucket: string) => `${bucket}:00:00.000Z`
 
-/** A/B split steps of a model with their variant edges (edge labels are variant labels). */
-export function splitEdges(model: Workflow): Map<string, { variant: string; edgeId: string }[]> {
-  const deg = degrees(model)
-  const out = new Map<string, { variant: string; edgeId: string }[]>()
-  for (const n of model.nodes) {
-    if (effectiveType(n, deg.get(n.id)) !== 'ab-split') continue
-    out.set(
-      n.id,
-      model.edges.filter((e) => e.source === n.id).map((e) => ({ variant: e.label ?? e.id, edgeId: e.id })),
-    )
-  }
-  return out
-}
-
 const METRIC = { r: 'reached', s: 'succeeded', f: 'failed' } as const
 
-/** Turns rollup rows into what the canvas shows, using the model for edge sources and End nodes. */
-export function analyticsView(model: Workflow, paths: PathCount[], waiting: WaitingCount[]): AnalyticsView {
+/**
+ * Turns rollup rows into what the canvas shows, using the model for edge sources and End nodes.
+ * `goals` (split id → step id) picks each A/B split's conversion step (see splitPlans).
+ */
+export function analyticsView(
+  model: Workflow,
+  paths: PathCount[],
+  waiting: WaitingCount[],
+  goals?: Record<string, string>,
+): AnalyticsView {
   const nodes: Record<string, NodeCounts> = {}
   const taken = new Map<string, number>()
   const runs = emptyRuns()
@@ -80,14 +91,18 @@ export function analyticsView(model: Workflow, paths: PathCount[], waiting: Wait
     byHour.set(bucket, row)
     return row
   }
-  const variantEdges = splitEdges(model)
-  const watched = new Set([...variantEdges.values()].flat().map((v) => v.edgeId))
-  const edgeHours = new Map<string, Map<string, number>>()
+  const plans = splitPlans(model, goals)
+  // Variant edge → the conversion step of its split (null: none).
+  const watched = new Map<string, string | null>()
+  for (const plan of plans.values())
+    for (const v of plan.variants) watched.set(v.edgeId, plan.goal?.nodeId ?? null)
+  const edgeHours = new Map<string, Map<string, { exposures: number; conversions: number }>>()
 
   // Hours repeat the same few paths: per row only the status and A/B edges are looked at;
-  // each distinct path is expanded into its steps and edges once, with its total.
+  // each distinct path is expanded into its steps and edges once, with its total. A path is
+  // one run's tokens, so "took variant X and reached its conversion step" is exact per path.
   const totals = new Map<string[], number>()
-  const variantsIn = new Map<string[], string[]>()
+  const variantsIn = new Map<string[], { edgeId: string; converted: boolean }[]>()
   for (const { hour, status, tokens, count } of paths) {
     if (status in runs) {
       runs[status as keyof RunsByStatus] += count
@@ -97,12 +112,21 @@ export function analyticsView(model: Workflow, paths: PathCount[], waiting: Wait
     if (watched.size === 0) continue
     let variants = variantsIn.get(tokens)
     if (!variants) {
-      variants = tokens.filter((t) => t[0] === 't' && watched.has(t.slice(2))).map((t) => t.slice(2))
+      const reached = new Set(tokens.filter((t) => t[0] === 'r').map((t) => t.slice(2)))
+      variants = tokens
+        .filter((t) => t[0] === 't' && watched.has(t.slice(2)))
+        .map((t) => {
+          const goal = watched.get(t.slice(2))
+          return { edgeId: t.slice(2), converted: goal != null && reached.has(goal) }
+        })
       variantsIn.set(tokens, variants)
     }
-    for (const edgeId of variants) {
-      const hours = edgeHours.get(edgeId) ?? new Map<string, number>()
-      hours.set(hour, (hours.get(hour) ?? 0) + count)
+    for (const { edgeId, converted } of variants) {
+      const hours = edgeHours.get(edgeId) ?? new Map<string, { exposures: number; conversions: number }>()
+      const at = hours.get(hour) ?? { exposures: 0, conversions: 0 }
+      at.exposures += count
+      if (converted) at.conversions += count
+      hours.set(hour, at)
       edgeHours.set(edgeId, hours)
     }
   }
@@ -153,14 +177,22 @@ export function analyticsView(model: Workflow, paths: PathCount[], waiting: Wait
 
   const series = [...byHour.values()].sort((a, b) => a.hour.localeCompare(b.hour))
   const splits: AnalyticsView['splits'] = {}
-  for (const [nodeId, variants] of variantEdges)
-    splits[nodeId] = variants.map((v) => ({
-      ...v,
-      total: taken.get(v.edgeId) ?? 0,
-      hourly: [...(edgeHours.get(v.edgeId) ?? [])]
-        .map(([hour, count]) => ({ hour: isoHour(hour), count }))
-        .sort((a, b) => a.hour.localeCompare(b.hour)),
-    }))
+  for (const [nodeId, { goal, steps, variants }] of plans)
+    splits[nodeId] = {
+      goal,
+      steps,
+      variants: variants.map((v) => {
+        const hourly = [...(edgeHours.get(v.edgeId) ?? [])]
+          .map(([hour, at]) => ({ hour: isoHour(hour), ...at }))
+          .sort((a, b) => a.hour.localeCompare(b.hour))
+        return {
+          ...v,
+          exposures: taken.get(v.edgeId) ?? 0,
+          conversions: hourly.reduce((n, h) => n + h.conversions, 0),
+          hourly,
+        }
+      }),
+    }
 
   return { nodes, edges, ends, runs, series, splits }
 }

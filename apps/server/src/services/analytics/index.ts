@@ -15,6 +15,8 @@ export interface AnalyticsQuery {
   /** ISO times; counted by the hour of each run's start, so both ends round to their hour. */
   from: string
   to: string
+  /** A/B split id → the step counted as its conversion; a split left out gets one by name. */
+  goals?: Record<string, string>
 }
 
 export interface WorkflowAnalytics extends AnalyticsView {
@@ -64,7 +66,7 @@ export function createAnalyticsService(db: Db, logger?: Logger) {
         ),
       )
       return {
-        ...analyticsView(model, paths, waiting),
+        ...analyticsView(model, paths, waiting, q.goals),
         modelVersion: number,
         fromHour: scope.fromHour,
         toHour: scope.toHour,

@@ -189,4 +189,16 @@ describe.each(dialects)('analytics rollup (%s)', (dialect) => {
       modelVersion: 1,
     })
   })
+
+  it('takes conversion steps as short ids, a bounded number of them', async () => {
+    const at = new Date().toISOString()
+    const ask = (goals: Record<string, string>) =>
+      app.as(app.users.viewer).analytics.workflow({ workflowId, from: at, to: at, goals })
+    await expect(ask({ d: 'ok' })).resolves.toMatchObject({ splits: {} })
+    await expect(ask({ d: '' })).rejects.toThrow()
+    await expect(ask({ d: 'x'.repeat(201) })).rejects.toThrow()
+    await expect(
+      ask(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`s${i}`, 'ok']))),
+    ).rejects.toThrow(/at most 50/)
+  })
 })

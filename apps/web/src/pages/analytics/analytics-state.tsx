@@ -1,4 +1,4 @@
-import { createContext, useContext, useMemo, useState } from 'react'
+import { createContext, useCallback, useContext, useMemo, useState } from 'react'
 import {
   type PreviewStatus,
   usePreviewStatus,
@@ -29,6 +29,9 @@ interface AnalyticsState {
   /** null: every version. */
   version: number | null
   setVersion(v: number | null): void
+  /** A/B split id → the step chosen as its conversion (splits left out: found by name). */
+  goals: Record<string, string>
+  setGoal(splitId: string, nodeId: string): void
   data: WorkflowAnalytics | undefined
   loading: boolean
   error: unknown
@@ -50,6 +53,19 @@ export function useAnalyticsState(): AnalyticsState | null {
 const localInput = (ms: number) => {
   const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000)
   return d.toISOString().slice(0, 16)
+}
+
+// Per browser, not per account: the choice changes only how this person reads the numbers.
+const goalsKey = (workflowId: string) => `flowline:analytics-goals:${workflowId}`
+
+function storedGoals(workflowId: string): Record<string, string> {
+  try {
+    const saved = JSON.parse(localStorage.getItem(goalsKey(workflowId)) ?? '{}') as unknown
+    if (!saved || typeof saved !== 'object' || Array.isArray(saved)) return {}
+    return Object.fromEntries(Object.entries(saved).filter(([, v]) => typeof v === 'string' && v))
+  } catch {
+    return {}
+  }
 }
 
 // Rounded to the minute: the query key (and the server's answer) stays put between polls.
@@ -85,11 +101,34 @@ export function AnalyticsProvider({
     to: localInput(Date.now()),
   }))
   const [version, setVersion] = useState<number | null>(null)
+  const [goalState, setGoalState] = useState(() => ({ workflowId, goals: storedGoals(workflowId) }))
+  const goals = goalState.workflowId === workflowId ? goalState.goals : storedGoals(workflowId)
+  const setGoal = useCallback(
+    (splitId: string, nodeId: string) =>
+      setGoalState((prev) => {
+        const next = { ...(prev.workflowId === workflowId ? prev.goals : storedGoals(workflowId)) }
+        if (nodeId) next[splitId] = nodeId
+        else delete next[splitId]
+        try {
+          localStorage.setItem(goalsKey(workflowId), JSON.stringify(next))
+        } catch {
+          // Storage full or off: the choice lasts until the page reloads.
+        }
+        return { workflowId, goals: next }
+      }),
+    [workflowId],
+  )
   const [previewId, setPreviewId] = useState<string | null>(null)
   const preview = usePreviewStatus(open ? previewId : null)
   const range = windowRange(window, custom)
   const query = useWorkflowAnalytics(
-    { workflowId, version, from: range?.from ?? '', to: range?.to ?? '' },
+    {
+      workflowId,
+      version,
+      from: range?.from ?? '',
+      to: range?.to ?? '',
+      ...(Object.keys(goals).length > 0 ? { goals } : {}),
+    },
     open && range !== null,
   )
   const state = useMemo<AnalyticsState>(
@@ -103,6 +142,8 @@ export function AnalyticsProvider({
       setCustom,
       version,
       setVersion,
+      goals,
+      setGoal,
       data: query.data,
       loading: query.isFetching,
       error: query.error,
@@ -117,6 +158,8 @@ export function AnalyticsProvider({
       window,
       custom,
       version,
+      goals,
+      setGoal,
       query.data,
       query.isFetching,
       query.error,

@@ -1,55 +1,10 @@
-import { lazy, Suspense, useMemo } from 'react'
 import type { WorkflowAnalytics } from '../../api/analytics'
-import { formatCount, formatShare } from '../../canvas/analytics-overlay'
 import type { Workflow } from '../../lib/engine'
+import { useAnalyticsState } from './analytics-state'
 import { liftInterval, useLatestSignificance } from './significance-latest'
-import { hoursOf } from './volume-chart'
-
-const UPlotChart = lazy(() => import('./uplot-chart'))
-const VARIANT_COLOURS = ['#4f46e5', '#0891b2', '#d97706', '#db2777']
+import { SplitPanel } from './split-panel'
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`
-
-/** An A/B split's exposures per variant over the window: totals, shares and per hour. */
-function SplitPanel({
-  nodeId,
-  label,
-  variants,
-  data,
-}: {
-  nodeId: string
-  label: string
-  variants: WorkflowAnalytics['splits'][string]
-  data: WorkflowAnalytics
-}) {
-  const total = variants.reduce((n, v) => n + v.total, 0)
-  const { times, series } = useMemo(() => {
-    const hours = hoursOf(data.fromHour, data.toHour)
-    return {
-      times: hours.map((h) => h / 1000),
-      series: variants.map((v, i) => {
-        const at = new Map(v.hourly.map((x) => [Date.parse(x.hour), x.count]))
-        return { label: v.variant, colour: VARIANT_COLOURS[i % 4], values: hours.map((h) => at.get(h) ?? 0) }
-      }),
-    }
-  }, [variants, data])
-  return (
-    <section data-testid={`split-results-${nodeId}`} className="mt-3">
-      <h3 className="text-[12px] font-semibold text-slate-700">A/B split · {label}: exposures</h3>
-      <ul className="mt-1 flex flex-wrap gap-x-4 text-[12px] text-slate-600">
-        {variants.map((v) => (
-          <li key={v.edgeId}>
-            <span className="font-medium text-slate-800">{v.variant}</span> {formatCount(v.total)} (
-            {formatShare(total ? v.total / total : null)})
-          </li>
-        ))}
-      </ul>
-      <Suspense fallback={null}>
-        <UPlotChart times={times} series={series} height={110} />
-      </Suspense>
-    </section>
-  )
-}
 
 /** A significance step's latest verdict: p-value and lift with its 95 % interval. */
 function SignificancePanel({
@@ -94,13 +49,22 @@ export function ExperimentResults({
   data: WorkflowAnalytics
   workflowId: string
 }) {
+  const state = useAnalyticsState()
   const labelOf = (id: string) => graph.nodes.find((n) => n.id === id)?.label || id
   const tests = graph.nodes.filter((n) => n.type === 'significance')
   if (Object.keys(data.splits).length === 0 && tests.length === 0) return null
   return (
-    <div>
-      {Object.entries(data.splits).map(([nodeId, variants]) => (
-        <SplitPanel key={nodeId} nodeId={nodeId} label={labelOf(nodeId)} variants={variants} data={data} />
+    // Scrolls on its own on short screens, so the bar never runs off the bottom of the canvas.
+    <div data-testid="experiment-results" className="max-h-[calc(100vh-420px)] min-h-[160px] overflow-y-auto">
+      {Object.entries(data.splits).map(([nodeId, split]) => (
+        <SplitPanel
+          key={nodeId}
+          nodeId={nodeId}
+          label={labelOf(nodeId)}
+          split={split}
+          data={data}
+          onGoal={(goal) => state?.setGoal(nodeId, goal)}
+        />
       ))}
       {tests.map((n) => (
         <SignificancePanel key={n.id} workflowId={workflowId} nodeId={n.id} label={labelOf(n.id)} />

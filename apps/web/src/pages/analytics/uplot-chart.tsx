@@ -19,12 +19,15 @@ export default function UPlotChart({
   series,
   height = 140,
   testId,
+  legend = true,
 }: {
   /** Epoch seconds, one per value. */
   times: number[]
   series: ChartSeries[]
   height?: number
   testId?: string
+  /** Off where the colours are already named next to the chart (a table with swatches). */
+  legend?: boolean
 }) {
   const box = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -34,7 +37,7 @@ export default function UPlotChart({
       width: el.clientWidth || 480,
       height,
       // Labels only: live values on hover would make the legend jump under the pointer.
-      legend: { show: true, live: false },
+      legend: { show: legend, live: false },
       cursor: { points: { size: 5 } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [
@@ -59,6 +62,7 @@ export default function UPlotChart({
       resize.disconnect()
       plot.destroy()
     }
-  }, [times, series, height])
-  return <div ref={box} data-testid={testId} className="w-full text-[11px] [&_.u-legend]:text-[11px]" />
+  }, [times, series, height, legend])
+  // Important: uPlot's own stylesheet is not in a cascade layer, so it beats utilities.
+  return <div ref={box} data-testid={testId} className="w-full text-[11px] [&_.u-legend]:text-[11px]!" />
 }
