@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto'
 import { request } from 'node:http'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import type { Workflow } from '../services/engine'
 import { dialects } from '../testing/databases'
 import { startFakeBraze, withBraze } from '../testing/fake-braze'
 import { retentionFlow } from '../testing/flows'
 import { loginCookie, startTestServer } from '../testing/harness'
 import { segmentEvent, trpcHttp } from '../testing/http-client'
+import { startStubServer } from '../testing/stub-server'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 
@@ -169,6 +170,49 @@ describe.each(dialects)('Segment webhook over HTTP (%s)', (dialect) => {
     const runs = await waitForRuns(server, cookie, id, 1)
     expect(runs).toHaveLength(1)
     expect(runs[0].status).toBe('succeeded')
+  })
+
+  it('starts every accepted run while many deliveries wait on start filters (none left queued)', async () => {
+    // Filters and runs share the run threads' slots: 200 at once used to leave runs queued for good.
+    const slow = await startStubServer(() => ({ status: 200, body: { ok: true }, delayMs: 50 }))
+    onTestFinished(() => slow.close())
+    const model: Workflow = {
+      title: 'Filtered, with a slow call',
+      description: '',
+      groups: [],
+      nodes: [
+        {
+          id: 's',
+          group: null,
+          shape: 'circle',
+          label: 'Tracks only',
+          type: 'start',
+          config: { filter: 'event.type = "track"' },
+        },
+        {
+          id: 'count',
+          group: null,
+          shape: 'rectangle',
+          label: 'Ask a slow API',
+          type: 'http-request',
+          config: { method: 'GET', url: `${slow.url}/slow`, sideEffect: false },
+        },
+        { id: 'e', group: null, shape: 'circle', label: 'Done', type: 'end' },
+      ],
+      edges: [
+        { id: 's->count', source: 's', sourceHandle: 'right', target: 'count', targetHandle: 'left' },
+        { id: 'count->e', source: 'count', sourceHandle: 'right', target: 'e', targetHandle: 'left' },
+      ],
+    }
+    const { id } = await trpcHttp<{ id: string }>(server.url, 'workflows.create', { model }, { cookie })
+    await trpcHttp(server.url, 'workflows.publish', { id, version: 1 }, { cookie })
+    const url = `${server.url}/api/hooks/${id}`
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => post(url, JSON.stringify(segmentEvent(`slots-${i}`)))),
+    )
+    expect(responses.map((r) => r.status).filter((s) => s !== 202)).toEqual([])
+    const runs = await waitForRuns(server, cookie, id, 200)
+    expect(runs.filter((r) => r.status !== 'succeeded')).toEqual([])
   })
 
   it('resumes runs waiting for an event with that event, and tells the sender so', async () => {

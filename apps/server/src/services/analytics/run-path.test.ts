@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compact } from '../execution/run-host'
+import type { TraceEvent } from '../engine'
 import { RunPath } from './run-path'
 
 const at = '2026-01-01T00:00:00.000Z'
@@ -19,7 +19,7 @@ describe('RunPath', () => {
       { type: 'edge.taken', runId, at, edgeId: 'b->c', source: 'b', target: 'c' },
       { type: 'edge.taken', runId, at, edgeId: 'b->c', source: 'b', target: 'c' },
     ] as const
-    for (const e of events) path.observe(compact(e))
+    for (const e of events) path.observe(e as TraceEvent)
     expect(JSON.parse(path.signature())).toEqual(['f:b', 'r:a', 'r:b', 's:a', 't:a->"b"', 't:b->c'])
   })
 })

@@ -1,6 +1,6 @@
 import { resumeRun, runWorkflow, type Workflow } from '@flowline/engine'
 import { describe, expect, it } from 'vitest'
-import { restoreState, serializeState } from './run-host'
+import { needsTraceOutputs, restoreState, serializeState } from './run-host'
 
 const wf: Workflow = {
   title: 'two calls',
@@ -52,6 +52,40 @@ describe('checkpoints as stored by the run host', () => {
     expect(stored).not.toContain('xxxxxxxxxx')
     const calls: string[] = []
     const r = await resumeRun(wf, restoreState(stored, event), {
+      fetch: async (_url, init) => {
+        calls.push(String(init.body))
+        return new Response('{"ok":true}', { headers: { 'content-type': 'application/json' } })
+      },
+    })
+    expect(r.status).toBe('succeeded')
+    expect(calls).toEqual(['{"u":"u-9"}'])
+    expect(r.steps.t).toMatchObject({ status: 'succeeded', output: { who: 'u-9' } })
+  })
+
+  it('leave outputs the trace holds to the trace, and resume only with them', async () => {
+    let stored = ''
+    let full = ''
+    void runWorkflow(wf, {
+      event,
+      runId: 'r-2',
+      dryRun: false,
+      fetch: () => new Promise(() => {}),
+      checkpoint: (s, must) => {
+        if (must) {
+          stored = serializeState(s, undefined, new Map([['t', true]]))
+          full = serializeState(s)
+        }
+        return new Promise(() => {})
+      },
+    })
+    await new Promise((r) => setTimeout(r, 10))
+    expect(JSON.parse(stored).steps).not.toHaveProperty('t')
+    expect(JSON.parse(full).steps).toHaveProperty('t')
+    expect(needsTraceOutputs(stored)).toBe(true)
+    expect(needsTraceOutputs(full)).toBe(false)
+    expect(() => restoreState(stored, event)).toThrow(/trace lacks the output of step t/)
+    const calls: string[] = []
+    const r = await resumeRun(wf, restoreState(stored, event, undefined, { t: { who: 'u-9' } }), {
       fetch: async (_url, init) => {
         calls.push(String(init.body))
         return new Response('{"ok":true}', { headers: { 'content-type': 'application/json' } })

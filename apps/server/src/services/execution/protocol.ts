@@ -1,4 +1,4 @@
-import type { ResolvedConnection, RunDeps, TraceEvent, WaitRequest, Wake, Workflow } from '../engine'
+import type { ResolvedConnection, RunDeps, WaitRequest, Wake, Workflow } from '../engine'
 import type { RunJob } from '../run-queue'
 import type { TestCaseOutcome } from '../runs-tests'
 
@@ -19,8 +19,18 @@ export interface StartRun {
   modelKey: string
   /** JSON of the engine's RunState: a checkpoint or a suspended run. */
   state?: string
+  /** Step outputs from the stored trace, when the checkpoint left them there (run-host `serializeState`). */
+  traceOutputs?: Record<string, unknown>
   /** What the suspended run waited for (an event, a decision): it goes on along this branch. */
   wake?: Wake
+  /** Gather the run's path for the analytics rollup (live runs executed from their first step). */
+  path?: boolean
+  /**
+   * The connections the model's steps name, resolved by the pool before the start, so the
+   * run need not ask for each one on its way (a thread round trip per step); a missing one
+   * is asked for as before.
+   */
+  connections?: Record<string, ResolvedConnection | null>
 }
 
 /** For an event arriving at a workflow: the keys it resumes waiting runs under, per wait-for-event step. */
@@ -66,19 +76,13 @@ export type ToHost =
   | { t: 'resolved'; id: number; connection: ResolvedConnection | null; error?: string }
   | { t: 'stored'; id: number; value?: unknown; error?: string }
 
-/**
- * A trace event as stored: its JSON (oversized fields replaced) plus the two fields the
- * pool indexes. Only text crosses the thread boundary; the pool parses an event only when
- * someone is watching it live.
- */
-export interface StoredEvent {
-  type: TraceEvent['type']
-  nodeId: string | null
-  data: string
-}
-
 export type FromHost =
-  | { t: 'events'; runId: string; events: StoredEvent[] }
+  /**
+   * Trace events as stored: each one's JSON (oversized fields replaced). Only text crosses
+   * the thread boundary (an array of strings clones several times faster than objects); the
+   * pool parses an event only when someone is watching it live.
+   */
+  | { t: 'events'; runId: string; events: string[] }
   /** Store the state and answer `ack` before the run's next side effect goes out. */
   | { t: 'checkpoint'; runId: string; id: number; state: string }
   /**
@@ -93,7 +97,16 @@ export type FromHost =
       resumeAt: string | null
       waitFor?: WaitRequest
     }
-  | { t: 'finished'; runId: string; status: 'succeeded' | 'failed' | 'cancelled'; error: string | null }
+  | {
+      t: 'finished'
+      runId: string
+      status: 'succeeded' | 'failed' | 'cancelled'
+      error: string | null
+      /** The engine traced `run.finished` itself (else the pool adds it). */
+      traced: boolean
+      /** What the run touched (analytics/run-path.ts), when the start asked for it. */
+      path: string | null
+    }
   | { t: 'resolve'; runId: string; id: number; connectionId: string }
   /** A data-store node's operation, carried out by the pool on the database. */
   | { t: 'store'; runId: string; id: number; op: StoreOp; args: unknown[] }

@@ -1,4 +1,5 @@
 import type { DataStore } from '@flowline/engine'
+import { RunPath } from '../analytics/run-path'
 import {
   acceptsEvent,
   executeWorkflow,
@@ -12,7 +13,7 @@ import {
 import { runTestsOf } from '../runs-tests'
 import type { SecretBox } from '../secret-box'
 import { SecretFence } from '../secret-fence'
-import type { FromHost, RunTests, StartRun, StoredEvent, StoreOp, ToHost } from './protocol'
+import type { FromHost, RunTests, StartRun, StoreOp, ToHost } from './protocol'
 import { isSealed, openState, sealState } from './sealed-state'
 import type { StepMarks } from './step-marks'
 
@@ -20,52 +21,77 @@ import type { StepMarks } from './step-marks'
 // as the input of every step it flows through.
 const MAX_EVENT_CHARS = 256 * 1024
 
-/** The event as stored and streamed: oversized payload fields are replaced by a marker. */
-export function compact(event: TraceEvent): StoredEvent {
-  const stored = (data: string): StoredEvent => ({
-    type: event.type,
-    nodeId: 'nodeId' in event ? (event.nodeId ?? null) : null,
-    data,
-  })
+/** The event as stored and streamed (its JSON): oversized payload fields are replaced by a marker. */
+export const compact = (event: TraceEvent): string => compactEvent(event).data
+
+function compactEvent(event: TraceEvent): { data: string; truncated: boolean } {
   const data = JSON.stringify(event)
-  if (data.length <= MAX_EVENT_CHARS) return stored(data)
+  if (data.length <= MAX_EVENT_CHARS) return { data, truncated: false }
   const smaller: Record<string, unknown> = { ...event }
   for (const field of ['input', 'output', 'event'] as const) {
     const size = JSON.stringify(smaller[field] ?? null).length
     if (size > MAX_EVENT_CHARS / 4) smaller[field] = { $truncated: true, chars: size }
   }
-  return stored(JSON.stringify(smaller))
+  return { data: JSON.stringify(smaller), truncated: true }
 }
 
 /**
  * A checkpoint as stored: the run's state without what the run row already holds (the
  * event), what only a finished run's report needs (each step's input and request), or
  * what is there twice (a step's output is also in `steps`), so a checkpoint stays small.
- * A run holding generated secrets is sealed with `box` (sealed-state.ts).
+ * `inTrace`: steps whose output the stored trace holds whole (their last `node.finished`,
+ * committed with or before the checkpoint); they are left out too and read back from the
+ * trace on a restore (`restoreState`'s `traceOutputs`). Suspended runs' states stay whole.
+ * A run holding generated secrets is sealed with `box` (sealed-state.ts) and whole: its
+ * trace is masked.
  */
-export function serializeState(s: RunState, box?: SecretBox): string {
+export function serializeState(s: RunState, box?: SecretBox, inTrace?: ReadonlyMap<string, boolean>): string {
   const results: RunState['results'] = {}
   for (const [id, { input: _i, request: _r, requests: _rs, output, ...kept }] of Object.entries(s.results))
     results[id] = output === s.steps[id] ? kept : { ...kept, output }
-  // A start step's output is the event itself.
+  const sealed = !!s.secrets?.length
   const steps: RunState['steps'] = {}
+  // A start step's output is the event itself.
   const eventSteps: string[] = []
+  const traceSteps: string[] = []
   for (const [id, output] of Object.entries(s.steps)) {
     if (output === s.event) eventSteps.push(id)
+    else if (!sealed && inTrace?.get(id)) traceSteps.push(id)
     else steps[id] = output
   }
-  const json = JSON.stringify({ ...s, event: null, steps, results, eventSteps })
-  return s.secrets?.length ? sealState(json, s.runId, box) : json
+  const json = JSON.stringify({
+    ...s,
+    event: null,
+    steps,
+    results,
+    eventSteps,
+    ...(traceSteps.length > 0 ? { traceSteps } : {}),
+  })
+  return sealed ? sealState(json, s.runId, box) : json
 }
+
+/** Whether a stored state needs step outputs from the run's trace to be restored. */
+export const needsTraceOutputs = (stored: string): boolean =>
+  !isSealed(stored) && stored.includes('"traceSteps":')
 
 export function restoreState(
   stored: string,
   event: unknown,
   sealed?: { box: SecretBox | undefined; runId: string },
+  /** Each step's last output in the stored trace (run-store/trace-rows.ts `traceOutputs`). */
+  traceOutputs?: Record<string, unknown>,
 ): RunState {
   const json = isSealed(stored) ? openState(stored, sealed?.runId ?? '', sealed?.box) : stored
-  const { eventSteps, ...state } = JSON.parse(json) as RunState & { eventSteps?: string[] }
+  const { eventSteps, traceSteps, ...state } = JSON.parse(json) as RunState & {
+    eventSteps?: string[]
+    traceSteps?: string[]
+  }
   for (const id of eventSteps ?? []) state.steps[id] = event
+  for (const id of traceSteps ?? []) {
+    if (!traceOutputs || !Object.hasOwn(traceOutputs, id))
+      throw new Error(`the run's stored trace lacks the output of step ${id}, which its checkpoint needs`)
+    state.steps[id] = traceOutputs[id]
+  }
   for (const [id, result] of Object.entries(state.results))
     if (!('output' in result) && id in state.steps) result.output = state.steps[id]
   return { ...state, event }
@@ -129,6 +155,10 @@ function fencedClients(
 
 const STEP_END = new Set(['node.finished', 'node.failed', 'node.skipped', 'run.suspended', 'run.finished'])
 
+// Live runs' events go out with their checkpoints and outcome (one stored row each), or
+// after this long when a step takes time, so someone watching still sees progress.
+const LIVE_FLUSH_MS = 100
+
 /**
  * Executes runs for the pool: trace events go back in batches, checkpoints are confirmed
  * by the pool (stored) before the run goes on, connections are resolved by the pool (it
@@ -138,8 +168,9 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
   const models = new Map<string, { model: Workflow; index: Map<string, number> }>()
   const aborts = new Map<string, AbortController>()
   const replies = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
-  const buffered = new Map<string, StoredEvent[]>()
-  let flushQueued = false
+  const buffered = new Map<string, string[]>()
+  let turnFlush = false
+  let timedFlush: NodeJS.Timeout | null = null
   let nextId = 1
 
   /** The data-store node's stores live in the database: the pool carries operations out. */
@@ -171,17 +202,27 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
     }
   }
 
-  function buffer(runId: string, event: TraceEvent): void {
+  /**
+   * Test runs' events go out after each turn, for the live canvas; live runs' with their
+   * next checkpoint or outcome (`flush(runId)`), at the latest after LIVE_FLUSH_MS.
+   */
+  function buffer(runId: string, data: string, live: boolean): void {
     const list = buffered.get(runId)
-    if (list) list.push(compact(event))
-    else buffered.set(runId, [compact(event)])
-    if (!flushQueued) {
-      flushQueued = true
-      // Events of everything that ran this turn go out together, after the turn.
+    if (list) list.push(data)
+    else buffered.set(runId, [data])
+    if (!live) {
+      if (turnFlush) return
+      turnFlush = true
       setImmediate(() => {
-        flushQueued = false
+        turnFlush = false
         flush()
       })
+    } else if (!timedFlush) {
+      timedFlush = setTimeout(() => {
+        timedFlush = null
+        flush()
+      }, LIVE_FLUSH_MS)
+      timedFlush.unref?.()
     }
   }
 
@@ -204,8 +245,16 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
     const abort = new AbortController()
     aborts.set(job.runId, abort)
     let current = -1
+    const path = msg.path ? new RunPath() : null
+    let traced = false
+    // Steps whose last output went into the trace whole: checkpoints need not hold it again.
+    const inTrace = new Map<string, boolean>()
     const onEvent = (event: TraceEvent) => {
-      buffer(job.runId, event)
+      const { data, truncated } = compactEvent(event)
+      buffer(job.runId, data, !job.dryRun)
+      if (event.type === 'node.finished') inTrace.set(event.nodeId, !truncated)
+      path?.observe(event)
+      if (event.type === 'run.finished') traced = true
       if (!marks) return
       if (event.type === 'node.started') {
         current = index.get(event.nodeId) ?? -1
@@ -219,13 +268,17 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
       return pending.finally(() => marks.computing(slot, current))
     }
     try {
-      const state = msg.state ? restoreState(msg.state, job.event, { box, runId: job.runId }) : undefined
+      const state = msg.state
+        ? restoreState(msg.state, job.event, { box, runId: job.runId }, msg.traceOutputs)
+        : undefined
       const result = await executeWorkflow(
         model,
         {
           ...deps,
           ...fencedClients(deps, awaiting, (connectionId) =>
-            ask<ResolvedConnection | null>({ t: 'resolve', runId: job.runId, id: nextId++, connectionId }),
+            msg.connections && Object.hasOwn(msg.connections, connectionId)
+              ? Promise.resolve(msg.connections[connectionId])
+              : ask<ResolvedConnection | null>({ t: 'resolve', runId: job.runId, id: nextId++, connectionId }),
           ),
           dataStore: dataStoreFor(job.runId, awaiting),
           now,
@@ -240,7 +293,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
           recordEvents: false,
           signal: abort.signal,
           checkpoint: (s, mustStore) => {
-            const stored = serializeState(s, box)
+            const stored = serializeState(s, box, inTrace)
             flush(job.runId)
             if (!mustStore) return post({ t: 'checkpoint', runId: job.runId, id: 0, state: stored })
             return ask<void>({ t: 'checkpoint', runId: job.runId, id: nextId++, state: stored })
@@ -262,7 +315,8 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
         })
       } else {
         const status = result.status === 'suspended' ? 'failed' : result.status
-        post({ t: 'finished', runId: job.runId, status, error: result.error ?? null })
+        const error = result.error ?? null
+        post({ t: 'finished', runId: job.runId, status, error, traced, path: path?.signature() ?? null })
       }
     } catch (err) {
       flush(job.runId)
@@ -271,6 +325,8 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
         runId: job.runId,
         status: 'failed',
         error: (err as Error)?.message ?? String(err),
+        traced,
+        path: null,
       })
     } finally {
       marks?.idle(slot)

@@ -2,16 +2,15 @@ import type { DataStore } from '@flowline/engine'
 import type { Logger } from 'pino'
 import type { Db } from '../../db'
 import { now } from '../../db'
-import { RunPath } from '../analytics/run-path'
 import type { ConnectionResolver, RunDeps, TraceEvent, Wake, Workflow } from '../engine'
 import type { RunJob } from '../run-queue'
 import type { RunWriter } from '../run-store/run-writer'
-import { lastSeq } from '../run-store/trace-rows'
+import { lastSeq, traceOutputs } from '../run-store/trace-rows'
 import type { TestCaseOutcome } from '../runs-tests'
 import type { SeqEvent, TraceBus } from '../trace-bus'
 import { type HostEvents, type HostHandle, inlineHost, spawnThread } from './hosts'
-import { type FromHost, type HostConfig, type StoredEvent, type ToHost, versionKey } from './protocol'
-import { compact } from './run-host'
+import { type FromHost, type HostConfig, type ToHost, versionKey } from './protocol'
+import { compact, needsTraceOutputs } from './run-host'
 import { threadBundle } from './thread-bundle'
 
 export interface RunPoolOptions {
@@ -42,6 +41,15 @@ export interface RunPoolOptions {
 
 type Suspended = Extract<FromHost, { t: 'suspended' }>
 
+/** What a run that ran before goes on from (nothing: its first step). */
+interface ResumeFrom {
+  state?: string
+  wake?: Wake
+  traceOutputs?: Record<string, unknown>
+  /** It had started but stored no checkpoint: its trace says why it begins again. */
+  startOver?: boolean
+}
+
 interface Active {
   job: RunJob
   model: Workflow
@@ -50,9 +58,10 @@ interface Active {
   host: HostHandle
   slot: number
   resolver: ConnectionResolver
-  finishedTraced: boolean
-  /** Runs executed from their first step: what they touched, for the analytics rollup. */
-  path?: RunPath
+  /** Resolved before the start: the run's thread need not ask for them (StartRun.connections). */
+  connections?: Record<string, Awaited<ReturnType<ConnectionResolver>>>
+  /** Runs executed from their first step gather what they touched, for the analytics rollup. */
+  countPath: boolean
   /** Threads that died under this run: a run that keeps killing them fails. */
   deaths: number
   done(): void
@@ -160,40 +169,123 @@ export function createRunPool(opts: RunPoolOptions) {
     return hosts.find((h) => h.handle === handle)
   }
 
-  function dispatch(a: Omit<Active, 'host' | 'slot'>, state: string | undefined, wake?: Wake): void {
+  /**
+   * Runs and host jobs (start filters of every webhook delivery, test cases) share the
+   * watchdog's slots; past them they wait here for one, never fail: a run the queue
+   * handed over must start, however many deliveries' filters hold slots at that moment.
+   */
+  const slotWaiters: ((host: Host, slot: number) => void)[] = []
+
+  function withSlot(start: (host: Host, slot: number) => void): void {
     const host = pickHost()
     const slot = host.free.pop()
-    if (slot === undefined) throw new Error('run pool over capacity')
-    const run: Active = { ...a, host: host.handle, slot }
-    active.set(a.job.runId, run)
-    const modelKey = versionKey(a.job)
+    if (slot === undefined) slotWaiters.push(start)
+    else start(host, slot)
+  }
+
+  function freeSlot(handle: HostHandle, slot: number): void {
+    const host = hostOf(handle)
+    if (!host) return
+    const next = slotWaiters.shift()
+    if (next) next(host, slot)
+    else host.free.push(slot)
+  }
+
+  /** After a thread was replaced: the new one's slots go to whoever waits. */
+  function serveWaiters(): void {
+    while (slotWaiters.length > 0) {
+      const host = pickHost()
+      const slot = host.free.pop()
+      if (slot === undefined) return
+      slotWaiters.shift()!(host, slot)
+    }
+  }
+
+  function dispatch(a: Omit<Active, 'host' | 'slot'>, from: ResumeFrom = {}): void {
+    withSlot((host, slot) => {
+      // Cancelled while it waited for a slot.
+      if (cancelled.delete(a.job.runId)) {
+        freeSlot(host.handle, slot)
+        a.done()
+        return
+      }
+      start({ ...a, host: host.handle, slot }, host, from)
+      if (from.startOver) traceStartOver(a.job.runId)
+    })
+  }
+
+  /** Where a run that ran before goes on from: its stored state (read back from the database). */
+  async function resumeFrom(runId: string, state: string | null, wake: string | null): Promise<ResumeFrom> {
+    return {
+      state: state ?? undefined,
+      wake: wake ? (JSON.parse(wake) as Wake) : undefined,
+      traceOutputs: state && needsTraceOutputs(state) ? await traceOutputs(db, runId) : undefined,
+    }
+  }
+
+  /** Connection ids a model's steps name (`connectionId` in their settings), per model. */
+  const connectionIds = new WeakMap<Workflow, string[]>()
+  function connectionsOf(model: Workflow): string[] {
+    let ids = connectionIds.get(model)
+    if (!ids) {
+      const found = new Set<string>()
+      for (const n of model.nodes) {
+        const id = (n.config as { connectionId?: unknown } | undefined)?.connectionId
+        if (typeof id === 'string' && id !== '') found.add(id)
+      }
+      ids = [...found]
+      connectionIds.set(model, ids)
+    }
+    return ids
+  }
+
+  /** The model's connections, resolved for the run's start (ones that fail are asked for later). */
+  async function prefetchConnections(model: Workflow, resolver: ConnectionResolver) {
+    const ids = connectionsOf(model)
+    if (ids.length === 0) return undefined
+    const out: Record<string, Awaited<ReturnType<ConnectionResolver>>> = {}
+    await Promise.all(
+      ids.map(async (id) => {
+        try {
+          out[id] = await resolver(id)
+        } catch {
+          // The step asks again and reports the error in its own words.
+        }
+      }),
+    )
+    return out
+  }
+
+  function start(run: Active, host: Host, { state, wake, traceOutputs }: ResumeFrom): void {
+    active.set(run.job.runId, run)
+    const modelKey = versionKey(run.job)
     if (host.models.size >= MAX_MODELS_PER_HOST) {
       host.models.clear()
       host.handle.send({ t: 'forget-models' })
     }
     const known = host.models.has(modelKey)
-    if (a.job.version !== null) host.models.add(modelKey)
+    if (run.job.version !== null) host.models.add(modelKey)
     host.handle.send({
       t: 'start',
-      job: a.job.model ? { ...a.job, model: undefined } : a.job,
-      slot,
+      job: run.job.model ? { ...run.job, model: undefined } : run.job,
+      slot: run.slot,
       modelKey,
-      model: known ? undefined : a.model,
+      model: known ? undefined : run.model,
       state,
       ...(wake ? { wake } : {}),
+      ...(traceOutputs ? { traceOutputs } : {}),
+      ...(run.countPath ? { path: true } : {}),
+      ...(run.connections ? { connections: run.connections } : {}),
     })
   }
 
   function release(run: Active): void {
     active.delete(run.job.runId)
-    hostOf(run.host)?.free.push(run.slot)
+    freeSlot(run.host, run.slot)
   }
 
   /** The next sequence number, live on the bus and into the next commit. */
-  function record(run: Active, stored: StoredEvent): void {
-    const { type, data } = stored
-    run.path?.observe(stored)
-    if (type === 'run.finished') run.finishedTraced = true
+  function record(run: Active, data: string): void {
     run.seq++
     bus.publish(run.job.runId, lazyEvent(run.seq, data))
     writer.event({ run_id: run.job.runId, seq: run.seq, data })
@@ -207,12 +299,21 @@ export function createRunPool(opts: RunPoolOptions) {
     trace(active.get(runId)!, { type: 'run.resumed', runId, at, reason: 'restart' })
   }
 
-  async function finish(run: Active, status: 'succeeded' | 'failed' | 'cancelled', error: string | null) {
+  /**
+   * `traced`: the engine traced run.finished; `path`: what the run touched, as its thread
+   * gathered it (null when the thread could not: the trigger then reads the stored trace).
+   */
+  async function finish(
+    run: Active,
+    status: 'succeeded' | 'failed' | 'cancelled',
+    error: string | null,
+    { traced, path }: { traced: boolean; path: string | null } = { traced: false, path: null },
+  ) {
     release(run)
     const finishedAt = now()
     const durationMs = Date.parse(finishedAt) - Date.parse(run.job.acceptedAt)
     // Subscribers end on run.finished; synthesize it when the engine could not send it.
-    if (!run.finishedTraced) {
+    if (!traced) {
       const at = new Date(opts.clock()).toISOString()
       trace(run, {
         type: 'run.finished',
@@ -229,7 +330,7 @@ export function createRunPool(opts: RunPoolOptions) {
         error,
         finished_at: finishedAt,
         duration_ms: durationMs,
-        analytics_path: run.path?.signature() ?? null,
+        analytics_path: run.countPath ? path : null,
         state: null,
         resume_at: null,
       })
@@ -241,14 +342,10 @@ export function createRunPool(opts: RunPoolOptions) {
   }
 
   function sendJob(job: Omit<HostJob, 'host' | 'slot'>): void {
-    const host = pickHost()
-    const slot = host.free.pop()
-    if (slot === undefined) {
-      job.reject(new Error('too many runs and jobs at once; try again in a moment'))
-      return
-    }
-    jobs.set(job.id, { ...job, host: host.handle, slot })
-    host.handle.send(job.message(slot, host))
+    withSlot((host, slot) => {
+      jobs.set(job.id, { ...job, host: host.handle, slot })
+      host.handle.send(job.message(slot, host))
+    })
   }
 
   function startJob<T>(what: string, message: (id: string, slot: number, host: Host) => ToHost): Promise<T> {
@@ -287,7 +384,7 @@ export function createRunPool(opts: RunPoolOptions) {
       )
     } else if (msg.t === 'tests-done' || msg.t === 'filter-done' || msg.t === 'wait-keys-done') {
       jobs.delete(job.id)
-      hostOf(job.host)?.free.push(job.slot)
+      freeSlot(job.host, job.slot)
       job.resolve(msg.t === 'tests-done' ? msg.outcomes : msg.t === 'filter-done' ? msg.accepted : msg.keys)
     }
   }
@@ -305,7 +402,8 @@ export function createRunPool(opts: RunPoolOptions) {
         return
       case 'checkpoint':
         // id 0: stored with the next commit, the run did not wait for it.
-        writer.update(run.job.runId, { status: 'running', state: msg.state }).then(
+        // The status is 'running' since the start: leaving it out spares its indexes and triggers.
+        writer.update(run.job.runId, { state: msg.state }).then(
           () => msg.id !== 0 && handle.send({ t: 'ack', id: msg.id }),
           (err: Error) => {
             handle.send({ t: 'cancel', runId: run.job.runId })
@@ -340,7 +438,7 @@ export function createRunPool(opts: RunPoolOptions) {
         return
       }
       case 'finished':
-        void finish(run, msg.status, msg.error)
+        void finish(run, msg.status, msg.error, msg)
         return
     }
   }
@@ -379,6 +477,7 @@ export function createRunPool(opts: RunPoolOptions) {
       }
       void finish(run, 'failed', nodeId ? `${nodeId}: ${reason}` : reason)
     }
+    serveWaiters()
     // Continue the others from what is stored: their checkpoint, or the start.
     await writer.flushed().catch(() => {})
     for (const run of runs) {
@@ -389,10 +488,10 @@ export function createRunPool(opts: RunPoolOptions) {
         .where('id', '=', run.job.runId)
         .executeTakeFirst()
       const { host: _h, slot: _s, ...rest } = run
-      const wake = row?.wake ? (JSON.parse(row.wake) as Wake) : undefined
-      dispatch({ ...rest, finishedTraced: false }, row?.state ?? undefined, wake)
+      const from = await resumeFrom(run.job.runId, row?.state ?? null, row?.wake ?? null)
+      // What the dead thread gathered of the run's path is lost: the trigger reads the trace.
       // Without a checkpoint it starts over; with one, the engine traces the resumption.
-      if (!row?.state) traceStartOver(run.job.runId)
+      dispatch({ ...rest, countPath: false }, { ...from, startOver: !row?.state })
     }
   }
 
@@ -422,9 +521,7 @@ export function createRunPool(opts: RunPoolOptions) {
     async execute(job: RunJob): Promise<void> {
       if (cancelled.delete(job.runId)) return
       let seq = 0
-      let state: string | undefined
-      let wake: Wake | undefined
-      let restarted = false
+      let from: ResumeFrom = {}
       if (job.resume) {
         await writer.flushed().catch(() => {})
         const row = await db
@@ -434,29 +531,29 @@ export function createRunPool(opts: RunPoolOptions) {
           .executeTakeFirst()
         // Cancelled or finished meanwhile.
         if (!row || (row.status !== 'queued' && row.status !== 'running')) return
-        state = row.state ?? undefined
-        wake = row.wake ? (JSON.parse(row.wake) as Wake) : undefined
+        from = await resumeFrom(job.runId, row.state, row.wake)
         // Started before the restart but nothing stored yet: it starts over, and says so.
-        restarted = row.status === 'running' && !state
+        from.startOver = row.status === 'running' && !row.state
         seq = await lastSeq(db, job.runId)
         bus.open(job.runId)
       }
       const model = job.model ?? (await opts.loadVersionModel(job.workflowId, job.version!))
+      const resolver = opts.resolverForRun()
+      const connections = await prefetchConnections(model, resolver)
       if (cancelled.delete(job.runId)) return
       await new Promise<void>((done) => {
         const run = {
           job,
           model,
           seq,
-          resolver: opts.resolverForRun(),
-          finishedTraced: false,
+          resolver,
+          connections,
           deaths: 0,
           // Dry runs are never counted; resumed runs did not show this pool their first steps.
-          path: job.resume || job.dryRun ? undefined : new RunPath(),
+          countPath: !job.resume && !job.dryRun,
           done,
         }
-        dispatch(run, state, wake)
-        if (restarted) traceStartOver(job.runId)
+        dispatch(run, from)
         void writer.update(job.runId, { status: 'running' }).catch(() => {})
       })
     },

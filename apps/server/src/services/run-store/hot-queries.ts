@@ -96,6 +96,42 @@ export function hotQueries(
   }
 }
 
+/**
+ * Rows inserted during one turn of the event loop go into one transaction (SQLite): a
+ * commit costs more than the row, and under load one turn reads many webhook requests.
+ * Each caller still learns its own row's outcome, once it is committed. Should the batch
+ * fail, each row is tried alone so one bad row fails only its own request.
+ */
+function perTurn<R>(all: (rows: R[]) => boolean[], one: (row: R) => boolean): (row: R) => Promise<boolean> {
+  let pending: { row: R; resolve(v: boolean): void; reject(e: unknown): void }[] = []
+  const flush = () => {
+    const batch = pending
+    pending = []
+    let results: boolean[] | null = null
+    try {
+      results = batch.length === 1 ? null : all(batch.map((p) => p.row))
+    } catch {
+      results = null
+    }
+    batch.forEach((p, i) => {
+      if (results) {
+        p.resolve(results[i])
+        return
+      }
+      try {
+        p.resolve(one(p.row))
+      } catch (err) {
+        p.reject(err)
+      }
+    })
+  }
+  return (row) =>
+    new Promise((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush)
+      pending.push({ row, resolve, reject })
+    })
+}
+
 function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
   if (raw?.kind === 'sqlite') {
     const target = raw.sqlite.prepare(`${HOOK_TARGET}?`)
@@ -109,7 +145,7 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
     const eventWaits = raw.sqlite.prepare(EVENT_WAITS.replace('$1', '?'))
     return {
       hookTarget: async (id) => target.get(id) as HookTarget | undefined,
-      insertRun: async (row) => insert.run(row).changes === 1,
+      insertRun: perTurn(insertAll, (row) => insert.run(row).changes === 1),
       insertRuns: async (rows) => insertAll(rows),
       hasEventWaits: async (id) => eventWaits.get(id) !== undefined,
     }

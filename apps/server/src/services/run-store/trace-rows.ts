@@ -62,3 +62,11 @@ export async function lastSeq(db: Db, runId: string): Promise<number> {
     .executeTakeFirst()
   return Number(row?.seq ?? 0)
 }
+
+/** Each step's last output in a run's stored trace: what a checkpoint may leave out (run-host.ts). */
+export async function traceOutputs(db: Db, runId: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {}
+  for (const { event } of await readTrace(db, runId))
+    if (event.type === 'node.finished') out[event.nodeId] = event.output
+  return out
+}
