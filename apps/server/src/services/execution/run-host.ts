@@ -278,7 +278,12 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
           ...fencedClients(deps, awaiting, (connectionId) =>
             msg.connections && Object.hasOwn(msg.connections, connectionId)
               ? Promise.resolve(msg.connections[connectionId])
-              : ask<ResolvedConnection | null>({ t: 'resolve', runId: job.runId, id: nextId++, connectionId }),
+              : ask<ResolvedConnection | null>({
+                  t: 'resolve',
+                  runId: job.runId,
+                  id: nextId++,
+                  connectionId,
+                }),
           ),
           dataStore: dataStoreFor(job.runId, awaiting),
           now,
