@@ -10,6 +10,7 @@ import { schedulesMigration } from './migrations/0007-schedules'
 import { peopleMigration } from './migrations/0008-people'
 import { sourcesMigration } from './migrations/0009-sources'
 import { analyticsRollupMigration } from './migrations/0010-analytics-rollup'
+import { runsByStatusMigration } from './migrations/0011-runs-by-status'
 import type { Database } from './schema'
 
 export type Db = Kysely<Database>
@@ -47,6 +48,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
         '0007-schedules': schedulesMigration,
         '0008-people': peopleMigration,
         '0010-analytics-rollup': analyticsRollupMigration(kind),
+        '0011-runs-by-status': runsByStatusMigration,
       }),
     },
   })
