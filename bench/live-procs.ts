@@ -3,7 +3,7 @@
  * readiness, CPU time from /proc, and stopping children by PID.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { availableParallelism } from 'node:os'
 
@@ -43,11 +43,14 @@ export function spawnNode(
     env: opts.env ?? process.env,
     stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   })
+  const logFile = script.includes('apps/server') ? process.env.BENCH_SERVER_LOG : undefined
   let tail = ''
   let first = ''
   let lines = 0
   const keep = (chunk: Buffer) => {
     const text = chunk.toString()
+    // BENCH_SERVER_LOG: a file that gets the server's output too (e.g. with BENCH_SERVER_NODE_ARGS=--trace-gc).
+    if (logFile) appendFileSync(logFile, text)
     if (!first) first = text.split('\n')[0].slice(0, 600)
     lines += text.split('\n').length - 1
     tail = (tail + text).slice(-4000)
