@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import type { Workflow } from '../services/engine'
 import { dialects } from '../testing/databases'
 import { startFakeBraze, withBraze } from '../testing/fake-braze'
-import { retentionFlow } from '../testing/flows'
+import { link, retentionFlow, step } from '../testing/flows'
 import { loginCookie, startTestServer } from '../testing/harness'
 import { segmentEvent, trpcHttp } from '../testing/http-client'
 import { startStubServer } from '../testing/stub-server'
@@ -181,28 +181,11 @@ describe.each(dialects)('Segment webhook over HTTP (%s)', (dialect) => {
       description: '',
       groups: [],
       nodes: [
-        {
-          id: 's',
-          group: null,
-          shape: 'circle',
-          label: 'Tracks only',
-          type: 'start',
-          config: { filter: 'event.type = "track"' },
-        },
-        {
-          id: 'count',
-          group: null,
-          shape: 'rectangle',
-          label: 'Ask a slow API',
-          type: 'http-request',
-          config: { method: 'GET', url: `${slow.url}/slow`, sideEffect: false },
-        },
-        { id: 'e', group: null, shape: 'circle', label: 'Done', type: 'end' },
+        step('s', 'start', { filter: 'event.type = "track"' }, 'circle'),
+        step('ask', 'http-request', { method: 'GET', url: `${slow.url}/slow`, sideEffect: false }),
+        step('e', 'end', {}, 'circle'),
       ],
-      edges: [
-        { id: 's->count', source: 's', sourceHandle: 'right', target: 'count', targetHandle: 'left' },
-        { id: 'count->e', source: 'count', sourceHandle: 'right', target: 'e', targetHandle: 'left' },
-      ],
+      edges: [link('s', 'ask'), link('ask', 'e')],
     }
     const { id } = await trpcHttp<{ id: string }>(server.url, 'workflows.create', { model }, { cookie })
     await trpcHttp(server.url, 'workflows.publish', { id, version: 1 }, { cookie })
