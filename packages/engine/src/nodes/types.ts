@@ -60,6 +60,8 @@ export interface StepOutcome {
   requests?: RecordedRequest[]
   /** Wait steps: when the run may continue (epoch ms on the run clock). */
   waitUntil?: number
+  /** Wait steps: the run clock `waitUntil` was counted from; a skipped wait lasts from here, however long the step took. */
+  waitFrom?: number
   /**
    * Steps that wait for something from outside (an event, a person's decision): the run
    * suspends until it arrives (`resumeRun` with a `wake`) or the timeout, when the step

@@ -142,8 +142,12 @@ export function complete(
   let skippedWait = false
   if (!mocked && outcome.waitUntil !== undefined) {
     const now = run.now()
-    const waitedMs = Math.max(0, outcome.waitUntil - now)
-    if (!s.skipWaits && waitedMs > 0) return suspend(run, node, outcome.waitUntil, t0)
+    if (!s.skipWaits && outcome.waitUntil > now) return suspend(run, node, outcome.waitUntil, t0)
+    // A skipped wait (test runs) lasts its whole duration, even when the clock ticked while the step ran.
+    const waitedMs = Math.max(
+      0,
+      outcome.waitUntil - (s.skipWaits ? Math.min(now, outcome.waitFrom ?? now) : now),
+    )
     s.skippedMs += waitedMs
     output = { waitedMs, until: new Date(outcome.waitUntil).toISOString() }
     skippedWait = s.skipWaits && waitedMs > 0

@@ -19,6 +19,13 @@ const waiting = (config: unknown) =>
   )
 
 describe('waits in test runs', () => {
+  it('last their whole duration even when the clock ticks while the step runs', async () => {
+    // Every read of the clock is a millisecond later, as on a busy machine.
+    let t = T0
+    const r = await runWorkflow(waiting({ duration: '14d' }), { event, now: () => t++ })
+    expect(r.steps.w.output).toMatchObject({ waitedMs: 14 * 86_400_000 })
+  })
+
   it('skip the wait on a virtual clock and trace it as skipped', async () => {
     const started = performance.now()
     const r = await runWorkflow(waiting({ duration: 'PT2H' }), { event, now: () => T0 })

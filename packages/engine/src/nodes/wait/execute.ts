@@ -28,10 +28,11 @@ export const waitExecutor: NodeExecutor<WaitConfig, PreparedWait> = {
       : { durationMs: parseDuration(config.duration!) },
   execute: (p, ctx) => {
     const start = ctx.now()
-    if ('durationMs' in p) return { output: null, waitUntil: start + p.durationMs }
+    if ('durationMs' in p) return { output: null, waitUntil: start + p.durationMs, waitFrom: start }
     return andThen(evalField(p.until, ctx.scope), (v) => ({
       output: null,
       waitUntil: Math.max(start, toEpoch(v)),
+      waitFrom: start,
     }))
   },
 }
