@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { Page } from '@playwright/test'
-import { expect, waitForEditor } from './editor-helpers'
+import { expect, newPage, waitForEditor } from './editor-helpers'
 import { signIn, test, trpc } from './fixtures'
 import {
   deliverPricingTraffic,
@@ -234,6 +234,8 @@ test('an experiment: exposures per variant over time, and the latest p-value wit
 
 test('the A/B template: exposures, conversions and conversion rate per variant, by the step chosen', async ({
   page,
+  browser,
+  baseURL,
   consoleErrors,
 }) => {
   await signIn(page)
@@ -298,16 +300,25 @@ test('the A/B template: exposures, conversions and conversion rate per variant, 
   await page.screenshot({ path: `${SHOTS_AB}/ab-panel-1280x720.png` })
   await page.setViewportSize({ width: 1440, height: 900 })
 
-  // The audit view (read-only canvas) shows the same per variant.
-  await page.goto(`/#/audit/workflows/${id}`)
-  await expect(page.getByTestId('readonly-canvas')).toBeVisible({ timeout: 30_000 })
-  await page.getByTestId('analytics-toggle').click()
-  await page.getByTestId('analytics-window').selectOption('hour')
-  await page.getByTestId('analytics-chart-toggle').click()
-  await expect(page.getByTestId('split-variant-n5-monthly')).toHaveAttribute(
-    'data-conversions',
-    String(expected.monthly.conversions),
-  )
-  await page.screenshot({ path: `${SHOTS_AB}/ab-panel-audit.png` })
+  // A viewer's audit view (read-only canvas) shows the same per variant, at both sizes.
+  const viewer = { email: `ab-viewer-${suffix}@flowline.test`, password: 'viewer-password-1' }
+  await ok(trpc(page, 'users.create', { ...viewer, role: 'viewer' }))
+  const v = await newPage(browser, baseURL)
+  await signIn(v.page, viewer.email, viewer.password)
+  await v.page.goto(`/#/audit/workflows/${id}`)
+  await expect(v.page.getByTestId('readonly-canvas')).toBeVisible({ timeout: 30_000 })
+  await v.page.getByTestId('analytics-toggle').click()
+  await v.page.getByTestId('analytics-window').selectOption('hour')
+  await v.page.getByTestId('analytics-chart-toggle').click()
+  for (const variant of ['monthly', 'annual'] as const)
+    await expect(v.page.getByTestId(`split-variant-n5-${variant}`)).toHaveAttribute(
+      'data-conversions',
+      String(expected[variant].conversions),
+    )
+  await v.page.screenshot({ path: `${SHOTS_AB}/ab-panel-audit-viewer.png` })
+  await v.page.setViewportSize({ width: 1280, height: 720 })
+  await expect(v.page.getByTestId('split-variant-n5-annual')).toBeInViewport()
+  await v.page.screenshot({ path: `${SHOTS_AB}/ab-panel-audit-viewer-1280x720.png` })
+  expect(v.errors).toEqual([])
   expect(consoleErrors).toEqual([])
 })

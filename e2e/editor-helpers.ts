@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { Locator, Page } from '@playwright/test'
+import type { Browser, Locator, Page } from '@playwright/test'
 import { parse } from '../packages/engine/src/dsl/parser'
 import type { Workflow } from '../packages/engine/src/model/schema'
 import { expect as baseExpect } from './fixtures'
@@ -187,4 +187,11 @@ export function edgesBehindNodes(page: Page): Promise<string[]> {
     }
     return found
   })
+}
+
+/** A page in a fresh browser context (another person signed in), with its console errors. */
+export async function newPage(browser: Browser, baseURL: string | undefined, width = 1440, height = 900) {
+  const context = await browser.newContext({ baseURL, viewport: { width, height } })
+  const page = await context.newPage()
+  return { page, errors: collectConsoleErrors(page) }
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
-import type { Browser, Page } from '@playwright/test'
-import { collectConsoleErrors, expect, flowNodes, node, waitForEditor } from './editor-helpers'
+import type { Page } from '@playwright/test'
+import { expect, flowNodes, newPage, node, waitForEditor } from './editor-helpers'
 import { admin, signIn, test, trpc } from './fixtures'
 
 /**
@@ -29,12 +29,6 @@ async function ok<T>(p: Promise<{ data?: T; error?: { code: string; message: str
   if (r.error || r.data === undefined)
     throw new Error(r.error ? `${r.error.code}: ${r.error.message}` : 'no data')
   return r.data
-}
-
-async function newPage(browser: Browser, baseURL: string | undefined, width = 1440, height = 900) {
-  const context = await browser.newContext({ baseURL, viewport: { width, height } })
-  const page = await context.newPage()
-  return { page, errors: collectConsoleErrors(page) }
 }
 
 const row = (page: Page, title: string) =>
