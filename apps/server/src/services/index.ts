@@ -25,7 +25,7 @@ import { createVersionService } from './versions'
 import { WaitScheduler } from './wait-scheduler'
 import { createWaitingRuns } from './waiting-runs'
 import { createWebhookSecrets } from './webhook-secrets'
-import { createWorkflowService } from './workflows'
+import { createWorkflowService, readVersionModel } from './workflows'
 
 export interface ServicesOptions {
   db: Db
@@ -68,13 +68,7 @@ function versionModelCache(db: Db, limit = 500) {
     const key = `${workflowId}@${version}`
     const hit = cache.get(key)
     if (hit) return hit
-    const row = await db
-      .selectFrom('workflow_versions')
-      .select('model')
-      .where('workflow_id', '=', workflowId)
-      .where('number', '=', version)
-      .executeTakeFirstOrThrow()
-    const model = JSON.parse(row.model) as Workflow
+    const model = await readVersionModel(db, workflowId, version)
     if (cache.size >= limit) cache.clear()
     cache.set(key, model)
     return model

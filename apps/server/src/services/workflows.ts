@@ -46,6 +46,19 @@ export async function checkWithConnections(model: Workflow, catalog: ConnectionC
   return checkModel(model, (await catalog()).values())
 }
 
+/** A saved version's model; NOT_FOUND when the workflow has no such version. */
+export async function readVersionModel(db: Db, workflowId: string, number: number): Promise<Workflow> {
+  const row = await db
+    .selectFrom('workflow_versions')
+    .select('model')
+    .where('workflow_id', '=', workflowId)
+    .where('number', '=', number)
+    .executeTakeFirst()
+  if (!row)
+    throw new TRPCError({ code: 'NOT_FOUND', message: `Workflow ${workflowId} has no version ${number}` })
+  return JSON.parse(row.model) as Workflow
+}
+
 export function createWorkflowService(
   db: Db,
   audit: AuditService,
@@ -376,18 +389,11 @@ export function createWorkflowService(
 
     /** An old version's model becomes the newest version: a draft to look at, test and publish. */
     async restore(actor: Actor, id: string, version: number) {
-      const old = await db
-        .selectFrom('workflow_versions')
-        .select('model')
-        .where('workflow_id', '=', id)
-        .where('number', '=', version)
-        .executeTakeFirst()
-      if (!old)
-        throw new TRPCError({ code: 'NOT_FOUND', message: `Workflow ${id} has no version ${version}` })
+      const old = await readVersionModel(db, id, version)
       return appendVersion(
         actor,
         id,
-        () => JSON.parse(old.model) as Workflow,
+        () => old,
         `Restored from version ${version}`,
         'workflow.restore',
         (number) => ({ from: version, version: number }),

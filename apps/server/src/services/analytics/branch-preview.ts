@@ -7,7 +7,7 @@ import type { TraceEvent, Workflow } from '../engine'
 import type { RunQueue } from '../run-queue'
 import { readTrace } from '../run-store/trace-rows'
 import type { createRunService } from '../runs'
-import type { Actor } from '../workflows'
+import { type Actor, readVersionModel } from '../workflows'
 import {
   eventSummary,
   httpReadNodes,
@@ -85,17 +85,6 @@ interface Job {
   changedCount: number
   abort: AbortController
   endedAt: number | null
-}
-
-async function versionModel(db: Db, workflowId: string, number: number): Promise<Workflow> {
-  const row = await db
-    .selectFrom('workflow_versions')
-    .select('model')
-    .where('workflow_id', '=', workflowId)
-    .where('number', '=', number)
-    .executeTakeFirst()
-  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No version ${number}` })
-  return JSON.parse(row.model) as Workflow
 }
 
 /**
@@ -246,8 +235,8 @@ export function createBranchPreviews({ db, runs, queue, audit, logger }: Preview
           message: 'Publish a version first: the preview replays its events',
         })
       const draftVersion = input.model ? null : (input.draftVersion ?? wf.latest_version)
-      const publishedModel = await versionModel(db, input.workflowId, wf.published_version)
-      const draftModel = input.model ?? (await versionModel(db, input.workflowId, draftVersion!))
+      const publishedModel = await readVersionModel(db, input.workflowId, wf.published_version)
+      const draftModel = input.model ?? (await readVersionModel(db, input.workflowId, draftVersion!))
       const previewId = randomUUID()
       const job: Job = {
         status: {

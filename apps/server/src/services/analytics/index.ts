@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server'
 import type { Logger } from 'pino'
 import type { Db } from '../../db'
-import type { Workflow } from '../engine'
+import { readVersionModel } from '../workflows'
 import { type AnalyticsView, analyticsView } from './analytics-view'
 import { hourOf, readRollup } from './rollup-reader'
 import { compactShards } from './shard-compaction'
@@ -36,14 +36,7 @@ export function createAnalyticsService(db: Db, logger?: Logger) {
       .executeTakeFirst()
     if (!wf) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workflow' })
     const number = version ?? wf.published_version ?? wf.latest_version
-    const row = await db
-      .selectFrom('workflow_versions')
-      .select('model')
-      .where('workflow_id', '=', workflowId)
-      .where('number', '=', number)
-      .executeTakeFirst()
-    if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No version ${number}` })
-    return { number, model: JSON.parse(row.model) as Workflow }
+    return { number, model: await readVersionModel(db, workflowId, number) }
   }
 
   return {
