@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dialects } from '../testing/databases'
 import { step } from '../testing/flows'
-import { createTestApp, demoFetch, silentLogger, TEST_SERVER_URL, type TestApp } from '../testing/harness'
-import { createServices } from '.'
+import { createTestApp, secondProcess, type TestApp } from '../testing/harness'
 import type { TraceEvent, Workflow } from './engine'
 
 type Node = Workflow['nodes'][number]
@@ -133,16 +131,7 @@ describe.each(dialects)('runs waiting for events and people (%s)', (dialect) => 
     const { workflowId, runId } = await waitingRun(offerFlow, cancelRequested('u-1'))
     // Three days later, a second process over the same database races the first for the due run.
     skewMs = 3 * 86_400_000 + 1_000
-    const second = createServices({
-      db: app.db,
-      logger: silentLogger,
-      serverUrl: () => TEST_SERVER_URL,
-      runDeps: { fetch: demoFetch },
-      secretKey: randomBytes(32),
-      clock,
-    })
-    await second.pool.prepare()
-    second.pool.start()
+    const second = await secondProcess(app.db, { clock })
     second.waits.start()
     const due = new Date(clock()).toISOString()
     app.services.waits.nudge(due)
@@ -164,15 +153,7 @@ describe.each(dialects)('runs waiting for events and people (%s)', (dialect) => 
     const { workflowId, runId } = await waitingRun(offerFlow, cancelRequested('u-1'))
     await app.services.waits.stop()
     app.services.pool.close()
-    const restarted = createServices({
-      db: app.db,
-      logger: silentLogger,
-      serverUrl: () => TEST_SERVER_URL,
-      runDeps: { fetch: demoFetch },
-      secretKey: randomBytes(32),
-    })
-    await restarted.pool.prepare()
-    restarted.pool.start()
+    const restarted = await secondProcess(app.db)
     expect(await restarted.runs.recover()).toBe(0)
     expect(await restarted.waitingRuns.deliver(workflowId, offerAccepted('u-1'))).toEqual([runId])
     await restarted.queue.drain(15_000)

@@ -107,6 +107,21 @@ export async function createTestApp(dialect: DialectName, opts: TestAppOptions =
   }
 }
 
+/** Another server process over the same database (a restart, a second instance), its run threads started. */
+export async function secondProcess(db: Db, opts: { clock?: () => number } = {}): Promise<Services> {
+  const services = createServices({
+    db,
+    logger: silentLogger,
+    serverUrl: () => TEST_SERVER_URL,
+    runDeps: { fetch: demoFetch },
+    secretKey: randomBytes(32),
+    clock: opts.clock,
+  })
+  await services.pool.prepare()
+  services.pool.start()
+  return services
+}
+
 /** The real server on an ephemeral loopback port, over a fresh database. */
 export async function startTestServer(
   dialect: DialectName,

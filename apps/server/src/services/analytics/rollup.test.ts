@@ -1,11 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { postgresRollupSql, sqliteRollupSql } from '../../db/migrations/analytics-rollup-sql'
 import { dialects } from '../../testing/databases'
 import { link, step } from '../../testing/flows'
-import { createTestApp, demoFetch, silentLogger, TEST_SERVER_URL, type TestApp } from '../../testing/harness'
-import { createServices } from '..'
+import { createTestApp, secondProcess, type TestApp } from '../../testing/harness'
 import type { Workflow } from '../engine'
 import { directCount, rollupCount } from './direct-count'
 import { compactShards } from './shard-compaction'
@@ -136,15 +135,7 @@ describe.each(dialects)('analytics rollup (%s)', (dialect) => {
     // The first process stops; a second one on the same database takes over the waits.
     await app.services.waits.stop()
     app.services.pool.close()
-    const second = createServices({
-      db: app.db,
-      logger: silentLogger,
-      serverUrl: () => TEST_SERVER_URL,
-      runDeps: { fetch: demoFetch },
-      secretKey: randomBytes(32),
-    })
-    await second.pool.prepare()
-    second.pool.start()
+    const second = await secondProcess(app.db)
     second.waits.start()
     try {
       await deliver(second, 20)
