@@ -1,5 +1,6 @@
 import type { Db } from '../../db'
 import type { TraceEvent } from '../engine'
+import { withRunId } from '../run-store/stored-event'
 import { pathsOf } from './rollup-reader'
 
 /**
@@ -26,7 +27,10 @@ export async function directCount(db: Db, workflowId: string): Promise<Map<strin
     .orderBy('first_seq')
     .execute()
   const eventsOf = new Map<string, TraceEvent[]>()
-  for (const t of traces) eventsOf.set(t.run_id, [...(eventsOf.get(t.run_id) ?? []), ...JSON.parse(t.data)])
+  for (const t of traces) {
+    const stored = (JSON.parse(t.data) as TraceEvent[]).map((e) => withRunId(t.run_id, e))
+    eventsOf.set(t.run_id, [...(eventsOf.get(t.run_id) ?? []), ...stored])
+  }
 
   const counts = new Map<string, number>()
   const add = (key: string, n = 1) => counts.set(key, (counts.get(key) ?? 0) + n)

@@ -10,6 +10,7 @@ import {
   type TraceEvent,
   type Workflow,
 } from '../engine'
+import { withoutRunId } from '../run-store/stored-event'
 import { runTestsOf } from '../runs-tests'
 import type { SecretBox } from '../secret-box'
 import { SecretFence } from '../secret-fence'
@@ -21,18 +22,21 @@ import type { StepMarks } from './step-marks'
 // as the input of every step it flows through.
 const MAX_EVENT_CHARS = 256 * 1024
 
-/** The event as stored and streamed (its JSON): oversized payload fields are replaced by a marker. */
+/**
+ * The event as stored and streamed (its JSON, without the runId: run-store/stored-event.ts):
+ * oversized payload fields are replaced by a marker.
+ */
 export const compact = (event: TraceEvent): string => compactEvent(event).data
 
 function compactEvent(event: TraceEvent): { data: string; truncated: boolean } {
   const data = JSON.stringify(event)
-  if (data.length <= MAX_EVENT_CHARS) return { data, truncated: false }
+  if (data.length <= MAX_EVENT_CHARS) return { data: withoutRunId(data, event), truncated: false }
   const smaller: Record<string, unknown> = { ...event }
   for (const field of ['input', 'output', 'event'] as const) {
     const size = JSON.stringify(smaller[field] ?? null).length
     if (size > MAX_EVENT_CHARS / 4) smaller[field] = { $truncated: true, chars: size }
   }
-  return { data: JSON.stringify(smaller), truncated: true }
+  return { data: withoutRunId(JSON.stringify(smaller), event), truncated: true }
 }
 
 /**

@@ -5,6 +5,7 @@ import { now } from '../../db'
 import type { ConnectionResolver, RunDeps, TraceEvent, Wake, Workflow } from '../engine'
 import type { RunJob } from '../run-queue'
 import type { RunWriter } from '../run-store/run-writer'
+import { withRunId } from '../run-store/stored-event'
 import { lastSeq, traceOutputs } from '../run-store/trace-rows'
 import type { TestCaseOutcome } from '../runs-tests'
 import type { SeqEvent, TraceBus } from '../trace-bus'
@@ -96,12 +97,12 @@ const MAX_MODELS_PER_HOST = 500
 const CANCEL_MEMORY_MS = 10 * 60_000
 
 /** Parsed on first read: most events are stored and never watched live. */
-function lazyEvent(seq: number, data: string): SeqEvent {
+function lazyEvent(runId: string, seq: number, data: string): SeqEvent {
   let event: TraceEvent | undefined
   return {
     seq,
     get event() {
-      event ??= JSON.parse(data) as TraceEvent
+      event ??= withRunId(runId, JSON.parse(data) as TraceEvent)
       return event
     },
   }
@@ -287,7 +288,7 @@ export function createRunPool(opts: RunPoolOptions) {
   /** The next sequence number, live on the bus and into the next commit. */
   function record(run: Active, data: string): void {
     run.seq++
-    bus.publish(run.job.runId, lazyEvent(run.seq, data))
+    bus.publish(run.job.runId, lazyEvent(run.job.runId, run.seq, data))
     writer.event({ run_id: run.job.runId, seq: run.seq, data })
   }
 

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import type { TraceEvent } from '../engine'
+import { compact } from '../execution/run-host'
+import { withoutRunId, withRunId } from './stored-event'
 import { packTrace } from './trace-rows'
 
 describe('packTrace', () => {
@@ -25,5 +28,32 @@ describe('packTrace', () => {
       [1, 1, '[1]'],
       [3, 3, '[3]'],
     ])
+  })
+})
+
+describe('stored events', () => {
+  const event: TraceEvent = {
+    type: 'node.finished',
+    runId: '0b7c6f1e-5d1a-4f7e-9a53-2f1e8c9d0a11',
+    at: '2026-12-01T00:00:00.000Z',
+    nodeId: 'n8',
+    output: { note: '"runId":"someone else"' },
+    durationMs: 3,
+  }
+
+  it('leave out the runId the row holds, and read back as the engine emitted them', () => {
+    const stored = compact(event)
+    expect(stored).not.toContain(event.runId)
+    expect(stored.length).toBeLessThan(JSON.stringify(event).length - 40)
+    const read = withRunId(event.runId, JSON.parse(stored))
+    expect(read).toEqual(event)
+    expect(Object.keys(read)).toEqual(Object.keys(event))
+  })
+
+  it('keep rows written before (with their runId) and events of another shape as they are', () => {
+    const old = JSON.parse(JSON.stringify(event)) as TraceEvent
+    expect(withRunId(event.runId, old)).toBe(old)
+    const reordered = JSON.stringify({ runId: event.runId, type: 'node.started', at: event.at, nodeId: 'n1' })
+    expect(withoutRunId(reordered, JSON.parse(reordered))).toBe(reordered)
   })
 })

@@ -1,6 +1,7 @@
 import type { Db } from '../../db'
 import type { RunTraceTable, TraceEventRow } from '../../db/schema'
 import type { TraceEvent } from '../engine'
+import { withRunId } from './stored-event'
 
 /** Consecutive events of each run become one row; their JSON is joined, never parsed again. */
 export function packTrace(events: TraceEventRow[]): RunTraceTable[] {
@@ -47,7 +48,7 @@ export async function readTrace(
     const events = JSON.parse(row.data) as TraceEvent[]
     events.forEach((event, i) => {
       const seq = row.first_seq + i
-      if (seq > afterSeq) out.push({ seq, event })
+      if (seq > afterSeq) out.push({ seq, event: withRunId(runId, event) })
     })
   }
   return out
