@@ -37,7 +37,9 @@ describe('the guarded HTTP client (real sockets on 127.0.0.1)', () => {
         ? { status: 302, headers: { location: decodeURIComponent(req.path.slice('/redirect-to/'.length)) } }
         : req.path === '/huge'
           ? { body: 'x'.repeat(6 * 1024 * 1024) }
-          : { body: { ok: true } },
+          : req.path === '/slow'
+            ? { body: { ok: true }, delayMs: 2_000 }
+            : { body: { ok: true } },
     )
     other = await startStubServer()
   })
@@ -129,6 +131,35 @@ describe('the guarded HTTP client (real sockets on 127.0.0.1)', () => {
       await expect(
         fetch(`http://127.0.0.1:${stub.port}/trpc/users.list`, { method: 'GET', headers: {} }),
       ).rejects.toMatchObject({ code: 'ERR_OUTBOUND_BLOCKED' })
+    } finally {
+      fetch.close()
+    }
+  })
+
+  it('keeps its time limit over the whole call and stops when the run is cancelled, not before', async () => {
+    const fetch = client({ allowHosts: '127.0.0.1' })
+    try {
+      const slow = `http://127.0.0.1:${stub.port}/slow`
+      const t0 = Date.now()
+      await expect(fetch(slow, { method: 'GET', headers: {}, timeoutMs: 150 })).rejects.toMatchObject({
+        name: 'TimeoutError',
+      })
+      expect(Date.now() - t0).toBeLessThan(1_500)
+
+      // One run's signal serves all its calls: a finished call is not cut off later.
+      const run = new AbortController()
+      const quick = await fetch(`http://127.0.0.1:${stub.port}/`, {
+        method: 'GET',
+        headers: {},
+        signal: run.signal,
+      })
+      expect(await quick.text()).toBe('{"ok":true}')
+      const cut = fetch(slow, { method: 'GET', headers: {}, signal: run.signal, timeoutMs: 10_000 })
+      setTimeout(() => run.abort(), 50)
+      await expect(cut).rejects.toMatchObject({ name: 'AbortError' })
+      await expect(fetch(slow, { method: 'GET', headers: {}, signal: run.signal })).rejects.toMatchObject({
+        name: 'AbortError',
+      })
     } finally {
       fetch.close()
     }

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream'
+import type { IncomingHttpHeaders } from 'node:http'
 import { Agent, buildConnector } from 'undici'
 import type { RunDeps } from './engine'
 import { createOutboundGuard, DEMO_PATH, type OutboundGuard } from './outbound-guard'
@@ -22,6 +22,42 @@ const SOCKET_CODES: Record<string, string> = {
   UND_ERR_BODY_TIMEOUT: 'ETIMEDOUT',
 }
 
+interface Answer {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+const tooLarge = (size: number) =>
+  new Error(`response of ${size}+ bytes is larger than ${MAX_RESPONSE_BYTES} bytes`)
+// Named like AbortSignal.timeout()'s error: the engine reports it as the step's time limit.
+const timedOut = (ms: number) =>
+  Object.assign(new Error(`no answer within ${ms} ms`), { name: 'TimeoutError', code: 'FLOWLINE_TIMEOUT' })
+const aborted = () => Object.assign(new Error('This operation was aborted'), { name: 'AbortError' })
+
+/**
+ * Calls in flight per signal (a run's): one abort listener per signal rather than one per
+ * call, whose adding and removing cost as much as the rest of a call's bookkeeping.
+ */
+const watchers = new WeakMap<AbortSignal, Set<() => void>>()
+function whenAborted(signal: AbortSignal, onAbort: () => void): () => void {
+  let calls = watchers.get(signal)
+  if (!calls) {
+    const set = new Set<() => void>()
+    calls = set
+    watchers.set(signal, set)
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const call of [...set]) call()
+      },
+      { once: true },
+    )
+  }
+  calls.add(onAbort)
+  return () => calls.delete(onAbort)
+}
+
 export interface HttpClientOptions {
   /** Where requests may go; default: the public internet only. */
   guard?: OutboundGuard
@@ -29,6 +65,8 @@ export interface HttpClientOptions {
 }
 
 export type HttpClient = ((url: string, init: Init) => ReturnType<FetchLike>) & {
+  /** It keeps `timeoutMs` itself and stops on `signal` without a listener per call (FetchLike). */
+  readonly enforcesTimeout: true
   close(): void
   readonly guard: OutboundGuard
 }
@@ -61,8 +99,9 @@ function guardedPool(guard: OutboundGuard, path: string, maxSockets: number): Ag
  * CPU per call, a quarter of global fetch's), behind the outbound guard (every hop, checked
  * on the address connected to), following redirects like fetch (credentials dropped when a
  * redirect leaves the origin) and refusing bodies over 5 MiB. With a `fence`, a request
- * carrying a connection secret anywhere but the origin it was saved for is refused. Timeouts
- * and retries are the caller's: the engine aborts through `signal` and retries transient failures.
+ * carrying a connection secret anywhere but the origin it was saved for is refused. It keeps
+ * the caller's `timeoutMs` over all hops and stops on `signal`, itself (`enforcesTimeout`);
+ * retries are the caller's (the engine retries transient failures).
  */
 export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   const guard = opts.guard ?? createOutboundGuard()
@@ -75,62 +114,120 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   })
   let pools = newPools()
 
-  async function once(url: URL, init: Init) {
+  /**
+   * One hop. `cancelled` is handed the hop's stop: the deadline or the run's cancellation
+   * ends it at once, even while it still waits for a socket.
+   */
+  function once(url: URL, init: Init, cancelled: (stop: (reason: Error) => void) => void): Promise<Answer> {
     guard.checkUrl(url)
     // Every hop: a redirect keeps credentials within their origin, and no secret leaves for another.
     init.fence?.checkHttp(url, init.headers)
-    try {
-      return await (guard.isSelfDemo(url) ? pools.self : pools.main).request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: init.method as 'GET',
-        headers: init.headers,
-        body: init.body,
-        signal: init.signal,
+    const pool = guard.isSelfDemo(url) ? pools.self : pools.main
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      let answer: Omit<Answer, 'body'> | null = null
+      let stopped: Error | null = null
+      let abortRequest: ((reason: Error) => void) | null = null
+      cancelled((reason) => {
+        stopped = reason
+        abortRequest?.(reason)
+        reject(reason)
       })
-    } catch (err) {
-      throw withSocketCode(err)
-    }
+      // The low-level handler: no body stream or async iterator per call (a third of its cost).
+      pool.dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: init.method as 'GET',
+          headers: init.headers,
+          body: init.body,
+        },
+        {
+          onRequestStart(controller) {
+            abortRequest = (reason) => controller.abort(reason)
+            if (stopped) controller.abort(stopped)
+          },
+          onResponseStart(controller, status, headers) {
+            const declared = Number(headers['content-length'])
+            if (declared > MAX_RESPONSE_BYTES) return controller.abort(tooLarge(declared))
+            answer = { status, headers }
+          },
+          onResponseData(controller, chunk) {
+            size += chunk.length
+            if (size > MAX_RESPONSE_BYTES) return controller.abort(tooLarge(size))
+            chunks.push(chunk)
+          },
+          onResponseEnd() {
+            resolve({ ...answer!, body: Buffer.concat(chunks, size).toString('utf8') })
+          },
+          onResponseError(_controller, err) {
+            reject(withSocketCode(err))
+          },
+        },
+      )
+    })
   }
 
   async function fetchLike(input: string, init: Init) {
     let url = new URL(input)
     let current = init
-    for (let hop = 0; ; hop++) {
-      const res = await once(url, current)
-      const status = res.statusCode
-      const location = res.headers.location
-      if (status >= 300 && status < 400 && typeof location === 'string' && hop < MAX_REDIRECTS) {
-        res.body.resume()
-        const next = new URL(location, url)
-        if (next.origin !== url.origin) current = { ...current, headers: withoutCredentials(current) }
-        url = next
-        // As fetch does: 303, and 301/302 after POST, continue as a GET without a body.
-        if (status === 303 || ((status === 301 || status === 302) && current.method === 'POST')) {
-          const headers = Object.fromEntries(
-            Object.entries(current.headers).filter(([k]) => k.toLowerCase() !== 'content-type'),
-          )
-          current = { ...current, method: 'GET', headers, body: undefined }
+    const { signal, timeoutMs } = init
+    if (signal?.aborted) throw aborted()
+    // One deadline for all hops; the hop in flight is the one to stop.
+    let stopHop: ((reason: Error) => void) | null = null
+    let stoppedBy: Error | null = null
+    const stop = (reason: Error) => {
+      stoppedBy ??= reason
+      stopHop?.(reason)
+    }
+    const cancelled = (hopStop: (reason: Error) => void) => {
+      stopHop = hopStop
+      if (stoppedBy) hopStop(stoppedBy)
+    }
+    const timer = timeoutMs === undefined ? null : setTimeout(() => stop(timedOut(timeoutMs)), timeoutMs)
+    const unwatch = signal ? whenAborted(signal, () => stop(aborted())) : null
+    try {
+      for (let hop = 0; ; hop++) {
+        const res = await once(url, current, cancelled)
+        const location = res.headers.location
+        if (res.status >= 300 && res.status < 400 && typeof location === 'string' && hop < MAX_REDIRECTS) {
+          const next = new URL(location, url)
+          if (next.origin !== url.origin) current = { ...current, headers: withoutCredentials(current) }
+          url = next
+          // As fetch does: 303, and 301/302 after POST, continue as a GET without a body.
+          if (
+            res.status === 303 ||
+            ((res.status === 301 || res.status === 302) && current.method === 'POST')
+          ) {
+            const headers = Object.fromEntries(
+              Object.entries(current.headers).filter(([k]) => k.toLowerCase() !== 'content-type'),
+            )
+            current = { ...current, method: 'GET', headers, body: undefined }
+          }
+          continue
         }
-        continue
-      }
-      const body = await readAll(res.body, res.headers['content-length'])
-      return {
-        status,
-        headers: {
-          forEach(cb: (value: string, key: string) => void) {
-            for (const [key, value] of Object.entries(res.headers)) {
-              if (value !== undefined) cb(Array.isArray(value) ? value.join(', ') : value, key)
-            }
+        return {
+          status: res.status,
+          headers: {
+            forEach(cb: (value: string, key: string) => void) {
+              for (const [key, value] of Object.entries(res.headers)) {
+                if (value !== undefined) cb(Array.isArray(value) ? value.join(', ') : value, key)
+              }
+            },
           },
-        },
-        text: async () => body,
+          text: async () => res.body,
+        }
       }
+    } finally {
+      if (timer) clearTimeout(timer)
+      unwatch?.()
     }
   }
 
   return Object.assign(fetchLike, {
     guard,
+    enforcesTimeout: true as const,
     // Drops every socket; the client stays usable (as a node:http agent would).
     close() {
       for (const pool of Object.values(pools)) void pool.destroy()
@@ -149,21 +246,4 @@ function withSocketCode(err: unknown): unknown {
 function withoutCredentials(init: Init): Record<string, string> {
   const drop = new Set([...CREDENTIAL_HEADERS, ...(init.sensitiveHeaders ?? []).map((h) => h.toLowerCase())])
   return Object.fromEntries(Object.entries(init.headers).filter(([k]) => !drop.has(k.toLowerCase())))
-}
-
-async function readAll(body: Readable, contentLength: string | string[] | undefined): Promise<string> {
-  const tooLarge = (size: number) => {
-    body.destroy()
-    return new Error(`response of ${size}+ bytes is larger than ${MAX_RESPONSE_BYTES} bytes`)
-  }
-  const declared = Number(contentLength)
-  if (declared > MAX_RESPONSE_BYTES) throw tooLarge(declared)
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_RESPONSE_BYTES) throw tooLarge(size)
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }

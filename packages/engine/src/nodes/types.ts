@@ -8,7 +8,7 @@ import type { HttpPolicy } from './shared/http-policy'
 import type { SendMail } from './shared/mail'
 
 /** The subset of `fetch` executors use, so the server can inject a guarded client. */
-export type FetchLike = (
+export type FetchLike = ((
   url: string,
   init: {
     method: string
@@ -20,12 +20,21 @@ export type FetchLike = (
      * the redirect leaves the origin (as fetch does for Authorization). Plain fetch ignores it.
      */
     sensitiveHeaders?: string[]
+    /** The call's time limit, for clients that keep it themselves (`enforcesTimeout`). */
+    timeoutMs?: number
   },
 ) => Promise<{
   status: number
   headers: { forEach(cb: (value: string, key: string) => void): void }
   text(): Promise<string>
-}>
+}>) & {
+  /**
+   * The client ends a call after `timeoutMs` with an error named "TimeoutError" and stops
+   * on `signal` itself: executors then pass the run's signal and the limit as they are,
+   * instead of an AbortController, timer and listener per call (plain fetch: unset).
+   */
+  readonly enforcesTimeout?: boolean
+}
 
 export interface ExecuteContext {
   runId: string

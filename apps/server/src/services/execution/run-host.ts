@@ -128,15 +128,17 @@ function fencedClients(
   const fence = new SecretFence()
   const fetch = deps.fetch!
   const sendMail = deps.sendMail
+  const fenced: NonNullable<RunDeps['fetch']> = (url, init) => {
+    try {
+      fence.checkHttp(new URL(url), init.headers)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    return awaiting(fetch(url, { ...init, fence } as typeof init))
+  }
   return {
-    fetch: (url, init) => {
-      try {
-        fence.checkHttp(new URL(url), init.headers)
-      } catch (err) {
-        return Promise.reject(err)
-      }
-      return awaiting(fetch(url, { ...init, fence } as typeof init))
-    },
+    // What the client keeps itself (time limits) it still keeps behind the fence.
+    fetch: Object.assign(fenced, { enforcesTimeout: fetch.enforcesTimeout }),
     sendMail:
       sendMail &&
       ((connection, message, o) => {

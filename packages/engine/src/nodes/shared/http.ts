@@ -139,6 +139,29 @@ class AttemptError extends Error {
 
 const cancelled = (what: string) => `${what} was cancelled: the run hit its time limit`
 
+/**
+ * The time limit and the run's cancellation of one attempt, for a client that does not keep
+ * time itself: a controller of its own, aborted by a timer or by the run's signal.
+ */
+function attemptLimit(runSignal: AbortSignal | undefined, timeoutMs: number) {
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, timeoutMs)
+  const onRunAbort = () => controller.abort()
+  runSignal?.addEventListener('abort', onRunAbort, { once: true })
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    dispose() {
+      clearTimeout(timer)
+      runSignal?.removeEventListener('abort', onRunAbort)
+    },
+  }
+}
+
 async function attemptOnce(
   ctx: ExecuteContext,
   call: HttpCall,
@@ -147,16 +170,14 @@ async function attemptOnce(
   what: string,
   secrets: readonly string[],
 ): Promise<HttpResult> {
-  const controller = new AbortController()
-  let timedOut = false
-  const timer = setTimeout(() => {
-    timedOut = true
-    controller.abort()
-  }, timeoutMs)
-  const onRunAbort = () => controller.abort()
-  ctx.signal?.addEventListener('abort', onRunAbort, { once: true })
+  // A client keeping time itself gets the run's signal and the limit as they are.
+  const limit = ctx.fetch.enforcesTimeout ? null : attemptLimit(ctx.signal, timeoutMs)
   try {
-    const res = await ctx.fetch(call.url, { method: call.method, ...init, signal: controller.signal })
+    const res = await ctx.fetch(call.url, {
+      method: call.method,
+      ...init,
+      ...(limit ? { signal: limit.signal } : { signal: ctx.signal, timeoutMs }),
+    })
     const resHeaders: Record<string, string> = {}
     res.headers.forEach((value, key) => {
       resHeaders[key.toLowerCase()] = scrub(value, secrets)
@@ -178,12 +199,12 @@ async function attemptOnce(
     return { status: res.status, headers: resHeaders, body: maskResponse(text, parsed, secrets) }
   } catch (err) {
     if (err instanceof AttemptError) throw err
+    const timedOut = limit ? limit.timedOut() : (err as Error | null)?.name === 'TimeoutError'
     if (timedOut) throw new AttemptError(`${what} timed out after ${timeoutMs} ms`, false)
     if (ctx.signal?.aborted) throw new AttemptError(cancelled(what), false)
     throw new AttemptError(`${what} failed: ${describeFetchError(err)}`, isTransientError(err))
   } finally {
-    clearTimeout(timer)
-    ctx.signal?.removeEventListener('abort', onRunAbort)
+    limit?.dispose()
   }
 }
 
