@@ -6,10 +6,10 @@ import type { TraceEvent } from '../engine'
  * copied between threads and read back). Readers put it back with `withRunId`.
  */
 export function withoutRunId(data: string, event: TraceEvent): string {
-  const type = JSON.stringify(event.type)
-  const head = `{"type":${type},"runId":${JSON.stringify(event.runId)},`
-  // Events are built type first, runId second; any other shape is stored as it is.
-  return data.startsWith(head) ? `{"type":${type},${data.slice(head.length)}` : data
+  // Events are built type first, runId second; any other shape (or an id JSON would escape,
+  // which then does not match) is stored as it is.
+  const head = `{"type":"${event.type}","runId":"${event.runId}",`
+  return data.startsWith(head) ? `{"type":"${event.type}",${data.slice(head.length)}` : data
 }
 
 /** A stored event as the engine emitted it (older rows still hold their runId). */

@@ -55,5 +55,7 @@ describe('stored events', () => {
     expect(withRunId(event.runId, old)).toBe(old)
     const reordered = JSON.stringify({ runId: event.runId, type: 'node.started', at: event.at, nodeId: 'n1' })
     expect(withoutRunId(reordered, JSON.parse(reordered))).toBe(reordered)
+    const quoted = { ...event, runId: 'a"b' }
+    expect(withoutRunId(JSON.stringify(quoted), quoted)).toBe(JSON.stringify(quoted))
   })
 })
