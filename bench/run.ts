@@ -11,6 +11,8 @@ const benches: Bench[] = [
     name: 'server: live runs (separate processes)',
     load: async () => (await import('./live.ts')).benchLive,
   },
+  { name: 'server: run HTTP calls', load: async () => (await import('./run-calls.ts')).benchRunCalls },
+  { name: 'server: run writes (SQLite)', load: async () => (await import('./run-writes.ts')).benchRunWrites },
   { name: 'server: Segment batch intake', load: async () => (await import('./tracking.ts')).benchTracking },
   { name: 'server: 100,000 waiting runs', load: async () => (await import('./waits.ts')).benchWaits },
   {

@@ -1,0 +1,137 @@
+/**
+ * What storing a live run costs the database side (`npm run bench -- "run writes"`; standalone:
+ * `node --import tsx bench/run-writes.ts`): the writes of one seed-template run, replayed on a
+ * fresh SQLite file with the server's own statements (hot-queries insert, group-commit
+ * backend): the run row, its status, three checkpoints each with the trace events before it,
+ * and the outcome with the last events, 20 runs per commit as under load. Prints CPU and
+ * event-loop time per run, with time-ordered run ids (as the server makes them) and, for
+ * comparison, random ones. End-to-end figures move too much on shared machines to see these.
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { v7 as timeOrderedId } from 'uuid'
+import { openDatabase } from '../apps/server/src/db'
+import type { TraceEventRow } from '../apps/server/src/db/schema'
+import { type RunUpdate, sqliteBackend } from '../apps/server/src/services/run-store/backends'
+import { hotQueries } from '../apps/server/src/services/run-store/hot-queries'
+
+const RUNS_PER_COMMIT = 20
+const BATCHES = Number(process.env.BENCH_WRITE_BATCHES ?? 800)
+// Sizes of the seed run as stored: its event, a checkpoint, and its trace in four flushes.
+const EVENT = JSON.stringify({
+  type: 'page',
+  name: 'Trail running shoes',
+  properties: { category: 'trail' },
+}).padEnd(480, ' ')
+const STATE = JSON.stringify({ vars: 'v'.repeat(2_300) })
+const FLUSHES = [
+  { events: 12, bytes: 1_700 },
+  { events: 12, bytes: 1_700 },
+  { events: 12, bytes: 1_700 },
+  { events: 20, bytes: 2_900 },
+]
+
+async function replay(label: string, newId: () => string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'flowline-bench-writes-'))
+  const { db, raw } = await openDatabase({ dataDir: dir })
+  try {
+    if (raw.kind !== 'sqlite') throw new Error('SQLite only')
+    const at = new Date().toISOString()
+    const workflowId = randomUUID()
+    await db
+      .insertInto('workflows')
+      .values({
+        id: workflowId,
+        title: 'bench',
+        archived: 0,
+        latest_version: 1,
+        published_version: 1,
+        webhook_secret: null,
+        created_at: at,
+        created_by: 'bench',
+        updated_at: at,
+        updated_by: 'bench',
+      })
+      .execute()
+    const commit = sqliteBackend(raw.sqlite)
+    const hot = hotQueries(db, raw)
+    const seqs = new Map<string, number>()
+    let messages = 0
+    const eventsOf = (runId: string, count: number, bytes: number): TraceEventRow[] =>
+      Array.from({ length: count }, () => {
+        const seq = (seqs.get(runId) ?? 0) + 1
+        seqs.set(runId, seq)
+        const data = `{"type":"node.finished","at":"${at}","nodeId":"n${seq}","output":"${'o'.repeat(bytes / count - 70)}"}`
+        return { run_id: runId, seq, data }
+      })
+    const batch = async () => {
+      const ids = Array.from({ length: RUNS_PER_COMMIT }, () => newId())
+      await Promise.all(
+        ids.map((id) =>
+          hot.insertRun({
+            id,
+            workflow_id: workflowId,
+            version: 1,
+            model: null,
+            kind: 'production',
+            status: 'queued',
+            trigger: 'webhook',
+            dry_run: 0,
+            message_id: `m-${messages++}`,
+            event: EVENT,
+            mocks: null,
+            error: null,
+            actor: null,
+            started_at: at,
+            finished_at: null,
+            duration_ms: null,
+            state: null,
+            resume_at: null,
+            retry_of: null,
+            wake: null,
+          }),
+        ),
+      )
+      const each = (fields: RunUpdate) => new Map(ids.map((id) => [id, fields]))
+      await commit([], each({ status: 'running' }))
+      for (const [i, flush] of FLUSHES.entries()) {
+        const events = ids.flatMap((id) => eventsOf(id, flush.events, flush.bytes))
+        const last = i === FLUSHES.length - 1
+        await commit(
+          events,
+          each(
+            last
+              ? { status: 'succeeded', finished_at: at, duration_ms: 5, state: null, analytics_path: '[]' }
+              : { state: STATE },
+          ),
+        )
+      }
+    }
+    for (let i = 0; i < BATCHES / 4; i++) await batch()
+    const cpu0 = process.cpuUsage()
+    const t0 = performance.now()
+    for (let i = 0; i < BATCHES; i++) await batch()
+    const cpu = process.cpuUsage(cpu0)
+    const runs = BATCHES * RUNS_PER_COMMIT
+    const us = (n: number) => `${(n / runs).toFixed(0)} µs`
+    console.log(
+      `  ${label}: ${us(cpu.user + cpu.system)} CPU per run, ${us((performance.now() - t0) * 1000)} of event-loop time per run`,
+    )
+  } finally {
+    await db.destroy()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export async function benchRunWrites(): Promise<void> {
+  console.log(
+    `  ${BATCHES * RUNS_PER_COMMIT} runs after a warm-up, ${RUNS_PER_COMMIT} per commit, fresh SQLite file`,
+  )
+  await replay('time-ordered run ids (the server)', timeOrderedId)
+  await replay('random run ids (for comparison)', randomUUID)
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchRunWrites()
