@@ -113,7 +113,7 @@ test('a waiting live run is cancelled from its page, retried, and the retry link
   await expect(status).toHaveAttribute('data-status', 'waiting')
   await expect(page.getByTestId('live-run-banner')).toBeVisible()
   const retryOf = page.getByTestId('run-retry-of')
-  await expect(retryOf).toContainText(`Retry of ${firstRunId.slice(0, 8)}`)
+  await expect(retryOf).toContainText(`Retry of ${firstRunId.slice(-8)}`)
   await page.screenshot({ path: `${SHOTS}/run-retry.png` })
 
   // The link leads back to the first run, still cancelled.

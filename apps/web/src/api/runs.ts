@@ -80,6 +80,13 @@ export function followRun(
 }
 
 /**
+ * A run as people tell runs apart: the last 8 characters of its id. Server run ids are
+ * time-ordered (their first characters are the same for every run within a minute), so
+ * the random end is the part that differs.
+ */
+export const shortRunId = (id: string): string => id.slice(-8)
+
+/**
  * A run id picked here, so the trace stream opens while runs.start is still in flight and
  * no event waits for a second round trip. (`randomUUID` needs a secure context; plain-HTTP
  * LAN installs get the same v4 format from getRandomValues.)

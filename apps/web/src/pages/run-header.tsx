@@ -1,4 +1,4 @@
-import type { RunDetail } from '../api/runs'
+import { type RunDetail, shortRunId } from '../api/runs'
 import { relativeTime } from '../lib/download'
 import { navigate, runPath, workflowPath } from '../lib/router'
 import { automaticTrigger } from '../lib/run-status'
@@ -28,7 +28,7 @@ export function RunHeader({ run }: { run: Run }) {
       <span className="text-slate-300">/</span>
       <h1 className="px-1 font-semibold text-slate-900">
         {run.kind === 'test' ? 'Test run' : 'Production run'}{' '}
-        <span className="font-mono text-[12px] font-normal text-slate-400">{run.id.slice(0, 8)}</span>
+        <span className="font-mono text-[12px] font-normal text-slate-400">{shortRunId(run.id)}</span>
       </h1>
       <RunStatusChip
         status={run.status}
@@ -66,7 +66,7 @@ function RetryOfLink({ runId }: { runId: string }) {
         className="font-mono text-indigo-700 hover:underline"
         title="Open the run this one retries"
       >
-        {runId.slice(0, 8)}
+        {shortRunId(runId)}
       </a>
     </span>
   )

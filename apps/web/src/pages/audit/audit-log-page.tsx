@@ -7,6 +7,7 @@ import {
   useAuditLog,
   useWorkflowIndex,
 } from '../../api/audit'
+import { shortRunId } from '../../api/runs'
 import { errorMessage, useTRPCClient } from '../../api/trpc'
 import { downloadText, relativeTime } from '../../lib/download'
 import { auditLogPath, historyPath, navigate, type Query, runPath } from '../../lib/router'
@@ -199,7 +200,7 @@ function Details({ entry }: { entry: AuditEntry }) {
   if (typeof d.runId === 'string')
     parts.push(
       <Link key="r" to={runPath(d.runId)} testId="audit-run-link">
-        run {d.runId.slice(0, 8)}
+        run {shortRunId(d.runId)}
       </Link>,
     )
   if (d.draft === true) parts.push(<span key="d">unsaved draft</span>)

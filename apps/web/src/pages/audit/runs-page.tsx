@@ -1,4 +1,5 @@
 import { type RunFilter, useRuns, useWorkflowIndex } from '../../api/audit'
+import { shortRunId } from '../../api/runs'
 import { errorMessage } from '../../api/trpc'
 import { relativeTime } from '../../lib/download'
 import { historyPath, navigate, type Query, runPath, runsPath } from '../../lib/router'
@@ -152,7 +153,7 @@ export function RunsPage({ query }: { query: Query }) {
                         <div className="mt-1 text-[11.5px] text-slate-500">
                           retry of{' '}
                           <Link to={runPath(r.retryOf)} className="font-mono text-indigo-700 hover:underline">
-                            {r.retryOf.slice(0, 8)}
+                            {shortRunId(r.retryOf)}
                           </Link>
                         </div>
                       )}

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
+import { shortRunId } from '../../api/runs'
 import { runPath } from '../../lib/router'
 import { useEditor, useEditorStoreApi } from '../../store/context'
 import { isDirty } from '../../store/editor-store'
@@ -156,7 +157,7 @@ export function RunPanel(props: {
               <p className="mb-2 text-[12px] text-slate-500" data-testid="run-retry-of">
                 Retry of{' '}
                 <a className="font-mono text-indigo-700 hover:underline" href={`#${runPath(retryOf)}`}>
-                  {retryOf.slice(0, 8)}
+                  {shortRunId(retryOf)}
                 </a>
               </p>
             )}
