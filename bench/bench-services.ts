@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { openDatabase } from '../apps/server/src/db'
+import type { RunsTable } from '../apps/server/src/db/schema'
 import { createServices } from '../apps/server/src/services'
 import { silentLogger } from '../apps/server/src/testing/harness'
 
@@ -43,5 +44,29 @@ export async function benchServices(name: string, usePg: boolean) {
       rmSync(dataDir, { recursive: true, force: true })
       if (usePg) await onAdmin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
     },
+  }
+}
+
+/** A production run of version 1 as a webhook stores it; `fields` say which and how far it got. */
+export function productionRun(
+  fields: Pick<RunsTable, 'id' | 'workflow_id' | 'message_id' | 'event' | 'started_at' | 'status'> &
+    Partial<RunsTable>,
+): RunsTable {
+  return {
+    version: 1,
+    model: null,
+    kind: 'production',
+    trigger: 'webhook',
+    dry_run: 0,
+    mocks: null,
+    error: null,
+    actor: null,
+    finished_at: null,
+    duration_ms: null,
+    state: null,
+    resume_at: null,
+    retry_of: null,
+    wake: null,
+    ...fields,
   }
 }

@@ -17,6 +17,7 @@ import { openDatabase } from '../apps/server/src/db'
 import type { TraceEventRow } from '../apps/server/src/db/schema'
 import { type RunUpdate, sqliteBackend } from '../apps/server/src/services/run-store/backends'
 import { hotQueries } from '../apps/server/src/services/run-store/hot-queries'
+import { productionRun } from './bench-services'
 
 const RUNS_PER_COMMIT = 20
 const BATCHES = Number(process.env.BENCH_WRITE_BATCHES ?? 800)
@@ -71,28 +72,16 @@ async function replay(label: string, newId: () => string): Promise<void> {
       const ids = Array.from({ length: RUNS_PER_COMMIT }, () => newId())
       await Promise.all(
         ids.map((id) =>
-          hot.insertRun({
-            id,
-            workflow_id: workflowId,
-            version: 1,
-            model: null,
-            kind: 'production',
-            status: 'queued',
-            trigger: 'webhook',
-            dry_run: 0,
-            message_id: `m-${messages++}`,
-            event: EVENT,
-            mocks: null,
-            error: null,
-            actor: null,
-            started_at: at,
-            finished_at: null,
-            duration_ms: null,
-            state: null,
-            resume_at: null,
-            retry_of: null,
-            wake: null,
-          }),
+          hot.insertRun(
+            productionRun({
+              id,
+              workflow_id: workflowId,
+              status: 'queued',
+              message_id: `m-${messages++}`,
+              event: EVENT,
+              started_at: at,
+            }),
+          ),
         ),
       )
       const each = (fields: RunUpdate) => new Map(ids.map((id) => [id, fields]))

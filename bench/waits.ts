@@ -14,7 +14,7 @@ import { type Db, now } from '../apps/server/src/db'
 import type { RawDatabase } from '../apps/server/src/db/dialect'
 import type { RunsTable, RunWaitsTable } from '../apps/server/src/db/schema'
 import { retentionFlow } from '../apps/server/src/testing/flows'
-import { benchServices } from './bench-services'
+import { benchServices, productionRun } from './bench-services'
 
 const WAITING = Number(process.env.BENCH_WAITING ?? 100_000)
 const PROBES = 20
@@ -33,28 +33,18 @@ async function fillWaiting(db: Db, raw: RawDatabase, workflowId: string, state: 
   const at = now()
   for (let i = 0; i < WAITING; i++) {
     const id = randomUUID()
-    runs.push({
-      id,
-      workflow_id: workflowId,
-      version: 1,
-      model: null,
-      kind: 'production',
-      status: 'waiting',
-      trigger: 'webhook',
-      dry_run: 0,
-      message_id: `filler-${i}`,
-      event: JSON.stringify({ type: 'track', event: 'Cancel Requested', userId: `filler-${i}` }),
-      mocks: null,
-      error: null,
-      actor: null,
-      started_at: at,
-      finished_at: null,
-      duration_ms: null,
-      state,
-      resume_at: resumeAt,
-      retry_of: null,
-      wake: null,
-    })
+    runs.push(
+      productionRun({
+        id,
+        workflow_id: workflowId,
+        status: 'waiting',
+        message_id: `filler-${i}`,
+        event: JSON.stringify({ type: 'track', event: 'Cancel Requested', userId: `filler-${i}` }),
+        started_at: at,
+        state,
+        resume_at: resumeAt,
+      }),
+    )
     waits.push({
       run_id: id,
       workflow_id: workflowId,
