@@ -250,6 +250,7 @@ async function benchDatabase(database: Database): Promise<void> {
     printRuns(phaseFigures(await allRuns(api, workflowId), 'half'), half.accepted)
 
     // The same rate evenly spaced: autocannon's per-second bursts queue runs behind each other.
+    const evenCpu0 = treeCpuMs(server.pid)
     const even = await load.run({
       url: hook,
       seconds: SECONDS,
@@ -263,7 +264,14 @@ async function benchDatabase(database: Database): Promise<void> {
       `at half capacity, evenly paced (${rate}/s, one request every ${(1000 / rate).toFixed(1)} ms)`,
       even,
     )
-    printRuns(phaseFigures(await allRuns(api, workflowId), 'even'), even.accepted)
+    const evenCpuMs = treeCpuMs(server.pid) - evenCpu0
+    const paced = phaseFigures(await allRuns(api, workflowId), 'even')
+    printRuns(paced, even.accepted)
+    // Without a standing backlog: what a run costs when the server keeps up.
+    console.log(
+      `    server CPU ${evenCpuMs.toFixed(0)} ms = ${(evenCpuMs / Math.max(1, paced.finished)).toFixed(2)} ms per finished run ` +
+        `(${((evenCpuMs / (paced.spanS * 1000)) * 100).toFixed(0)}% of one core)`,
+    )
 
     const stubs = await load.stats()
     const runs = (await allRuns(api, workflowId)).length

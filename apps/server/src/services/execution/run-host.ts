@@ -10,7 +10,7 @@ import {
   type TraceEvent,
   type Workflow,
 } from '../engine'
-import { withoutRunId } from '../run-store/stored-event'
+import { storedEventJson } from '../run-store/stored-event'
 import { runTestsOf } from '../runs-tests'
 import type { SecretBox } from '../secret-box'
 import { SecretFence } from '../secret-fence'
@@ -29,14 +29,14 @@ const MAX_EVENT_CHARS = 256 * 1024
 export const compact = (event: TraceEvent): string => compactEvent(event).data
 
 function compactEvent(event: TraceEvent): { data: string; truncated: boolean } {
-  const data = JSON.stringify(event)
-  if (data.length <= MAX_EVENT_CHARS) return { data: withoutRunId(data, event), truncated: false }
+  const data = storedEventJson(event)
+  if (data.length <= MAX_EVENT_CHARS) return { data, truncated: false }
   const smaller: Record<string, unknown> = { ...event }
   for (const field of ['input', 'output', 'event'] as const) {
     const size = JSON.stringify(smaller[field] ?? null).length
     if (size > MAX_EVENT_CHARS / 4) smaller[field] = { $truncated: true, chars: size }
   }
-  return { data: withoutRunId(JSON.stringify(smaller), event), truncated: true }
+  return { data: storedEventJson(smaller as TraceEvent), truncated: true }
 }
 
 /**

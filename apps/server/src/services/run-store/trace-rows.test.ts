@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { TraceEvent } from '../engine'
 import { compact } from '../execution/run-host'
-import { withoutRunId, withRunId } from './stored-event'
+import { storedEventJson, withRunId } from './stored-event'
 import { packTrace } from './trace-rows'
 
 describe('packTrace', () => {
@@ -50,12 +50,27 @@ describe('stored events', () => {
     expect(Object.keys(read)).toEqual(Object.keys(event))
   })
 
-  it('keep rows written before (with their runId) and events of another shape as they are', () => {
+  it('keep rows written before (with their runId) as they are', () => {
     const old = JSON.parse(JSON.stringify(event)) as TraceEvent
     expect(withRunId(event.runId, old)).toBe(old)
-    const reordered = JSON.stringify({ runId: event.runId, type: 'node.started', at: event.at, nodeId: 'n1' })
-    expect(withoutRunId(reordered, JSON.parse(reordered))).toBe(reordered)
-    const quoted = { ...event, runId: 'a"b' }
-    expect(withoutRunId(JSON.stringify(quoted), quoted)).toBe(JSON.stringify(quoted))
+  })
+
+  it('are the JSON of the event without its runId, whatever its fields hold', () => {
+    const odd = {
+      type: 'node.failed',
+      at: event.at,
+      runId: event.runId,
+      nodeId: 'step "quoted" \\ ünïcode\n',
+      error: 'x'.repeat(100),
+      durationMs: Number.NaN,
+      attempt: -0,
+      continued: false,
+      retryInMs: undefined,
+      output: { when: new Date(0), list: [1, undefined, 'two'], nested: { a: null } },
+    } as unknown as TraceEvent
+    for (const e of [event, odd]) {
+      const { runId: _r, ...rest } = e
+      expect(storedEventJson(e)).toBe(JSON.stringify(rest))
+    }
   })
 })
