@@ -31,12 +31,12 @@ export const compact = (event: TraceEvent): string => compactEvent(event).data
 function compactEvent(event: TraceEvent): { data: string; truncated: boolean } {
   const data = storedEventJson(event)
   if (data.length <= MAX_EVENT_CHARS) return { data, truncated: false }
-  const smaller: Record<string, unknown> = { ...event }
+  const smaller = { ...event } as Record<string, unknown> & TraceEvent
   for (const field of ['input', 'output', 'event'] as const) {
     const size = JSON.stringify(smaller[field] ?? null).length
     if (size > MAX_EVENT_CHARS / 4) smaller[field] = { $truncated: true, chars: size }
   }
-  return { data: storedEventJson(smaller as TraceEvent), truncated: true }
+  return { data: storedEventJson(smaller), truncated: true }
 }
 
 /**
