@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { v7 as timeOrderedId } from 'uuid'
 import { openDatabase } from '../apps/server/src/db'
-import type { TraceEventRow } from '../apps/server/src/db/schema'
+import type { RunTraceTable } from '../apps/server/src/db/schema'
 import { type RunUpdate, sqliteBackend } from '../apps/server/src/services/run-store/backends'
 import { hotQueries } from '../apps/server/src/services/run-store/hot-queries'
 import { productionRun } from './bench-services'
@@ -61,13 +61,17 @@ async function replay(label: string, newId: () => string): Promise<void> {
     const hot = hotQueries(db, raw)
     const seqs = new Map<string, number>()
     let messages = 0
-    const eventsOf = (runId: string, count: number, bytes: number): TraceEventRow[] =>
-      Array.from({ length: count }, () => {
-        const seq = (seqs.get(runId) ?? 0) + 1
-        seqs.set(runId, seq)
-        const data = `{"type":"node.finished","at":"${at}","nodeId":"n${seq}","output":"${'o'.repeat(bytes / count - 70)}"}`
-        return { run_id: runId, seq, data }
-      })
+    // One flush of a run's events: one row, as the run pool stores it.
+    const rowOf = (runId: string, count: number, bytes: number): RunTraceTable => {
+      const first = (seqs.get(runId) ?? 0) + 1
+      seqs.set(runId, first + count - 1)
+      const events = Array.from(
+        { length: count },
+        (_, i) =>
+          `{"type":"node.finished","at":"${at}","nodeId":"n${first + i}","output":"${'o'.repeat(bytes / count - 70)}"}`,
+      )
+      return { run_id: runId, first_seq: first, last_seq: first + count - 1, data: `[${events.join(',')}]` }
+    }
     const batch = async () => {
       const ids = Array.from({ length: RUNS_PER_COMMIT }, () => newId())
       await Promise.all(
@@ -87,10 +91,10 @@ async function replay(label: string, newId: () => string): Promise<void> {
       const each = (fields: RunUpdate) => new Map(ids.map((id) => [id, fields]))
       await commit([], each({ status: 'running' }))
       for (const [i, flush] of FLUSHES.entries()) {
-        const events = ids.flatMap((id) => eventsOf(id, flush.events, flush.bytes))
+        const rows = ids.map((id) => rowOf(id, flush.events, flush.bytes))
         const last = i === FLUSHES.length - 1
         await commit(
-          events,
+          rows,
           each(
             last
               ? { status: 'succeeded', finished_at: at, duration_ms: 5, state: null, analytics_path: '[]' }

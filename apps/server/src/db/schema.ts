@@ -141,13 +141,6 @@ export interface RunTraceTable {
   data: string
 }
 
-/** One trace event on its way to storage: its sequence number and JSON. */
-export interface TraceEventRow {
-  run_id: string
-  seq: number
-  data: string
-}
-
 export interface AuditTable {
   id: Generated<number>
   at: string

@@ -78,11 +78,12 @@ export type ToHost =
 
 export type FromHost =
   /**
-   * Trace events as stored: each one's JSON (oversized fields replaced). Only text crosses
-   * the thread boundary (an array of strings clones several times faster than objects); the
-   * pool parses an event only when someone is watching it live.
+   * A run's next `count` trace events as stored: one JSON array of them (oversized fields
+   * replaced, no runId), which becomes one stored row as it is. Only text crosses the thread
+   * boundary, one string per run and flush; the pool parses it only when someone watches
+   * the run live.
    */
-  | { t: 'events'; runId: string; events: string[] }
+  | { t: 'events'; runId: string; data: string; count: number }
   /** Store the state and answer `ack` before the run's next side effect goes out. */
   | { t: 'checkpoint'; runId: string; id: number; state: string }
   /**

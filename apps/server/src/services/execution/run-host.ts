@@ -203,7 +203,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
   function flush(runId?: string): void {
     for (const [id, events] of buffered) {
       if (runId !== undefined && id !== runId) continue
-      post({ t: 'events', runId: id, events })
+      post({ t: 'events', runId: id, data: `[${events.join(',')}]`, count: events.length })
       buffered.delete(id)
     }
   }

@@ -5,10 +5,9 @@ import { now } from '../../db'
 import type { ConnectionResolver, RunDeps, TraceEvent, Wake, Workflow } from '../engine'
 import type { RunJob } from '../run-queue'
 import type { RunWriter } from '../run-store/run-writer'
-import { withRunId } from '../run-store/stored-event'
 import { lastSeq, traceOutputs } from '../run-store/trace-rows'
 import type { TestCaseOutcome } from '../runs-tests'
-import type { SeqEvent, TraceBus } from '../trace-bus'
+import type { TraceBus } from '../trace-bus'
 import { type HostEvents, type HostHandle, inlineHost, spawnThread } from './hosts'
 import { type FromHost, type HostConfig, type ToHost, versionKey } from './protocol'
 import { compact, needsTraceOutputs } from './run-host'
@@ -95,18 +94,6 @@ const TEST_SLOTS = 4
 const MAX_DEATHS = 3
 const MAX_MODELS_PER_HOST = 500
 const CANCEL_MEMORY_MS = 10 * 60_000
-
-/** Parsed on first read: most events are stored and never watched live. */
-function lazyEvent(runId: string, seq: number, data: string): SeqEvent {
-  let event: TraceEvent | undefined
-  return {
-    seq,
-    get event() {
-      event ??= withRunId(runId, JSON.parse(data) as TraceEvent)
-      return event
-    },
-  }
-}
 
 function limitText(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
@@ -285,14 +272,15 @@ export function createRunPool(opts: RunPoolOptions) {
     freeSlot(run.host, run.slot)
   }
 
-  /** The next sequence number, live on the bus and into the next commit. */
-  function record(run: Active, data: string): void {
-    run.seq++
-    bus.publish(run.job.runId, lazyEvent(run.job.runId, run.seq, data))
-    writer.event({ run_id: run.job.runId, seq: run.seq, data })
+  /** A run's next `count` events as stored (one JSON array): numbered, live on the bus, one row of the next commit. */
+  function record(run: Active, stored: string, count: number): void {
+    const firstSeq = run.seq + 1
+    run.seq += count
+    bus.publish(run.job.runId, firstSeq, stored)
+    writer.trace({ run_id: run.job.runId, first_seq: firstSeq, last_seq: run.seq, data: stored })
   }
 
-  const trace = (run: Active, event: TraceEvent) => record(run, compact(event))
+  const trace = (run: Active, event: TraceEvent) => record(run, `[${compact(event)}]`, 1)
 
   /** A run that had started but stored no checkpoint begins again, and its trace says why. */
   function traceStartOver(runId: string): void {
@@ -399,7 +387,7 @@ export function createRunPool(opts: RunPoolOptions) {
     if (!run || run.host !== handle) return
     switch (msg.t) {
       case 'events':
-        for (const stored of msg.events) record(run, stored)
+        record(run, msg.data, msg.count)
         return
       case 'checkpoint':
         // id 0: stored with the next commit, the run did not wait for it.

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import type { TraceEvent } from '../engine'
+import { withRunId } from '../run-store/stored-event'
 import type { SeqEvent, TraceBus } from '../trace-bus'
 import { redisConnection } from './redis'
 
@@ -100,12 +102,14 @@ export class RedisTraceBus implements TraceBus {
       .catch((err) => this.opts.logger?.warn({ err, runId }, 'trace stream not opened'))
   }
 
-  publish(runId: string, item: SeqEvent): void {
-    // item.event may be a lazy getter over the stored text: reading it parses once.
-    const text = `{"seq":${item.seq},"event":${JSON.stringify(item.event)}}`
+  publish(runId: string, firstSeq: number, stored: string): void {
+    // Subscribers get events as the engine emitted them, runId included.
+    const texts = (JSON.parse(stored) as TraceEvent[]).map(
+      (event, i) => `{"seq":${firstSeq + i},"event":${JSON.stringify(withRunId(runId, event))}}`,
+    )
     const batch = this.pending.get(runId)
-    if (batch) batch.push(text)
-    else this.pending.set(runId, [text])
+    if (batch) batch.push(...texts)
+    else this.pending.set(runId, texts)
     // A thread reports a run's events in batches: one stream entry per run and tick.
     this.flushTimer ??= setImmediate(() => this.flush())
   }

@@ -1,13 +1,12 @@
 import type SQLite from 'better-sqlite3'
 import type pg from 'pg'
 import type { Db, RawDatabase } from '../../db'
-import type { RunsTable, TraceEventRow } from '../../db/schema'
-import { packTrace } from './trace-rows'
+import type { RunsTable, RunTraceTable } from '../../db/schema'
 
 export type RunUpdate = Partial<Omit<RunsTable, 'id'>>
 
-/** Writes one group commit: trace events, then run updates, in one transaction. */
-export type CommitBackend = (events: TraceEventRow[], updates: Map<string, RunUpdate>) => Promise<void>
+/** Writes one group commit: trace rows, then run updates, in one transaction. */
+export type CommitBackend = (rows: RunTraceTable[], updates: Map<string, RunUpdate>) => Promise<void>
 
 // Columns a run update may set, with their PostgreSQL types (for unnest arrays).
 const UPDATABLE: Record<string, string> = {
@@ -46,12 +45,12 @@ export function sqliteBackend(database: SQLite.Database): CommitBackend {
     }
     return stmt
   }
-  const commit = database.transaction((events: TraceEventRow[], changes: Map<string, RunUpdate>) => {
-    for (const row of packTrace(events)) insert.run(row)
+  const commit = database.transaction((rows: RunTraceTable[], changes: Map<string, RunUpdate>) => {
+    for (const row of rows) insert.run(row)
     for (const [id, fields] of changes) updateFor(columnsOf(fields)).run({ ...fields, id })
   })
-  return async (events, changes) => {
-    commit(events, changes)
+  return async (rows, changes) => {
+    commit(rows, changes)
   }
 }
 
@@ -60,12 +59,11 @@ export function sqliteBackend(database: SQLite.Database): CommitBackend {
  * rows as arrays (unnest), so the statement text is the same whatever the batch size.
  */
 export function postgresBackend(pool: pg.Pool): CommitBackend {
-  return async (events, changes) => {
+  return async (rows, changes) => {
     const client = await pool.connect()
     try {
       await client.query('BEGIN')
-      if (events.length > 0) {
-        const rows = packTrace(events)
+      if (rows.length > 0) {
         await client.query(
           `INSERT INTO run_trace (run_id, first_seq, last_seq, data)
            SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])`,
@@ -105,9 +103,8 @@ export function postgresBackend(pool: pg.Pool): CommitBackend {
 
 /** Through Kysely: where no driver handle is at hand. */
 export function kyselyBackend(db: Db): CommitBackend {
-  return async (events, changes) => {
+  return async (rows, changes) => {
     await db.transaction().execute(async (trx) => {
-      const rows = packTrace(events)
       for (let i = 0; i < rows.length; i += 500) {
         await trx
           .insertInto('run_trace')

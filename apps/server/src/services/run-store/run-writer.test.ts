@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest'
-import type { TraceEventRow } from '../../db/schema'
+import type { RunTraceTable } from '../../db/schema'
 import type { CommitBackend, RunUpdate } from './backends'
 import { RunWriter } from './run-writer'
 
-const event = (runId: string, seq: number): TraceEventRow => ({ run_id: runId, seq, data: '{}' })
+const row = (runId: string, first: number, last = first): RunTraceTable => ({
+  run_id: runId,
+  first_seq: first,
+  last_seq: last,
+  data: `[${Array(last - first + 1).fill('{}')}]`,
+})
 
 function recording(fail?: (n: number) => boolean) {
-  const commits: { events: number[]; updates: [string, RunUpdate][] }[] = []
-  const backend: CommitBackend = async (events, updates) => {
+  const commits: { rows: number[][]; updates: [string, RunUpdate][] }[] = []
+  const backend: CommitBackend = async (rows, updates) => {
     if (fail?.(commits.length)) {
-      commits.push({ events: [], updates: [] })
+      commits.push({ rows: [], updates: [] })
       throw new Error('disk full')
     }
-    commits.push({ events: events.map((e) => e.seq), updates: [...updates] })
+    commits.push({ rows: rows.map((r) => [r.first_seq, r.last_seq]), updates: [...updates] })
   }
   return { commits, backend }
 }
@@ -21,14 +26,21 @@ describe('RunWriter (group commit)', () => {
   it('commits what arrived together in one transaction, merging updates of a run', async () => {
     const { commits, backend } = recording()
     const writer = new RunWriter(backend)
-    writer.event(event('r1', 1))
-    writer.event(event('r1', 2))
+    writer.trace(row('r1', 1, 3))
+    writer.trace(row('r1', 4))
     const running = writer.update('r1', { status: 'running' })
     const done = writer.update('r1', { status: 'succeeded', finished_at: 'now' })
-    writer.event(event('r2', 1))
+    writer.trace(row('r2', 1))
     await Promise.all([running, done])
     expect(commits).toEqual([
-      { events: [1, 2, 1], updates: [['r1', { status: 'succeeded', finished_at: 'now' }]] },
+      {
+        rows: [
+          [1, 3],
+          [4, 4],
+          [1, 1],
+        ],
+        updates: [['r1', { status: 'succeeded', finished_at: 'now' }]],
+      },
     ])
   })
 

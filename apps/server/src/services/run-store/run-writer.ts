@@ -1,17 +1,19 @@
 import type { Logger } from 'pino'
-import type { TraceEventRow } from '../../db/schema'
+import type { RunTraceTable } from '../../db/schema'
 import type { CommitBackend, RunUpdate } from './backends'
 
 // One commit holds at most this many events: on SQLite a commit blocks the event loop.
 const MAX_EVENTS = 2_000
 
 interface Batch {
-  events: TraceEventRow[]
+  rows: RunTraceTable[]
+  /** Events in those rows. */
+  events: number
   updates: Map<string, RunUpdate>
   done: { resolve(): void; reject(err: Error): void }[]
 }
 
-const emptyBatch = (): Batch => ({ events: [], updates: new Map(), done: [] })
+const emptyBatch = (): Batch => ({ rows: [], events: 0, updates: new Map(), done: [] })
 
 /**
  * Group commit of everything runs write: trace events, checkpoints and status changes of
@@ -31,10 +33,12 @@ export class RunWriter {
     private readonly logger?: Logger,
   ) {}
 
-  event(row: TraceEventRow): void {
+  /** A row of a run's trace: consecutive events, as one JSON array. */
+  trace(row: RunTraceTable): void {
     // A full batch goes out as it is; later rows start the next one.
-    if (this.next.events.length >= MAX_EVENTS) this.seal()
-    this.next.events.push(row)
+    if (this.next.events >= MAX_EVENTS) this.seal()
+    this.next.rows.push(row)
+    this.next.events += row.last_seq - row.first_seq + 1
     this.schedule()
   }
 
@@ -49,7 +53,7 @@ export class RunWriter {
   flushed(): Promise<void> {
     const batch = this.next
     const idle = !this.writing && !this.scheduled && this.sealed.length === 0
-    if (idle && batch.events.length === 0 && batch.updates.size === 0) return Promise.resolve()
+    if (idle && batch.rows.length === 0 && batch.updates.size === 0) return Promise.resolve()
     return new Promise((resolve, reject) => {
       batch.done.push({ resolve, reject })
       this.schedule()
@@ -76,15 +80,15 @@ export class RunWriter {
     for (;;) {
       const batch = this.sealed.shift() ?? this.next
       if (batch === this.next) {
-        if (batch.events.length === 0 && batch.updates.size === 0 && batch.done.length === 0) break
+        if (batch.rows.length === 0 && batch.updates.size === 0 && batch.done.length === 0) break
         this.next = emptyBatch()
       }
       try {
-        if (batch.events.length > 0 || batch.updates.size > 0) await this.commit(batch.events, batch.updates)
+        if (batch.rows.length > 0 || batch.updates.size > 0) await this.commit(batch.rows, batch.updates)
         for (const d of batch.done) d.resolve()
       } catch (err) {
         this.logger?.error(
-          { err, runs: [...new Set([...batch.events.map((e) => e.run_id), ...batch.updates.keys()])] },
+          { err, runs: [...new Set([...batch.rows.map((r) => r.run_id), ...batch.updates.keys()])] },
           'storing run progress failed',
         )
         for (const d of batch.done) d.reject(err as Error)

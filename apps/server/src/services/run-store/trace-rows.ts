@@ -1,34 +1,6 @@
 import type { Db } from '../../db'
-import type { RunTraceTable, TraceEventRow } from '../../db/schema'
 import type { TraceEvent } from '../engine'
 import { withRunId } from './stored-event'
-
-/** Consecutive events of each run become one row; their JSON is joined, never parsed again. */
-export function packTrace(events: TraceEventRow[]): RunTraceTable[] {
-  const byRun = new Map<string, TraceEventRow[]>()
-  for (const e of events) {
-    const list = byRun.get(e.run_id)
-    if (list) list.push(e)
-    else byRun.set(e.run_id, [e])
-  }
-  const rows: RunTraceTable[] = []
-  for (const [runId, list] of byRun) {
-    let start = 0
-    for (let i = 1; i <= list.length; i++) {
-      // A gap in sequence numbers (never expected) starts another row rather than mislabel one.
-      if (i < list.length && list[i].seq === list[i - 1].seq + 1) continue
-      const part = list.slice(start, i)
-      rows.push({
-        run_id: runId,
-        first_seq: part[0].seq,
-        last_seq: part[part.length - 1].seq,
-        data: `[${part.map((e) => e.data).join(',')}]`,
-      })
-      start = i
-    }
-  }
-  return rows
-}
 
 /** A run's stored events with sequence numbers above `afterSeq`, in order. */
 export async function readTrace(
