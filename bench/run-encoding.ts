@@ -1,0 +1,89 @@
+/**
+ * CPU per run for the text a live run stores (`npm run bench -- "run encoding"`; standalone:
+ * `node --import tsx bench/run-encoding.ts`): the seed template's ~60 trace events and its
+ * three checkpoints, from a real run of the engine against a stub fetch, written as the run
+ * host writes them; events also as the host wrote them before (the whole event through
+ * JSON.stringify, its runId cut out after), which gives the same text.
+ */
+import { readFileSync } from 'node:fs'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import {
+  executeWorkflow,
+  parseNotation,
+  type RunState,
+  type TraceEvent,
+} from '../apps/server/src/services/engine'
+import { compact, serializeState } from '../apps/server/src/services/execution/run-host'
+import { personalizationEvents } from '../packages/engine/templates/personalization-samples'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const RUNS = Number(process.env.BENCH_ENCODE_RUNS ?? 20_000)
+
+/** One seed run: its trace events and the states it checkpointed before each side effect. */
+async function seedRun(): Promise<{ events: TraceEvent[]; states: RunState[] }> {
+  const model = parseNotation(readFileSync(`${ROOT}packages/engine/templates/personalization.flow`, 'utf8'))
+  for (const n of model.nodes)
+    if (n.type?.startsWith('braze-')) n.config = { ...(n.config as object), connectionId: 'braze' }
+  const answer = (url: string) =>
+    url.includes('recommend')
+      ? { confidence: 0.9, recommendations: [{ id: 'p1', title: 'Trail shoe', score: 0.9 }] }
+      : { message: 'success', dispatch_id: 'd-1' }
+  const events: TraceEvent[] = []
+  const states: RunState[] = []
+  await executeWorkflow(model, {
+    event: personalizationEvents['page-push'],
+    runId: '0197d7a0-1234-7abc-8def-0123456789ab',
+    dryRun: false,
+    fetch: async (url) =>
+      new Response(JSON.stringify(answer(url)), {
+        status: 201,
+        headers: { 'content-type': 'application/json' },
+      }),
+    resolveConnection: async () => ({
+      id: 'braze',
+      name: 'Braze',
+      type: 'braze',
+      config: { restEndpoint: 'https://rest.example.braze.com' },
+      secret: 'bench-key',
+    }),
+    onEvent: (e) => events.push(e),
+    checkpoint: (s) => {
+      states.push(structuredClone(s))
+    },
+  })
+  return { events, states }
+}
+
+function cpuPerRun(fn: () => void): number {
+  for (let i = 0; i < RUNS / 10; i++) fn()
+  const start = process.cpuUsage()
+  for (let i = 0; i < RUNS; i++) fn()
+  const used = process.cpuUsage(start)
+  return (used.user + used.system) / RUNS
+}
+
+export async function benchRunEncoding(): Promise<void> {
+  const { events, states } = await seedRun()
+  const inTrace = new Map(events.flatMap((e) => (e.type === 'node.finished' ? [[e.nodeId, true]] : [])))
+  const bytes = (texts: string[]) => texts.reduce((n, t) => n + t.length, 0)
+  const withoutRunId = (e: TraceEvent) => {
+    const data = JSON.stringify(e)
+    const head = `{"type":"${e.type}","runId":"${e.runId}",`
+    return data.startsWith(head) ? `{"type":"${e.type}",${data.slice(head.length)}` : data
+  }
+  console.log(
+    `  seed run: ${events.length} events (${bytes(events.map(compact))} chars stored), ` +
+      `${states.length} checkpoints (${bytes(states.map((s) => serializeState(s, undefined, inTrace)))} chars)`,
+  )
+  const figures: [string, number][] = [
+    ['trace events, as the run host writes them', cpuPerRun(() => events.forEach(compact))],
+    ['trace events, JSON.stringify and the runId cut out', cpuPerRun(() => events.forEach(withoutRunId))],
+    [
+      'checkpoints, as the run host writes them',
+      cpuPerRun(() => states.forEach((s) => serializeState(s, undefined, inTrace))),
+    ],
+  ]
+  for (const [label, us] of figures) console.log(`  ${label}: ${us.toFixed(1)} µs CPU per run`)
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchRunEncoding()
