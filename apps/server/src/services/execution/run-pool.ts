@@ -314,15 +314,20 @@ export function createRunPool(opts: RunPoolOptions) {
       })
     }
     try {
-      await writer.update(run.job.runId, {
-        status,
-        error,
-        finished_at: finishedAt,
-        duration_ms: durationMs,
-        analytics_path: run.countPath ? path : null,
-        state: null,
-        resume_at: null,
-      })
+      // Nobody waits for the outcome: it goes with the next commit someone waits for.
+      await writer.update(
+        run.job.runId,
+        {
+          status,
+          error,
+          finished_at: finishedAt,
+          duration_ms: durationMs,
+          analytics_path: run.countPath ? path : null,
+          state: null,
+          resume_at: null,
+        },
+        { lazy: true },
+      )
     } catch {
       // Logged by the writer; the run stays unfinished in the database and resumes at the next start.
     }
@@ -392,7 +397,7 @@ export function createRunPool(opts: RunPoolOptions) {
       case 'checkpoint':
         // id 0: stored with the next commit, the run did not wait for it.
         // The status is 'running' since the start: leaving it out spares its indexes and triggers.
-        writer.update(run.job.runId, { state: msg.state }).then(
+        writer.update(run.job.runId, { state: msg.state }, { lazy: msg.id === 0 }).then(
           () => msg.id !== 0 && handle.send({ t: 'ack', id: msg.id }),
           (err: Error) => {
             handle.send({ t: 'cancel', runId: run.job.runId })
@@ -543,7 +548,7 @@ export function createRunPool(opts: RunPoolOptions) {
           done,
         }
         dispatch(run, from)
-        void writer.update(job.runId, { status: 'running' }).catch(() => {})
+        void writer.update(job.runId, { status: 'running' }, { lazy: true }).catch(() => {})
       })
     },
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RunTraceTable } from '../../db/schema'
 import type { CommitBackend, RunUpdate } from './backends'
-import { RunWriter } from './run-writer'
+import { LAZY_COMMIT_MS, RunWriter } from './run-writer'
 
 const row = (runId: string, first: number, last = first): RunTraceTable => ({
   run_id: runId,
@@ -63,5 +63,51 @@ describe('RunWriter (group commit)', () => {
     await expect(writer.update('a', { state: 'lost' })).rejects.toThrow('disk full')
     await expect(writer.update('a', { state: 'kept' })).resolves.toBeUndefined()
     expect(commits[1].updates).toEqual([['a', { state: 'kept' }]])
+  })
+
+  it('lets writes nobody waits for ride with the next commit someone waits for', async () => {
+    const { commits, backend } = recording()
+    const writer = new RunWriter(backend)
+    const running = writer.update('a', { status: 'running' }, { lazy: true })
+    writer.trace(row('a', 1, 5))
+    await new Promise((r) => setTimeout(r, 2))
+    expect(commits).toHaveLength(0)
+    await writer.update('b', { state: 'checkpoint' })
+    await running
+    expect(commits).toEqual([
+      {
+        rows: [[1, 5]],
+        updates: [
+          ['a', { status: 'running' }],
+          ['b', { state: 'checkpoint' }],
+        ],
+      },
+    ])
+  })
+
+  it('stores lazy writes within LAZY_COMMIT_MS when nothing else comes', async () => {
+    const { commits, backend } = recording()
+    const writer = new RunWriter(backend)
+    const started = Date.now()
+    writer.trace(row('a', 1))
+    await writer.update('a', { status: 'succeeded' }, { lazy: true })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(LAZY_COMMIT_MS - 2)
+    expect(commits).toEqual([{ rows: [[1, 1]], updates: [['a', { status: 'succeeded' }]] }])
+    await expect(writer.flushed()).resolves.toBeUndefined()
+  })
+
+  it('never stores a lazy write after a later urgent one', async () => {
+    const order: string[] = []
+    const writer = new RunWriter(async (rows, updates) => {
+      order.push([...rows.map((r) => `${r.run_id}:${r.first_seq}`), ...updates.keys()].join(' '))
+      await new Promise((r) => setTimeout(r, 5))
+    })
+    const first = writer.update('a', { state: 'one' })
+    await new Promise((r) => setImmediate(r))
+    // While that commits: a lazy row, then an urgent checkpoint of another run.
+    writer.trace(row('a', 1))
+    const second = writer.update('b', { state: 'two' })
+    await Promise.all([first, second])
+    expect(order).toEqual(['a', 'a:1 b'])
   })
 })
