@@ -314,20 +314,16 @@ export function createRunPool(opts: RunPoolOptions) {
       })
     }
     try {
-      // Nobody waits for the outcome: it goes with the next commit someone waits for.
-      await writer.update(
-        run.job.runId,
-        {
-          status,
-          error,
-          finished_at: finishedAt,
-          duration_ms: durationMs,
-          analytics_path: run.countPath ? path : null,
-          state: null,
-          resume_at: null,
-        },
-        { lazy: true },
-      )
+      // Not lazy: the run's queue slot (and in queue mode its job) is freed once this is stored.
+      await writer.update(run.job.runId, {
+        status,
+        error,
+        finished_at: finishedAt,
+        duration_ms: durationMs,
+        analytics_path: run.countPath ? path : null,
+        state: null,
+        resume_at: null,
+      })
     } catch {
       // Logged by the writer; the run stays unfinished in the database and resumes at the next start.
     }

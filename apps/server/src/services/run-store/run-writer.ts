@@ -6,10 +6,10 @@ import type { CommitBackend, RunUpdate } from './backends'
 const MAX_EVENTS = 2_000
 
 /**
- * Writes nobody waits for (trace rows, a run's start, its outcome) wait this long at most for
- * a commit someone waits for (a checkpoint, an accepted delivery's status): when the server is
- * far from busy, a run's writes then share the commits of its checkpoints instead of taking
- * one each, which cost more CPU per run at a steady half load than flat out.
+ * Writes nobody waits for (trace rows, a run's start, checkpoints the run did not ask to
+ * confirm) wait this long at most for a commit someone waits for (a checkpoint before a side
+ * effect, a run's outcome): when the server is far from busy, they then share those commits
+ * instead of taking one each.
  */
 export const LAZY_COMMIT_MS = 20
 
