@@ -259,12 +259,15 @@ async function benchDatabase(database: Database): Promise<void> {
       rate,
       even: true,
     })
-    await waitAllFinished(api, workflowId)
+    // Taken before the full listing that confirms the end: it reads every run of the bench.
+    let evenCpuMs = 0
+    await waitAllFinished(api, workflowId, () => {
+      evenCpuMs = treeCpuMs(server!.pid) - evenCpu0
+    })
     printLoad(
       `at half capacity, evenly paced (${rate}/s, one request every ${(1000 / rate).toFixed(1)} ms)`,
       even,
     )
-    const evenCpuMs = treeCpuMs(server.pid) - evenCpu0
     const paced = phaseFigures(await allRuns(api, workflowId), 'even')
     printRuns(paced, even.accepted)
     // Without a standing backlog: what a run costs when the server keeps up.

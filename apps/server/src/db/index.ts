@@ -11,6 +11,7 @@ import { peopleMigration } from './migrations/0008-people'
 import { sourcesMigration } from './migrations/0009-sources'
 import { analyticsRollupMigration } from './migrations/0010-analytics-rollup'
 import { runsByStatusMigration } from './migrations/0011-runs-by-status'
+import { waitingRunsIndexMigration } from './migrations/0012-waiting-runs-index'
 import type { Database } from './schema'
 
 export type Db = Kysely<Database>
@@ -49,6 +50,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
         '0008-people': peopleMigration,
         '0010-analytics-rollup': analyticsRollupMigration(kind),
         '0011-runs-by-status': runsByStatusMigration,
+        '0012-waiting-runs-index': waitingRunsIndexMigration,
       }),
     },
   })

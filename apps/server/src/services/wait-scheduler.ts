@@ -1,8 +1,23 @@
+import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import type { Db } from '../db'
 
 const POLL_MS = 1_000
 const BATCH = 500
+
+/**
+ * The next waiting runs whose time has come, earliest first. The status is a literal, not a
+ * parameter: only then may SQLite and PostgreSQL read the partial `runs_waiting` index
+ * (migration 0012), which holds waiting runs alone.
+ */
+export const dueRuns = (db: Db, now: number) =>
+  db
+    .selectFrom('runs')
+    .select('id')
+    .where('status', '=', sql.lit('waiting'))
+    .where('resume_at', '<=', new Date(now).toISOString())
+    .orderBy('resume_at')
+    .limit(BATCH)
 
 export interface WaitSchedulerOptions {
   db: Db
@@ -104,14 +119,7 @@ export class WaitScheduler {
   private async tick(): Promise<void> {
     const { db, clock, logger } = this.opts
     try {
-      const due = await db
-        .selectFrom('runs')
-        .select('id')
-        .where('status', '=', 'waiting')
-        .where('resume_at', '<=', new Date(clock()).toISOString())
-        .orderBy('resume_at')
-        .limit(BATCH)
-        .execute()
+      const due = await dueRuns(db, clock()).execute()
       for (const { id } of due) {
         if (this.stopped) return
         await this.wake(id)

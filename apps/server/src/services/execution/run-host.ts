@@ -39,6 +39,9 @@ function compactEvent(event: TraceEvent): { data: string; truncated: boolean } {
   return { data: storedEventJson(smaller), truncated: true }
 }
 
+// What a stored result leaves out: see serializeState. `output` is put back when `steps` lacks it.
+const LEFT_OUT_OF_RESULTS = new Set(['input', 'request', 'requests', 'output'])
+
 /**
  * A checkpoint as stored: the run's state without what the run row already holds (the
  * event), what only a finished run's report needs (each step's input and request), or
@@ -50,15 +53,22 @@ function compactEvent(event: TraceEvent): { data: string; truncated: boolean } {
  * trace is masked.
  */
 export function serializeState(s: RunState, box?: SecretBox, inTrace?: ReadonlyMap<string, boolean>): string {
-  const results: RunState['results'] = {}
-  for (const [id, { input: _i, request: _r, requests: _rs, output, ...kept }] of Object.entries(s.results))
-    results[id] = output === s.steps[id] ? kept : { ...kept, output }
+  const results: Record<string, Record<string, unknown>> = {}
+  for (const id in s.results) {
+    const result = s.results[id] as unknown as Record<string, unknown>
+    // Copied key by key: an object rest pattern costs a runtime call per result.
+    const kept: Record<string, unknown> = {}
+    for (const key in result) if (!LEFT_OUT_OF_RESULTS.has(key)) kept[key] = result[key]
+    if (result.output !== undefined && result.output !== s.steps[id]) kept.output = result.output
+    results[id] = kept
+  }
   const sealed = !!s.secrets?.length
   const steps: RunState['steps'] = {}
   // A start step's output is the event itself.
   const eventSteps: string[] = []
   const traceSteps: string[] = []
-  for (const [id, output] of Object.entries(s.steps)) {
+  for (const id in s.steps) {
+    const output = s.steps[id]
     if (output === s.event) eventSteps.push(id)
     else if (!sealed && inTrace?.get(id)) traceSteps.push(id)
     else steps[id] = output
