@@ -1,6 +1,6 @@
+import type SQLite from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Db, openDatabase } from '../db'
-import type { RawDatabase } from '../db/dialect'
 import { dialects, freshTarget, type TestTarget } from '../testing/databases'
 import { dueRuns } from './wait-scheduler'
 
@@ -10,10 +10,9 @@ const at = (ms: number) => new Date(NOW + ms).toISOString()
 describe.each(dialects)('due waiting runs (%s)', (dialect) => {
   let target: TestTarget
   let db: Db
-  let raw: RawDatabase
   beforeEach(async () => {
     target = await freshTarget(dialect)
-    ;({ db, raw } = await openDatabase(target.target))
+    ;({ db } = await openDatabase(target.target))
   })
   afterEach(async () => {
     await db.destroy()
@@ -46,15 +45,31 @@ describe.each(dialects)('due waiting runs (%s)', (dialect) => {
     await run('finished', 'succeeded', null)
     expect((await dueRuns(db, NOW).execute()).map((r) => r.id)).toEqual(['due-first', 'due-second'])
   })
+})
 
-  it.runIf(dialect === 'sqlite')('are read through the index of waiting runs alone', async () => {
+describe('due waiting runs on SQLite', () => {
+  let target: TestTarget
+  let db: Db
+  let sqlite: SQLite.Database
+  beforeEach(async () => {
+    target = await freshTarget('sqlite')
+    const opened = await openDatabase(target.target)
+    db = opened.db
+    if (opened.raw.kind !== 'sqlite') throw new Error('SQLite expected')
+    sqlite = opened.raw.sqlite
+  })
+  afterEach(async () => {
+    await db.destroy()
+    await target.dispose()
+  })
+
+  it('are read through the index of waiting runs alone', async () => {
     const { sql: text, parameters } = dueRuns(db, NOW).compile()
-    if (raw.kind !== 'sqlite') throw new Error('SQLite only')
-    const plan = raw.sqlite.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...(parameters as unknown[]))
+    const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...(parameters as unknown[]))
     expect(JSON.stringify(plan)).toContain('runs_waiting')
     expect(JSON.stringify(plan)).not.toContain('TEMP B-TREE')
     // It holds waiting runs alone: status changes of runs that never wait leave it be.
-    const indexes = raw.sqlite.pragma('index_list(runs)') as { name: string; partial: number }[]
+    const indexes = sqlite.pragma('index_list(runs)') as { name: string; partial: number }[]
     expect(indexes.find((i) => i.name === 'runs_waiting')?.partial).toBe(1)
   })
 })
