@@ -118,7 +118,8 @@ async function replay(label: string, newId: () => string, perCommit = RUNS_PER_C
     // Pages written, counted on a WAL that is not checkpointed meanwhile: the same on any machine.
     raw.sqlite.pragma('wal_autocheckpoint = 0')
     raw.sqlite.pragma('wal_checkpoint(TRUNCATE)')
-    const counted = Math.max(1, Math.round(batches / 8))
+    // 400 runs: enough for a steady average, a WAL of tens of MB at most.
+    const counted = Math.max(1, Math.round(400 / perCommit))
     for (let i = 0; i < counted; i++) await batch()
     const frames =
       (statSync(join(dir, 'flowline.db-wal')).size - WAL_HEADER) /
