@@ -175,6 +175,18 @@ const STEP_END = new Set(['node.finished', 'node.failed', 'node.skipped', 'run.s
 // after this long when a step takes time, so someone watching still sees progress.
 const LIVE_FLUSH_MS = 100
 
+type Reply = { id: number; resolve(v: unknown): void; reject(e: Error): void }
+const REPLY_RING = 1024
+
+/** A run executing on this host, in the watchdog slot the pool gave it. */
+interface Hosted {
+  runId: string
+  abort: AbortController
+  /** Trace events not posted yet: their JSON, comma-separated. */
+  events: string
+  count: number
+}
+
 /**
  * Executes runs for the pool: trace events go back in batches, checkpoints are confirmed
  * by the pool (stored) before the run goes on, connections are resolved by the pool (it
@@ -182,9 +194,14 @@ const LIVE_FLUSH_MS = 100
  */
 export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
   const models = new Map<string, { model: Workflow; index: Map<string, number> }>()
-  const aborts = new Map<string, AbortController>()
-  const replies = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
-  const buffered = new Map<string, string[]>()
+  // Runs are found by slot and replies in a ring, not in Maps keyed per run: such a Map
+  // rehashes into a new table every few dozen runs, and V8's young-generation GC keeps
+  // whatever a dead table in the old generation still points to (the runs in flight then,
+  // and everything they reach), so most runs were copied into the old generation.
+  const hosted: (Hosted | undefined)[] = new Array(64).fill(undefined)
+  const replies: (Reply | undefined)[] = new Array(REPLY_RING).fill(undefined)
+  // More asks in flight than the ring holds (never seen; a bound, not a limit).
+  const overflow = new Map<number, Reply>()
   let turnFlush = false
   let timedFlush: NodeJS.Timeout | null = null
   let nextId = 1
@@ -210,22 +227,24 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
     return entry
   }
 
-  function flush(runId?: string): void {
-    for (const [id, events] of buffered) {
-      if (runId !== undefined && id !== runId) continue
-      post({ t: 'events', runId: id, data: `[${events.join(',')}]`, count: events.length })
-      buffered.delete(id)
-    }
+  function flushRun(run: Hosted): void {
+    if (run.count === 0) return
+    post({ t: 'events', runId: run.runId, data: `[${run.events}]`, count: run.count })
+    run.events = ''
+    run.count = 0
+  }
+
+  function flush(): void {
+    for (const run of hosted) if (run) flushRun(run)
   }
 
   /**
    * Test runs' events go out after each turn, for the live canvas; live runs' with their
-   * next checkpoint or outcome (`flush(runId)`), at the latest after LIVE_FLUSH_MS.
+   * next checkpoint or outcome (`flushRun`), at the latest after LIVE_FLUSH_MS.
    */
-  function buffer(runId: string, data: string, live: boolean): void {
-    const list = buffered.get(runId)
-    if (list) list.push(data)
-    else buffered.set(runId, [data])
+  function buffer(run: Hosted, data: string, live: boolean): void {
+    run.events = run.count === 0 ? data : `${run.events},${data}`
+    run.count++
     if (!live) {
       if (turnFlush) return
       turnFlush = true
@@ -244,9 +263,24 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
 
   function ask<T>(msg: FromHost & { id: number }): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      replies.set(msg.id, { resolve: resolve as (v: unknown) => void, reject })
+      const reply = { id: msg.id, resolve: resolve as (v: unknown) => void, reject }
+      const at = msg.id % REPLY_RING
+      if (replies[at]) overflow.set(msg.id, reply)
+      else replies[at] = reply
       post(msg)
     })
+  }
+
+  function takeReply(id: number): Reply | undefined {
+    const at = id % REPLY_RING
+    const reply = replies[at]
+    if (reply?.id === id) {
+      replies[at] = undefined
+      return reply
+    }
+    const other = overflow.get(id)
+    overflow.delete(id)
+    return other
   }
 
   async function execute(msg: StartRun): Promise<void> {
@@ -259,7 +293,8 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
     }
     const { model, index } = cached
     const abort = new AbortController()
-    aborts.set(job.runId, abort)
+    const run: Hosted = { runId: job.runId, abort, events: '', count: 0 }
+    hosted[slot] = run
     let current = -1
     const path = msg.path ? new RunPath() : null
     let traced = false
@@ -267,7 +302,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
     const inTrace = new Map<string, boolean>()
     const onEvent = (event: TraceEvent) => {
       const { data, truncated } = compactEvent(event)
-      buffer(job.runId, data, !job.dryRun)
+      buffer(run, data, !job.dryRun)
       if (event.type === 'node.finished') inTrace.set(event.nodeId, !truncated)
       path?.observe(event)
       if (event.type === 'run.finished') traced = true
@@ -315,7 +350,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
           signal: abort.signal,
           checkpoint: (s, mustStore) => {
             const stored = serializeState(s, box, inTrace)
-            flush(job.runId)
+            flushRun(run)
             if (!mustStore) return post({ t: 'checkpoint', runId: job.runId, id: 0, state: stored })
             return ask<void>({ t: 'checkpoint', runId: job.runId, id: nextId++, state: stored })
           },
@@ -323,7 +358,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
         state,
         msg.wake,
       )
-      flush(job.runId)
+      flushRun(run)
       const waiting = result.state?.waiting
       if (result.status === 'suspended' && result.state && waiting) {
         post({
@@ -340,7 +375,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
         post({ t: 'finished', runId: job.runId, status, error, traced, path: path?.signature() ?? null })
       }
     } catch (err) {
-      flush(job.runId)
+      flushRun(run)
       post({
         t: 'finished',
         runId: job.runId,
@@ -351,7 +386,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
       })
     } finally {
       marks?.idle(slot)
-      aborts.delete(job.runId)
+      if (hosted[slot] === run) hosted[slot] = undefined
     }
   }
 
@@ -415,7 +450,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
           break
         }
         case 'cancel':
-          aborts.get(msg.runId)?.abort()
+          hosted.find((run) => run?.runId === msg.runId)?.abort.abort()
           break
         case 'forget-models':
           models.clear()
@@ -423,8 +458,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
         case 'ack':
         case 'resolved':
         case 'stored': {
-          const reply = replies.get(msg.id)
-          replies.delete(msg.id)
+          const reply = takeReply(msg.id)
           if (!reply) break
           if (msg.t !== 'ack' && msg.error) reply.reject(new Error(msg.error))
           else
