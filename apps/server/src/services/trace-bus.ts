@@ -25,11 +25,18 @@ export interface TraceBus {
   subscribe(runId: string, afterSeq: number, signal?: AbortSignal): AsyncIterable<SeqEvent> | null
 }
 
+/**
+ * A run's live events. Queued runs wait here for seconds under load, so their channels end up
+ * in V8's old generation; what a channel points to when the run is over would then be kept
+ * by the young-generation GC until the next full one. So the batches and waiters exist only
+ * while needed, and a closed channel nobody follows lets go of its batches.
+ */
 interface Channel {
   runId: string
-  batches: Batch[]
+  batches: Batch[] | null
   closed: boolean
-  wake: Set<() => void>
+  wake: Set<() => void> | null
+  followers: number
 }
 
 interface Batch {
@@ -52,12 +59,13 @@ export class InProcessTraceBus implements TraceBus {
 
   open(runId: string): void {
     if (!this.channels.has(runId))
-      this.channels.set(runId, { runId, batches: [], closed: false, wake: new Set() })
+      this.channels.set(runId, { runId, batches: null, closed: false, wake: null, followers: 0 })
   }
 
   publish(runId: string, firstSeq: number, stored: string): void {
     const channel = this.channels.get(runId)
     if (!channel) return
+    channel.batches ??= []
     channel.batches.push({ firstSeq, stored })
     this.notify(channel)
   }
@@ -68,6 +76,7 @@ export class InProcessTraceBus implements TraceBus {
     channel.closed = true
     this.channels.delete(runId)
     this.notify(channel)
+    if (channel.followers === 0) channel.batches = null
   }
 
   isLive(runId: string): boolean {
@@ -77,30 +86,40 @@ export class InProcessTraceBus implements TraceBus {
   subscribe(runId: string, afterSeq: number, signal?: AbortSignal): AsyncIterable<SeqEvent> | null {
     const channel = this.channels.get(runId)
     if (!channel) return null
+    // Counted now, not when iteration starts: the run may close before the first read.
+    channel.followers++
     return follow(channel, afterSeq, signal)
   }
 
   private notify(channel: Channel): void {
-    for (const wake of channel.wake) wake()
-    channel.wake.clear()
+    const waiting = channel.wake
+    if (!waiting) return
+    channel.wake = null
+    for (const wake of waiting) wake()
   }
 }
 
 async function* follow(channel: Channel, afterSeq: number, signal?: AbortSignal): AsyncGenerator<SeqEvent> {
   let i = 0
   let last = afterSeq
-  while (!signal?.aborted) {
-    while (i < channel.batches.length) {
-      for (const item of eventsOf(channel.runId, channel.batches[i++])) {
-        if (item.seq <= last) continue
-        last = item.seq
-        yield item
+  try {
+    while (!signal?.aborted) {
+      const batches = channel.batches ?? []
+      while (i < batches.length) {
+        for (const item of eventsOf(channel.runId, batches[i++])) {
+          if (item.seq <= last) continue
+          last = item.seq
+          yield item
+        }
       }
+      if (channel.closed) return
+      await new Promise<void>((resolve) => {
+        channel.wake ??= new Set()
+        channel.wake.add(resolve)
+        signal?.addEventListener('abort', () => resolve(), { once: true })
+      })
     }
-    if (channel.closed) return
-    await new Promise<void>((resolve) => {
-      channel.wake.add(resolve)
-      signal?.addEventListener('abort', () => resolve(), { once: true })
-    })
+  } finally {
+    if (--channel.followers === 0 && channel.closed) channel.batches = null
   }
 }
