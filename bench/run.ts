@@ -14,6 +14,7 @@ const benches: Bench[] = [
   { name: 'server: run HTTP calls', load: async () => (await import('./run-calls.ts')).benchRunCalls },
   { name: 'server: run encoding', load: async () => (await import('./run-encoding.ts')).benchRunEncoding },
   { name: 'server: run writes (SQLite)', load: async () => (await import('./run-writes.ts')).benchRunWrites },
+  { name: 'server: run memory', load: async () => (await import('./run-memory.ts')).benchRunMemory },
   { name: 'server: Segment batch intake', load: async () => (await import('./tracking.ts')).benchTracking },
   { name: 'server: 100,000 waiting runs', load: async () => (await import('./waits.ts')).benchWaits },
   {
