@@ -7,7 +7,15 @@ export interface RunJob {
   /** null for a draft test run, whose model travels in the job. */
   version: number | null
   model?: Workflow
-  event: unknown
+  /** The event, unless `eventJson` carries it. */
+  event?: unknown
+  /**
+   * The event as JSON text, where the text is at hand (a webhook's body, a stored run), instead
+   * of `event`: a job waiting in the backlog then holds one string rather than a parsed tree,
+   * which V8's young-generation GC copies object by object while the job waits. The run
+   * thread parses it.
+   */
+  eventJson?: string
   mocks?: Record<string, unknown>
   dryRun: boolean
   /** When the run was accepted: its latency is measured from here, queueing included. */

@@ -91,7 +91,7 @@ function jobOf(row: RunsTable, resume: boolean): RunJob {
     workflowId: row.workflow_id,
     version: row.version,
     model: row.model ? (JSON.parse(row.model) as Workflow) : undefined,
-    event: JSON.parse(row.event),
+    eventJson: row.event,
     mocks: row.mocks ? (JSON.parse(row.mocks) as Record<string, unknown>) : undefined,
     dryRun: row.dry_run === 1,
     acceptedAt: row.started_at,
@@ -287,7 +287,8 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
           .executeTakeFirstOrThrow()
         return { runId: first.id, duplicate: true }
       }
-      await accept(row, { runId: row.id, workflowId, version, event, dryRun: false, acceptedAt: at })
+      const carried = eventText === undefined ? { event } : { eventJson: eventText }
+      await accept(row, { runId: row.id, workflowId, version, ...carried, dryRun: false, acceptedAt: at })
       return { runId: row.id, duplicate: false }
     },
 

@@ -319,8 +319,9 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
       return pending.finally(() => marks.computing(slot, current))
     }
     try {
+      const event = job.eventJson === undefined ? job.event : JSON.parse(job.eventJson)
       const state = msg.state
-        ? restoreState(msg.state, job.event, { box, runId: job.runId }, msg.traceOutputs)
+        ? restoreState(msg.state, event, { box, runId: job.runId }, msg.traceOutputs)
         : undefined
       const result = await executeWorkflow(
         model,
@@ -338,7 +339,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
           ),
           dataStore: dataStoreFor(job.runId, awaiting),
           now,
-          event: job.event,
+          event,
           startAt: job.startAt,
           runId: job.runId,
           mocks: job.mocks,
