@@ -477,8 +477,13 @@ export function createRunService({ db, bus, queue, audit, workflows, pool, write
         if (live) {
           for await (const item of live) {
             last = item.seq
+            if (item.event.type === 'run.finished') {
+              // Live events run ahead of the group commit: whoever sees the end may read the run next.
+              await writer.flushed().catch(() => {})
+              yield item
+              return
+            }
             yield item
-            if (item.event.type === 'run.finished') return
           }
           // The live segment ended without finishing (suspended at a wait): follow the database.
           live = null
