@@ -5,29 +5,17 @@
  * host writes them; events also as the host wrote them before (the whole event through
  * JSON.stringify, its runId cut out after), which gives the same text.
  */
-import { readFileSync } from 'node:fs'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import {
-  executeWorkflow,
-  parseNotation,
-  type RunState,
-  type TraceEvent,
-} from '../apps/server/src/services/engine'
+import { pathToFileURL } from 'node:url'
+import { executeWorkflow, type RunState, type TraceEvent } from '../apps/server/src/services/engine'
 import { compact, serializeState } from '../apps/server/src/services/execution/run-host'
 import { personalizationEvents } from '../packages/engine/templates/personalization-samples'
+import { STUB_BRAZE, seedModel, stubAnswer } from './seed-stubs'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RUNS = Number(process.env.BENCH_ENCODE_RUNS ?? 20_000)
 
 /** One seed run: its trace events and the states it checkpointed before each side effect. */
 async function seedRun(): Promise<{ events: TraceEvent[]; states: RunState[] }> {
-  const model = parseNotation(readFileSync(`${ROOT}packages/engine/templates/personalization.flow`, 'utf8'))
-  for (const n of model.nodes)
-    if (n.type?.startsWith('braze-')) n.config = { ...(n.config as object), connectionId: 'braze' }
-  const answer = (url: string) =>
-    url.includes('recommend')
-      ? { confidence: 0.9, recommendations: [{ id: 'p1', title: 'Trail shoe', score: 0.9 }] }
-      : { message: 'success', dispatch_id: 'd-1' }
+  const model = seedModel()
   const events: TraceEvent[] = []
   const states: RunState[] = []
   await executeWorkflow(model, {
@@ -35,17 +23,11 @@ async function seedRun(): Promise<{ events: TraceEvent[]; states: RunState[] }> 
     runId: '0197d7a0-1234-7abc-8def-0123456789ab',
     dryRun: false,
     fetch: async (url) =>
-      new Response(JSON.stringify(answer(url)), {
+      new Response(stubAnswer(url), {
         status: 201,
         headers: { 'content-type': 'application/json' },
       }),
-    resolveConnection: async () => ({
-      id: 'braze',
-      name: 'Braze',
-      type: 'braze',
-      config: { restEndpoint: 'https://rest.example.braze.com' },
-      secret: 'bench-key',
-    }),
+    resolveConnection: async () => STUB_BRAZE,
     onEvent: (e) => events.push(e),
     checkpoint: (s) => {
       states.push(structuredClone(s))

@@ -9,12 +9,11 @@
  * from machine to machine.
  */
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { parseNotation } from '../apps/server/src/services/engine'
 import type { FromHost } from '../apps/server/src/services/execution/protocol'
 import { createRunHost } from '../apps/server/src/services/execution/run-host'
 import { personalizationEvents } from '../packages/engine/templates/personalization-samples'
+import { STUB_BRAZE, seedModel, stubAnswer } from './seed-stubs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RUNS = Number(process.env.BENCH_MEMORY_RUNS ?? 20_000)
@@ -23,13 +22,7 @@ const CHILD_FLAG = '--run-memory-child'
 
 /** The child: runs the host flat out and exits; its GC trace goes to stdout. */
 async function runChild(): Promise<void> {
-  const model = parseNotation(readFileSync(`${ROOT}packages/engine/templates/personalization.flow`, 'utf8'))
-  for (const n of model.nodes)
-    if (n.type?.startsWith('braze-')) n.config = { ...(n.config as object), connectionId: 'braze' }
-  const body = (url: string) =>
-    url.includes('recommend')
-      ? '{"confidence":0.9,"recommendations":[{"id":"p1","title":"Trail shoe","score":0.9}]}'
-      : '{"message":"success","dispatch_id":"d-1"}'
+  const model = seedModel()
   // Answers a turn later, as a socket would.
   const fetch = Object.assign(
     (url: string) =>
@@ -42,21 +35,13 @@ async function runChild(): Promise<void> {
           resolve({
             status: 201,
             headers: { forEach: (cb) => cb('application/json', 'content-type') },
-            text: async () => body(url),
+            text: async () => stubAnswer(url),
           }),
         ),
       ),
     { enforcesTimeout: true as const },
   )
-  const connections = {
-    braze: {
-      id: 'braze',
-      name: 'Braze',
-      type: 'braze',
-      config: { restEndpoint: 'https://rest.example.braze.com' },
-      secret: 'bench-key',
-    },
-  }
+  const connections = { [STUB_BRAZE.id]: STUB_BRAZE }
   const event = JSON.stringify(personalizationEvents['page-push'])
   let started = 0
   let finished = 0
@@ -88,7 +73,7 @@ async function runChild(): Promise<void> {
       modelKey: 'seed@1',
       model,
       path: true,
-      connections: connections as never,
+      connections,
       job: {
         runId,
         workflowId: 'seed',
