@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { expect, waitForEditor } from './editor-helpers'
 import { signIn, test } from './fixtures'
-import { deliverSamples, publishPersonalization, startStubBraze } from './traffic'
+import { deliverSamples, holdBraze, postSamples, publishPersonalization, startStubBraze } from './traffic'
 
 /**
  * Issue 22, branch preview: the personalization template is published (Braze stubbed) and
@@ -22,6 +22,7 @@ test.beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
 })
 test.afterAll(async () => {
+  braze?.closeAllConnections() // answers still held when a test failed
   await new Promise((resolve) => braze?.close(resolve))
 })
 
@@ -93,11 +94,21 @@ test('a draft moving the confidence threshold to 0.9, previewed with 60 recent e
   await run.screenshot({ path: `${SHOTS}/preview-dry-run.png` })
   await run.close()
 
-  // A second preview, cancelled at once.
+  // A second preview while live runs are busy (Braze holds 20 of them in flight): it waits
+  // behind them, and is cancelled there. (60 events replay in well under a second otherwise.)
+  const release = holdBraze(braze)
+  await postSamples(page, workflowId, 20, `pv-busy-${suffix}`)
   await page.getByTestId('preview-close').click()
   await page.getByTestId('preview-start').click()
+  await expect(page.getByTestId('preview-progress-text')).toContainText(
+    `Replaying 0 / ${DELIVERIES} events of version 2 · paused while live runs go first`,
+  )
   await page.getByTestId('preview-cancel').click()
-  await expect(page.getByTestId('preview-progress-text')).toContainText('Cancelled')
+  await expect(page.getByTestId('preview-progress-text')).toHaveText(
+    `Cancelled at 0 / ${DELIVERIES} events of version 2`,
+  )
+  await expect(page.getByTestId('preview-close')).toBeVisible()
   await page.getByTestId('analytics-bar').screenshot({ path: `${SHOTS}/preview-cancelled.png` })
+  release()
   expect(consoleErrors).toEqual([])
 })

@@ -33,12 +33,28 @@ export async function startStubBraze(): Promise<Server> {
   const braze = createServer((req, res) => {
     req.resume()
     req.on('end', () => {
-      res.writeHead(201, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ message: 'success', dispatch_id: 'e2e' }))
+      const answer = () => {
+        res.writeHead(201, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ message: 'success', dispatch_id: 'e2e' }))
+      }
+      const held = heldAnswers.get(braze)
+      if (held) held.push(answer)
+      else answer()
     })
   })
   await new Promise<void>((resolve) => braze.listen(0, '127.0.0.1', resolve))
   return braze
+}
+
+const heldAnswers = new WeakMap<Server, (() => void)[]>()
+
+/** Braze stops answering until the returned release is called: runs that reach it stay in flight. */
+export function holdBraze(braze: Server): () => void {
+  heldAnswers.set(braze, [])
+  return () => {
+    for (const answer of heldAnswers.get(braze) ?? []) answer()
+    heldAnswers.delete(braze)
+  }
 }
 
 /** The template with its Braze steps on a connection to `braze`, saved as v2 and published. */
@@ -108,6 +124,12 @@ export async function publishTemplate(
  * occur), then waits until the rollup counts them all as finished.
  */
 export async function deliverSamples(page: Page, workflowId: string, count: number, prefix: string) {
+  await postSamples(page, workflowId, count, prefix)
+  await finished(page, workflowId, count)
+}
+
+/** Webhook deliveries of the sample events, each acknowledged (202); their runs may still be going. */
+export async function postSamples(page: Page, workflowId: string, count: number, prefix: string) {
   for (let i = 0; i < count; i += 20) {
     const answers = await Promise.all(
       Array.from({ length: Math.min(20, count - i) }, (_, j) => {
@@ -122,7 +144,6 @@ export async function deliverSamples(page: Page, workflowId: string, count: numb
     )
     for (const a of answers) expect(a.status()).toBe(202)
   }
-  await finished(page, workflowId, count)
 }
 
 /** Waits until the rollup counts `count` runs of the last hour as finished. */

@@ -53,6 +53,8 @@ export interface PreviewStatus {
   cancelled: boolean
   /** Events whose dry run did not finish in time: left out of the comparison. */
   skipped: number
+  /** The replay waits for live runs to drain (they go first). */
+  waitingForLive: boolean
   error: string | null
   edges: EdgeSplit[]
   /** The draft's step counts over the replayed events (as the analytics overlay's). */
@@ -118,7 +120,11 @@ export function createBranchPreviews({ db, runs, queue, audit, logger }: Preview
     const reads = httpReadNodes(job.draft.model)
     const mocks = recordedOutputs(recorded, reads)
     // Wait for a gap in live traffic: the dry run queues behind live runs, never ahead.
-    while (queue.size - inFlight >= LIVE_BUSY && !job.abort.signal.aborted) await sleep(100)
+    while (queue.size - inFlight >= LIVE_BUSY && !job.abort.signal.aborted) {
+      job.status.waitingForLive = true
+      await sleep(100)
+    }
+    job.status.waitingForLive = false
     if (job.abort.signal.aborted) return
     const event = JSON.parse(run.event) as unknown
     const { runId: dryRunId } = await runs.startTestRun(actor, {
@@ -249,6 +255,7 @@ export function createBranchPreviews({ db, runs, queue, audit, logger }: Preview
           finished: false,
           cancelled: false,
           skipped: 0,
+          waitingForLive: false,
           error: null,
           liveReads: [],
         },

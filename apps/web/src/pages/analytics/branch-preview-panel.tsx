@@ -28,7 +28,8 @@ export function BranchPreviewPanel({
   const { start, cancel } = usePreviewMutations()
   if (!state || !canEdit) return null
   const preview = state.preview
-  const running = !!state.previewId && !preview?.finished && !state.previewError
+  // A cancelled preview stops within a moment: it is shown stopped at once.
+  const running = !!state.previewId && !preview?.finished && !preview?.cancelled && !state.previewError
   const error = start.error ?? cancel.error ?? state.previewError
 
   const begin = () =>
@@ -80,6 +81,7 @@ export function BranchPreviewPanel({
           <span className="text-slate-500" data-testid="preview-progress-text">
             {preview.cancelled ? 'Cancelled at ' : running ? 'Replaying ' : 'Replayed '}
             {preview.done} / {preview.total} events of version {preview.publishedVersion}
+            {running && preview.waitingForLive && ' · paused while live runs go first'}
           </span>
         )}
       </div>
