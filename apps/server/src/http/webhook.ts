@@ -11,6 +11,7 @@ export const WEBHOOK_MAX_BYTES = 1024 * 1024
 /** Beyond the backlog limits (runs or bytes), deliveries get 503: Segment retries later, memory stays bounded. */
 export const BACKLOG_FULL = { error: 'Too many runs queued; retry later' }
 export const RETRY_AFTER = { 'retry-after': '5' }
+const SMALL_REFUSED_BODY = 64 * 1024
 
 export function signatureMatches(
   secret: string,
@@ -39,9 +40,12 @@ export function createWebhookHandler(services: Services) {
       return sendJson(res, 404, { error: 'No published workflow with this id' })
     }
 
-    // Full already: say so before reading (and holding) up to 1 MiB more.
+    // Full already: say so before reading (and holding) up to 1 MiB more. A small body is
+    // discarded by Node after the answer and the connection kept: a sender retrying on its
+    // keep-alive connection costs far less than one reconnecting for every refusal.
     if (backlogFull(services.queue, services.backlog)) {
-      return sendJson(res, 503, BACKLOG_FULL, { ...RETRY_AFTER, connection: 'close' })
+      const small = Number(req.headers['content-length']) <= SMALL_REFUSED_BODY
+      return sendJson(res, 503, BACKLOG_FULL, small ? RETRY_AFTER : { ...RETRY_AFTER, connection: 'close' })
     }
 
     let body: Buffer

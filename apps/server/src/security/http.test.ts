@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { Agent, request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -320,5 +321,52 @@ describe.each(dialects)('HTTP attacks (%s)', (dialect) => {
     }
     await server.services.queue.drain(10_000)
     expect(server.services.queue.bytes).toBe(0)
+  })
+
+  it('a full backlog refuses small deliveries on the same keep-alive connection; large ones close it', async () => {
+    const limits = server.services.backlog
+    const saved = { ...limits }
+    limits.runs = 0
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    const deliver = (body: string) =>
+      new Promise<{ status: number; connection?: string; reused: boolean; text: string }>(
+        (resolve, reject) => {
+          const req = httpRequest(
+            `${server.url}/api/hooks/${hookId}`,
+            { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+            (res) => {
+              let text = ''
+              res.on('data', (c) => (text += c))
+              res.on('end', () =>
+                resolve({
+                  status: res.statusCode ?? 0,
+                  connection: res.headers.connection,
+                  reused: req.reusedSocket,
+                  text,
+                }),
+              )
+            },
+          )
+          req.on('error', reject)
+          req.end(body)
+        },
+      )
+    try {
+      const before = await runCount()
+      const small = JSON.stringify({ type: 'track', userId: 'u', messageId: 'refused-small' })
+      const first = await deliver(small)
+      const second = await deliver(small)
+      expect([first.status, second.status]).toEqual([503, 503])
+      expect(JSON.parse(second.text)).toEqual({ error: 'Too many runs queued; retry later' })
+      expect(second.connection).not.toBe('close')
+      expect(second.reused).toBe(true)
+      const large = await deliver(JSON.stringify({ type: 'track', userId: 'u', pad: 'x'.repeat(100_000) }))
+      expect(large).toMatchObject({ status: 503, connection: 'close' })
+      expect(await runCount()).toBe(before)
+    } finally {
+      Object.assign(limits, saved)
+      agent.destroy()
+    }
+    await healthy()
   })
 })
