@@ -103,6 +103,7 @@ test('a draft moving the confidence threshold to 0.9, previewed with 60 recent e
   await expect(page.getByTestId('preview-progress-text')).toContainText(
     `Replaying 0 / ${DELIVERIES} events of version 2 · paused while live runs go first`,
   )
+  await page.getByTestId('analytics-bar').screenshot({ path: `${SHOTS}/preview-paused.png` })
   await page.getByTestId('preview-cancel').click()
   await expect(page.getByTestId('preview-progress-text')).toHaveText(
     `Cancelled at 0 / ${DELIVERIES} events of version 2`,
