@@ -11,7 +11,8 @@
  *
  * `npm run bench -- live`; BENCH_SECONDS (default 10) per measured phase; BENCH_PG_URL
  * (default postgres://postgres@127.0.0.1:5432/test); BENCH_LIVE_DB=sqlite|postgres for one
- * only. Standalone: `node --import tsx bench/live.ts`.
+ * only; BENCH_LIVE_WORKFLOW=peer for the peers' flow's work (PEER_WORK below). Standalone:
+ * `node --import tsx bench/live.ts`.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -93,6 +94,17 @@ async function startLoad(): Promise<Load> {
   }
 }
 
+/**
+ * BENCH_LIVE_WORKFLOW=peer: the work of the Node-RED flow in ../shared/peers (recommendation,
+ * profile update, campaign trigger; the channel switch only records "email_queued" or
+ * "push_queued"), for a comparison call for call. The template's "Send via email/push" steps
+ * call Braze's /messages/send as well: four outbound calls and three checkpoints per run
+ * against the peer flow's three calls. Here they become transform steps recording the same
+ * choice as the peer flow; ids, labels and edges stay.
+ */
+const PEER_WORK = process.env.BENCH_LIVE_WORKFLOW === 'peer'
+const PEER_CHANNEL_STEPS: Record<string, string> = { n18: 'email_queued', n19: 'push_queued' }
+
 /** The template with n8 asking the stub recommender and every Braze step using the stub Braze. */
 async function publishTemplate(api: Api, load: Load): Promise<string> {
   await api.login(ADMIN.email, ADMIN.password)
@@ -108,6 +120,12 @@ async function publishTemplate(api: Api, load: Load): Promise<string> {
     ...wf.version.model,
     nodes: wf.version.model.nodes.map((n) => {
       const config = n.config as Record<string, unknown>
+      if (PEER_WORK && n.id in PEER_CHANNEL_STEPS)
+        return {
+          ...n,
+          type: 'transform',
+          config: { vars: { channelAction: `"${PEER_CHANNEL_STEPS[n.id]}"` } },
+        }
       if (n.id === 'n8') return { ...n, config: { ...config, url: `${load.recoUrl}/recommend` } }
       if (n.type?.startsWith('braze-')) return { ...n, config: { ...config, connectionId: connection.id } }
       return n
@@ -189,6 +207,11 @@ async function benchDatabase(database: Database): Promise<void> {
     console.log(
       `  ${database}: separate processes (${pinning}), ${CONNECTIONS} connections, ${WARMUP_S} s warmup, ` +
         `${SECONDS} s per phase`,
+    )
+    console.log(
+      PEER_WORK
+        ? "  workflow: the template doing the peer flow's work (BENCH_LIVE_WORKFLOW=peer: send steps record the channel, 3 calls per run)"
+        : '  workflow: the personalization template as published (4 outbound calls per run)',
     )
 
     await load.run({ url: hook, seconds: WARMUP_S, connections: CONNECTIONS, phase: 'warmup' })
