@@ -76,6 +76,12 @@ export type ToHost =
   | { t: 'resolved'; id: number; connection: ResolvedConnection | null; error?: string }
   | { t: 'stored'; id: number; value?: unknown; error?: string }
 
+/** Trace events as stored: one JSON array of `count` events (see the `events` message). */
+export interface TraceText {
+  data: string
+  count: number
+}
+
 export type FromHost =
   /**
    * A run's next `count` trace events as stored: one JSON array of them (oversized fields
@@ -84,8 +90,11 @@ export type FromHost =
    * the run live.
    */
   | { t: 'events'; runId: string; data: string; count: number }
-  /** Store the state and answer `ack` before the run's next side effect goes out. */
-  | { t: 'checkpoint'; runId: string; id: number; state: string }
+  /**
+   * Store the state and answer `ack` before the run's next side effect goes out. `events`:
+   * the run's trace events since its last post, stored first (one message, not two).
+   */
+  | { t: 'checkpoint'; runId: string; id: number; state: string; events?: TraceText }
   /**
    * The run waits at `nodeId` until `resumeAt` (null: no timeout) or, with `waitFor`, until
    * what it waits for arrives.
@@ -107,6 +116,8 @@ export type FromHost =
       traced: boolean
       /** What the run touched (analytics/run-path.ts), when the start asked for it. */
       path: string | null
+      /** Its last trace events, as with a checkpoint. */
+      events?: TraceText
     }
   | { t: 'resolve'; runId: string; id: number; connectionId: string }
   /** A data-store node's operation, carried out by the pool on the database. */

@@ -14,7 +14,7 @@ import { storedEventJson } from '../run-store/stored-event'
 import { runTestsOf } from '../runs-tests'
 import type { SecretBox } from '../secret-box'
 import { SecretFence } from '../secret-fence'
-import type { FromHost, RunTests, StartRun, StoreOp, ToHost } from './protocol'
+import type { FromHost, RunTests, StartRun, StoreOp, ToHost, TraceText } from './protocol'
 import { isSealed, openState, sealState } from './sealed-state'
 import type { StepMarks } from './step-marks'
 
@@ -227,11 +227,18 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
     return entry
   }
 
-  function flushRun(run: Hosted): void {
-    if (run.count === 0) return
-    post({ t: 'events', runId: run.runId, data: `[${run.events}]`, count: run.count })
+  /** The run's events not posted yet, taken to go with a message of its own. */
+  function takeEvents(run: Hosted): TraceText | undefined {
+    if (run.count === 0) return undefined
+    const events = { data: `[${run.events}]`, count: run.count }
     run.events = ''
     run.count = 0
+    return events
+  }
+
+  function flushRun(run: Hosted): void {
+    const events = takeEvents(run)
+    if (events) post({ t: 'events', runId: run.runId, ...events })
   }
 
   function flush(): void {
@@ -350,18 +357,18 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
           recordEvents: false,
           signal: abort.signal,
           checkpoint: (s, mustStore) => {
-            const stored = serializeState(s, box, inTrace)
-            flushRun(run)
-            if (!mustStore) return post({ t: 'checkpoint', runId: job.runId, id: 0, state: stored })
-            return ask<void>({ t: 'checkpoint', runId: job.runId, id: nextId++, state: stored })
+            const state = serializeState(s, box, inTrace)
+            const events = takeEvents(run)
+            if (!mustStore) return post({ t: 'checkpoint', runId: job.runId, id: 0, state, events })
+            return ask<void>({ t: 'checkpoint', runId: job.runId, id: nextId++, state, events })
           },
         },
         state,
         msg.wake,
       )
-      flushRun(run)
       const waiting = result.state?.waiting
       if (result.status === 'suspended' && result.state && waiting) {
+        flushRun(run)
         post({
           t: 'suspended',
           runId: job.runId,
@@ -373,10 +380,18 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
       } else {
         const status = result.status === 'suspended' ? 'failed' : result.status
         const error = result.error ?? null
-        post({ t: 'finished', runId: job.runId, status, error, traced, path: path?.signature() ?? null })
+        const events = takeEvents(run)
+        post({
+          t: 'finished',
+          runId: job.runId,
+          status,
+          error,
+          traced,
+          path: path?.signature() ?? null,
+          events,
+        })
       }
     } catch (err) {
-      flushRun(run)
       post({
         t: 'finished',
         runId: job.runId,
@@ -384,6 +399,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
         error: (err as Error)?.message ?? String(err),
         traced,
         path: null,
+        events: takeEvents(run),
       })
     } finally {
       marks?.idle(slot)

@@ -391,6 +391,7 @@ export function createRunPool(opts: RunPoolOptions) {
         record(run, msg.data, msg.count)
         return
       case 'checkpoint':
+        if (msg.events) record(run, msg.events.data, msg.events.count)
         // id 0: stored with the next commit, the run did not wait for it.
         // The status is 'running' since the start: leaving it out spares its indexes and triggers.
         writer.update(run.job.runId, { state: msg.state }, { lazy: msg.id === 0 }).then(
@@ -428,6 +429,7 @@ export function createRunPool(opts: RunPoolOptions) {
         return
       }
       case 'finished':
+        if (msg.events) record(run, msg.events.data, msg.events.count)
         void finish(run, msg.status, msg.error, msg)
         return
     }
