@@ -89,7 +89,7 @@ export type FromHost =
    * boundary, one string per run and flush; the pool parses it only when someone watches
    * the run live.
    */
-  | { t: 'events'; runId: string; data: string; count: number }
+  | ({ t: 'events'; runId: string } & TraceText)
   /**
    * Store the state and answer `ack` before the run's next side effect goes out. `events`:
    * the run's trace events since its last post, stored first (one message, not two).
