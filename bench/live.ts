@@ -44,8 +44,37 @@ const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' }
 type Database = 'SQLite' | 'PostgreSQL'
 type Model = { nodes: { id: string; type?: string; config?: unknown }[] }
 
+/** A server of `root` as its own process on `cpu`, listening on loopback `port`, logging warnings only. */
+export function spawnServer(
+  root: string,
+  dataDir: string,
+  port: number,
+  cpu: number,
+  env: NodeJS.ProcessEnv = {},
+): Child {
+  const { DATABASE_URL: _db, REDIS_URL: _redis, ...inherited } = process.env
+  return spawnNode('apps/server/src/main.ts', {
+    cwd: root,
+    cpu,
+    env: {
+      ...inherited,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      FLOWLINE_DATA_DIR: dataDir,
+      FLOWLINE_ADMIN_EMAIL: ADMIN.email,
+      FLOWLINE_ADMIN_PASSWORD: ADMIN.password,
+      // The stubs listen on loopback, which outbound HTTP refuses unless allow-listed.
+      FLOWLINE_ALLOW_HOSTS: '127.0.0.1',
+      FLOWLINE_WEB_DIST: '/nonexistent',
+      LOG_LEVEL: 'warn',
+      FLOWLINE_SECRET_KEY: randomBytes(32).toString('hex'),
+      ...env,
+    },
+  })
+}
+
 /** The load process, driven over its IPC channel. */
-interface Load {
+export interface Load {
   child: Child
   recoUrl: string
   brazeUrl: string
@@ -53,7 +82,7 @@ interface Load {
   stats(): Promise<StubStats>
 }
 
-async function startLoad(): Promise<Load> {
+export async function startLoad(): Promise<Load> {
   const child = spawnNode('bench/live-load.ts', { cwd: ROOT, cpu: 1, ipc: true })
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   let nextId = 0
@@ -106,7 +135,7 @@ const PEER_WORK = process.env.BENCH_LIVE_WORKFLOW === 'peer'
 const PEER_CHANNEL_STEPS: Record<string, string> = { n18: 'email_queued', n19: 'push_queued' }
 
 /** The template with n8 asking the stub recommender and every Braze step using the stub Braze. */
-async function publishTemplate(api: Api, load: Load): Promise<string> {
+export async function publishTemplate(api: Api, load: Load): Promise<string> {
   await api.login(ADMIN.email, ADMIN.password)
   const connection = await api.mutate<{ id: string }>('connections.create', {
     name: 'Braze (stub)',
@@ -177,24 +206,8 @@ async function benchDatabase(database: Database): Promise<void> {
       schemaCreated = true
     }
     const port = await freePort()
-    const { DATABASE_URL: _db, REDIS_URL: _redis, ...inherited } = process.env
-    server = spawnNode('apps/server/src/main.ts', {
-      cwd: SERVER_ROOT,
-      cpu: 0,
-      env: {
-        ...inherited,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        FLOWLINE_DATA_DIR: dataDir,
-        FLOWLINE_ADMIN_EMAIL: ADMIN.email,
-        FLOWLINE_ADMIN_PASSWORD: ADMIN.password,
-        // The stubs listen on loopback, which outbound HTTP refuses unless allow-listed.
-        FLOWLINE_ALLOW_HOSTS: '127.0.0.1',
-        FLOWLINE_WEB_DIST: '/nonexistent',
-        LOG_LEVEL: 'warn',
-        FLOWLINE_SECRET_KEY: randomBytes(32).toString('hex'),
-        ...(database === 'PostgreSQL' ? { DATABASE_URL: serverPgUrl(PG_URL, schema) } : {}),
-      },
+    server = spawnServer(SERVER_ROOT, dataDir, port, 0, {
+      ...(database === 'PostgreSQL' ? { DATABASE_URL: serverPgUrl(PG_URL, schema) } : {}),
     })
     load = await startLoad()
     const api = new Api(`http://127.0.0.1:${port}`)

@@ -1,7 +1,8 @@
 export {}
 
 // `npm run bench`: every benchmark prints its own figures; a missing one is reported, not fatal.
-type Bench = { name: string; load: () => Promise<() => Promise<void>> }
+// `named`: runs only when asked for by name (it compares two checkouts, not one).
+type Bench = { name: string; load: () => Promise<() => Promise<void>>; named?: boolean }
 
 const benches: Bench[] = [
   { name: 'engine: notation and validation', load: async () => (await import('./engine-dsl.ts')).benchDsl },
@@ -10,6 +11,11 @@ const benches: Bench[] = [
   {
     name: 'server: live runs (separate processes)',
     load: async () => (await import('./live.ts')).benchLive,
+  },
+  {
+    name: 'server: side by side (two versions at once)',
+    load: async () => (await import('./live-ab.ts')).benchLiveAb,
+    named: true,
   },
   { name: 'server: run HTTP calls', load: async () => (await import('./run-calls.ts')).benchRunCalls },
   { name: 'server: run encoding', load: async () => (await import('./run-encoding.ts')).benchRunEncoding },
@@ -28,7 +34,8 @@ const benches: Bench[] = [
 const only = process.argv.slice(2)
 let failed = false
 for (const bench of benches) {
-  if (only.length > 0 && !only.some((o) => bench.name.includes(o))) continue
+  const asked = only.some((o) => bench.name.includes(o))
+  if ((only.length > 0 || bench.named) && !asked) continue
   console.log(`\n## ${bench.name}`)
   try {
     await (await bench.load())()

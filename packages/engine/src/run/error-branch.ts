@@ -1,4 +1,4 @@
-import { at, emit, type Run } from './context'
+import { at, emit, msSince, type Run } from './context'
 import { fire, ruleOut } from './flow'
 import type { PlanNode } from './plan'
 
@@ -12,7 +12,7 @@ export function continueAfterError(
   message: string,
 ): undefined {
   const { s } = run
-  const durationMs = performance.now() - t0
+  const durationMs = msSince(t0)
   const output = { error: { message, nodeId: node.id, attempts } }
   s.steps[node.id] = output
   s.results[node.id] = {

@@ -1,7 +1,7 @@
 import { isPromiseLike } from '../expressions/evaluate'
 import { pause } from '../nodes/shared/http-policy'
 import type { StepOutcome, WaitRequest } from '../nodes/types'
-import { at, computeMs, emit, type Run } from './context'
+import { at, computeMs, emit, msSince, type Run } from './context'
 import { continueAfterError } from './error-branch'
 import { fire, ruleOut } from './flow'
 import type { PlanNode } from './plan'
@@ -38,7 +38,7 @@ export function finishRun(run: Run, status: 'succeeded' | 'failed' | 'cancelled'
 
 export function failNode(run: Run, node: PlanNode, message: string, t0: number) {
   const { s } = run
-  const durationMs = performance.now() - t0
+  const durationMs = msSince(t0)
   s.results[node.id] = { status: 'failed', error: message, durationMs, visits: s.visits[node.index] }
   if (run.tracing)
     emit(run, {
@@ -76,7 +76,7 @@ function suspend(run: Run, node: PlanNode, until: number | null, t0: number, wai
   const { s } = run
   s.status = 'suspended'
   s.waiting = { node: node.index, until, since: run.now(), ...(waitFor ? { for: waitFor } : {}) }
-  s.results[node.id] = { status: 'waiting', durationMs: performance.now() - t0, visits: s.visits[node.index] }
+  s.results[node.id] = { status: 'waiting', durationMs: msSince(t0), visits: s.visits[node.index] }
   s.activeMs = computeMs(run)
   run.segmentStart = performance.now()
   if (run.tracing) {
@@ -163,7 +163,7 @@ export function complete(
     if (typeof picked === 'string') return failNode(run, node, picked, t0)
     chosen = picked
   }
-  const durationMs = performance.now() - t0
+  const durationMs = msSince(t0)
   // Before anything is traced: the step's own node.finished already shows the fingerprint.
   if (!mocked) keepSecrets(s, outcome.secrets)
   s.steps[node.id] = output
@@ -327,7 +327,7 @@ function stepFailed(
     const http = run.ctx.http
     const retryInMs = Math.min(http.maxBackoffMs, http.nodeRetryDelayMs * 2 ** (attempt - 1))
     if (run.tracing) {
-      const durationMs = performance.now() - t0
+      const durationMs = msSince(t0)
       emit(run, {
         type: 'node.failed',
         runId: s.runId,
