@@ -9,7 +9,9 @@
  *
  * BENCH_AB_A, BENCH_AB_B: the checkouts to compare (default: this one as both, which shows
  * the method's own spread); BENCH_AB_A_ENV, BENCH_AB_B_ENV: settings for one side only, as
- * `NAME=value NAME2=value` (to compare settings on one checkout); BENCH_AB_RATE: webhooks/s to each (default 300); BENCH_SECONDS
+ * `NAME=value NAME2=value` (to compare settings on one checkout); BENCH_AB_RATE: webhooks/s to each (default 300; 0: flat out, each server's
+ * backlog taking all the webhooks it can, CPU per run from the first webhook until its backlog
+ * has drained); BENCH_SECONDS
  * per round (default 10); BENCH_AB_ROUNDS (default 3).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -54,27 +56,42 @@ async function start(side: Side): Promise<void> {
   side.hook = `${side.api.url}/api/hooks/${side.workflowId}`
 }
 
-/** The server's CPU from now until its runs of `phase` have finished, and how many did. */
-async function measure(side: Side, phase: string, cpu0: number): Promise<RoundFigures> {
-  let cpuMs = 0
-  await waitAllFinished(side.api!, side.workflowId!, () => {
-    cpuMs = treeCpuMs(side.server!.pid) - cpu0
-  })
-  const figures = phaseFigures(await allRuns(side.api!, side.workflowId!), phase)
-  return { cpuMs, finished: figures.finished, p99: figures.p99 }
+/**
+ * Each server's CPU from `cpu0` until its runs have finished, and how many of `phase` did. Both
+ * are awaited at once, and only then listed: a listing costs its server CPU and the other
+ * side's run time.
+ */
+async function measure(sides: [Side, Side], phase: string, cpu0: number[]): Promise<RoundFigures[]> {
+  const cpuMs = [0, 0]
+  await Promise.all(
+    sides.map((side, i) =>
+      waitAllFinished(side.api!, side.workflowId!, () => {
+        cpuMs[i] = treeCpuMs(side.server!.pid) - cpu0[i]
+      }),
+    ),
+  )
+  const figures: RoundFigures[] = []
+  for (const [i, side] of sides.entries()) {
+    const f = phaseFigures(await allRuns(side.api!, side.workflowId!), phase)
+    figures.push({ cpuMs: cpuMs[i], finished: f.finished, p99: f.p99 })
+  }
+  return figures
 }
 
 async function round(sides: [Side, Side], phase: string, seconds: number): Promise<RoundFigures[]> {
   const cpu0 = sides.map((s) => treeCpuMs(s.server!.pid))
   await Promise.all(
     sides.map((s) =>
-      s.load!.run({ url: s.hook!, seconds, connections: CONNECTIONS, phase, rate: RATE, even: true }),
+      s.load!.run({
+        url: s.hook!,
+        seconds,
+        connections: CONNECTIONS,
+        phase,
+        ...(RATE > 0 ? { rate: RATE, even: true } : {}),
+      }),
     ),
   )
-  // One after the other: the first side's listing costs only its own server CPU, after its figure.
-  const figures: RoundFigures[] = []
-  for (const [i, side] of sides.entries()) figures.push(await measure(side, phase, cpu0[i]))
-  return figures
+  return measure(sides, phase, cpu0)
 }
 
 const settings = (text = ''): NodeJS.ProcessEnv =>
@@ -107,13 +124,16 @@ export async function benchLiveAb(): Promise<void> {
           .map(([k, v]) => ` ${k}=${v}`)
           .join('')}`,
       )
-    console.log(
-      `  both servers on CPU 0 at once, ${RATE} webhooks/s each, evenly paced, ${SECONDS} s per round, SQLite`,
-    )
+    const pace = RATE > 0 ? `${RATE} webhooks/s each, evenly paced` : 'flat out'
+    console.log(`  both servers on CPU 0 at once, ${pace}, ${SECONDS} s per round, SQLite`)
     await round(sides, 'warmup', 2)
     const ratios: number[] = []
     for (let r = 1; r <= ROUNDS; r++) {
-      const [fa, fb] = await round(sides, `round${r}`, SECONDS)
+      // Which side starts first alternates, should starting first matter.
+      const [fa, fb] =
+        r % 2 === 1
+          ? await round(sides, `round${r}`, SECONDS)
+          : (await round([b, a], `round${r}`, SECONDS)).reverse()
       const perRun = (f: RoundFigures) => f.cpuMs / Math.max(1, f.finished)
       const ratio = perRun(fb) / perRun(fa)
       ratios.push(ratio)
