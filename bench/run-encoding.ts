@@ -7,23 +7,11 @@
  */
 import { pathToFileURL } from 'node:url'
 import { executeWorkflow, type RunState, type TraceEvent } from '../apps/server/src/services/engine'
-import { compact, type ResultCache, serializeState } from '../apps/server/src/services/execution/run-host'
+import { compact, serializeState } from '../apps/server/src/services/execution/run-host'
 import { personalizationEvents } from '../packages/engine/templates/personalization-samples'
 import { STUB_BRAZE, seedModel, stubAnswer } from './seed-stubs'
 
 const RUNS = Number(process.env.BENCH_ENCODE_RUNS ?? 20_000)
-
-/**
- * The state as it stands: its members copied one level deep (the engine edits those), while
- * what they hold keeps its identity, as between the checkpoints of a live run (a step's
- * result is replaced, never edited, which the host's cache of stored results relies on).
- */
-function snapshot(s: RunState): RunState {
-  const copy: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(s))
-    copy[key] = Array.isArray(value) ? [...value] : value && typeof value === 'object' ? { ...value } : value
-  return copy as unknown as RunState
-}
 
 /** One seed run: its trace events and the states it checkpointed before each side effect. */
 async function seedRun(): Promise<{ events: TraceEvent[]; states: RunState[] }> {
@@ -42,7 +30,7 @@ async function seedRun(): Promise<{ events: TraceEvent[]; states: RunState[] }> 
     resolveConnection: async () => STUB_BRAZE,
     onEvent: (e) => events.push(e),
     checkpoint: (s) => {
-      states.push(snapshot(s))
+      states.push(structuredClone(s))
     },
   })
   return { events, states }
@@ -83,14 +71,7 @@ export async function benchRunEncoding(): Promise<void> {
       }),
     ],
     [
-      "checkpoints, as the run host writes them (results kept between a run's checkpoints)",
-      cpuPerRun(() => {
-        const stored: ResultCache = new Map()
-        for (const s of states) serializeState(s, undefined, inTrace, stored)
-      }),
-    ],
-    [
-      'checkpoints, each result written again',
+      'checkpoints, as the run host writes them',
       cpuPerRun(() => {
         for (const s of states) serializeState(s, undefined, inTrace)
       }),

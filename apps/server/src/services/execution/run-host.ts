@@ -52,12 +52,16 @@ const LEFT_OUT_OF_RESULTS = new Set(['input', 'request', 'requests', 'output'])
  * A run holding generated secrets is sealed with `box` (sealed-state.ts) and whole: its
  * trace is masked.
  */
-export function serializeState(
-  s: RunState,
-  box?: SecretBox,
-  inTrace?: ReadonlyMap<string, boolean>,
-  cache?: ResultCache,
-): string {
+export function serializeState(s: RunState, box?: SecretBox, inTrace?: ReadonlyMap<string, boolean>): string {
+  const results: Record<string, Record<string, unknown>> = {}
+  for (const id in s.results) {
+    const result = s.results[id] as unknown as Record<string, unknown>
+    // Copied key by key: an object rest pattern costs a runtime call per result.
+    const kept: Record<string, unknown> = {}
+    for (const key in result) if (!LEFT_OUT_OF_RESULTS.has(key)) kept[key] = result[key]
+    if (result.output !== undefined && result.output !== s.steps[id]) kept.output = result.output
+    results[id] = kept
+  }
   const sealed = !!s.secrets?.length
   const steps: RunState['steps'] = {}
   // A start step's output is the event itself.
@@ -69,40 +73,15 @@ export function serializeState(
     else if (!sealed && inTrace?.get(id)) traceSteps.push(id)
     else steps[id] = output
   }
-  const head = JSON.stringify({
+  const json = JSON.stringify({
     ...s,
     event: null,
     steps,
-    results: undefined,
+    results,
     eventSteps,
     ...(traceSteps.length > 0 ? { traceSteps } : {}),
   })
-  let results = ''
-  for (const id in s.results)
-    results += results === '' ? storedResult(s, id, cache) : `,${storedResult(s, id, cache)}`
-  // `head` is an object with members (version first): the results go in as its last one.
-  const json = `${head.slice(0, -1)},"results":{${results}}}`
   return sealed ? sealState(json, s.runId, box) : json
-}
-
-/**
- * A run's stored results as `"id":{…}` members, kept while a step's result is the same
- * object: the engine replaces a result when the step runs again and never edits it, so each
- * checkpoint only writes the results of the steps finished since the last one.
- */
-export type ResultCache = Map<string, { result: object; json: string }>
-
-function storedResult(s: RunState, id: string, cache: ResultCache | undefined): string {
-  const result = s.results[id] as unknown as Record<string, unknown>
-  const hit = cache?.get(id)
-  if (hit?.result === result) return hit.json
-  // Copied key by key: an object rest pattern costs a runtime call per result.
-  const kept: Record<string, unknown> = {}
-  for (const key in result) if (!LEFT_OUT_OF_RESULTS.has(key)) kept[key] = result[key]
-  if (result.output !== undefined && result.output !== s.steps[id]) kept.output = result.output
-  const json = `${JSON.stringify(id)}:${JSON.stringify(kept)}`
-  cache?.set(id, { result, json })
-  return json
 }
 
 /** Whether a stored state needs step outputs from the run's trace to be restored. */
@@ -328,7 +307,6 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
     let traced = false
     // Steps whose last output went into the trace whole: checkpoints need not hold it again.
     const inTrace = new Map<string, boolean>()
-    const storedResults: ResultCache = new Map()
     const onEvent = (event: TraceEvent) => {
       const { data, truncated } = compactEvent(event)
       buffer(run, data, !job.dryRun)
@@ -379,7 +357,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
           recordEvents: false,
           signal: abort.signal,
           checkpoint: (s, mustStore) => {
-            const state = serializeState(s, box, inTrace, storedResults)
+            const state = serializeState(s, box, inTrace)
             const events = takeEvents(run)
             if (!mustStore) return post({ t: 'checkpoint', runId: job.runId, id: 0, state, events })
             return ask<void>({ t: 'checkpoint', runId: job.runId, id: nextId++, state, events })
