@@ -32,28 +32,22 @@ function columnsOf(fields: RunUpdate): string[] {
  * thread that serves HTTP, since better-sqlite3 is synchronous).
  */
 export function sqliteBackend(database: SQLite.Database): CommitBackend {
-  // Positional parameters: a named one is looked up on the row object, by name, from C++.
   const insert = database.prepare(
-    'INSERT INTO run_trace (run_id, first_seq, last_seq, data) VALUES (?, ?, ?, ?)',
+    'INSERT INTO run_trace (run_id, first_seq, last_seq, data) VALUES (@run_id, @first_seq, @last_seq, @data)',
   )
   const updates = new Map<string, SQLite.Statement>()
   const updateFor = (cols: string[]) => {
     const key = cols.join(',')
     let stmt = updates.get(key)
     if (!stmt) {
-      stmt = database.prepare(`UPDATE runs SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`)
+      stmt = database.prepare(`UPDATE runs SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`)
       updates.set(key, stmt)
     }
     return stmt
   }
   const commit = database.transaction((rows: RunTraceTable[], changes: Map<string, RunUpdate>) => {
-    for (const row of rows) insert.run(row.run_id, row.first_seq, row.last_seq, row.data)
-    for (const [id, fields] of changes) {
-      const cols = columnsOf(fields)
-      const values: unknown[] = cols.map((c) => fields[c as keyof RunUpdate])
-      values.push(id)
-      updateFor(cols).run(values)
-    }
+    for (const row of rows) insert.run(row)
+    for (const [id, fields] of changes) updateFor(columnsOf(fields)).run({ ...fields, id })
   })
   return async (rows, changes) => {
     commit(rows, changes)

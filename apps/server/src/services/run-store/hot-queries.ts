@@ -136,16 +136,16 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
   if (raw?.kind === 'sqlite') {
     const target = raw.sqlite.prepare(`${HOOK_TARGET}?`)
     const insert = raw.sqlite.prepare(
-      `INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map(() => '?').join(', ')})
+      `INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map((c) => `@${c}`).join(', ')})
        ON CONFLICT (workflow_id, message_id) DO NOTHING`,
     )
-    // Positional: a named parameter is looked up on the row object, by name, from C++.
-    const insertOne = (r: RunsTable) => insert.run(RUN_COLUMNS.map((c) => r[c])).changes === 1
-    const insertAll = raw.sqlite.transaction((rows: RunsTable[]) => rows.map(insertOne))
+    const insertAll = raw.sqlite.transaction((rows: RunsTable[]) =>
+      rows.map((r) => insert.run(r).changes === 1),
+    )
     const eventWaits = raw.sqlite.prepare(EVENT_WAITS.replace('$1', '?'))
     return {
       hookTarget: async (id) => target.get(id) as HookTarget | undefined,
-      insertRun: perTurn(insertAll, insertOne),
+      insertRun: perTurn(insertAll, (row) => insert.run(row).changes === 1),
       insertRuns: async (rows) => insertAll(rows),
       hasEventWaits: async (id) => eventWaits.get(id) !== undefined,
     }
