@@ -39,11 +39,8 @@ export function createDialect(target: DatabaseTarget): {
   // SQLite gives the -wal and -shm files the database file's mode; older files get it now.
   for (const extra of ['-wal', '-shm']) if (existsSync(file + extra)) chmodSync(file + extra, 0o600)
   database.pragma('synchronous = NORMAL')
-  // Under load the server writes ~30 KB a run. A 64 MiB page cache keeps the rows of queued
-  // and running runs (read back for every update) instead of 2 MiB's worth; checkpointing the
-  // WAL every ~40 MB instead of ~4 MB copies a page rewritten by many commits once, and
-  // fsyncs a tenth as often.
-  database.pragma('cache_size = -65536')
+  // Under load the server writes ~30 KB a run: checkpointing the WAL every ~40 MB instead of
+  // ~4 MB copies a page rewritten by many commits once, and fsyncs a tenth as often.
   database.pragma('wal_autocheckpoint = 10000')
   database.pragma('busy_timeout = 5000')
   database.pragma('foreign_keys = ON')
