@@ -1,18 +1,19 @@
 /**
- * Two server versions side by side (`npm run bench -- "live A/B"`; standalone: `node --import
- * tsx bench/live-ab.ts`): both as their own processes pinned to the same CPU, each with its
- * own load process and stubs (pinned to the other CPU) sending the same evenly paced webhooks
- * at the same time, on SQLite. On shared machines the speed of a core moves by a quarter from
- * one minute to the next, more than most changes to the run path: two runs of bench/live.ts
- * minutes apart cannot tell such a change from the machine. Measured at once, both versions
- * meet the same machine, and the ratio of their CPU per run holds.
+ * Two server versions side by side (`npm run bench -- "side by side"`; standalone: `node
+ * --import tsx bench/live-ab.ts`): both as their own processes pinned to the same CPU, each
+ * with its own load process and stubs (pinned to the other CPU) sending webhooks at the same
+ * time, on SQLite. On shared machines the speed of a core moves by a quarter from one minute
+ * to the next, more than most changes to the run path: two runs of bench/live.ts minutes
+ * apart cannot tell such a change from the machine. Measured at once, both versions meet the
+ * same machine, and the ratio of their CPU per run holds (A/A: within a few % a round).
  *
  * BENCH_AB_A, BENCH_AB_B: the checkouts to compare (default: this one as both, which shows
  * the method's own spread); BENCH_AB_A_ENV, BENCH_AB_B_ENV: settings for one side only, as
- * `NAME=value NAME2=value` (to compare settings on one checkout); BENCH_AB_RATE: webhooks/s to each (default 300; 0: flat out, each server's
- * backlog taking all the webhooks it can, CPU per run from the first webhook until its backlog
- * has drained); BENCH_SECONDS
- * per round (default 10); BENCH_AB_ROUNDS (default 3).
+ * `NAME=value NAME2=value`; BENCH_AB_RATE: webhooks/s to each, evenly paced (default 0: flat
+ * out, each server taking all the webhooks its backlog holds, CPU per run from the first
+ * webhook until its backlog has drained, as bench/live.ts measures capacity); BENCH_SECONDS
+ * of load per round (default 6); BENCH_AB_ROUNDS (default 4: which side starts first
+ * alternates); BENCH_LIVE_WORKFLOW=peer as in bench/live.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,9 +24,9 @@ import { Api, allRuns, phaseFigures, waitAllFinished } from './live-api'
 import { type Child, freePort, stopChild, treeCpuMs, waitHealthy } from './live-procs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
-const RATE = Number(process.env.BENCH_AB_RATE ?? 300)
-const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 3)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6)
+const RATE = Number(process.env.BENCH_AB_RATE ?? 0)
+const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 4)
 const CONNECTIONS = 10
 
 interface Side {

@@ -168,9 +168,9 @@ export function emit(run: Run, raw: TraceEvent) {
 }
 
 /**
- * Milliseconds since `t0`, to the microsecond, as steps report their duration: a float's
- * full precision prints as 17 digits, whose slow conversion cost more than the rest of a
- * trace event's JSON.
+ * Milliseconds since `t0`, to the microsecond, as steps report their duration: finer means
+ * nothing for a step, and a float's full precision is 17 digits in every stored trace event
+ * and checkpoint.
  */
 export const msSince = (t0: number): number => Math.round((performance.now() - t0) * 1000) / 1000
 
