@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
+import { nodeFlagsOf } from './apps/server/src/testing/node-flags'
 import { chromiumLaunchOptions } from './e2e/browser'
 
 const port = Number(process.env.E2E_PORT ?? 3210)
@@ -30,8 +31,8 @@ export default defineConfig({
     launchOptions: chromiumLaunchOptions,
   },
   webServer: {
-    // The real server on the built app with a throwaway SQLite data dir.
-    command: 'node --import tsx apps/server/src/main.ts',
+    // The real server as `npm start` runs it, on the built app with a throwaway SQLite data dir.
+    command: ['node', ...nodeFlagsOf('start', '.'), '--import tsx apps/server/src/main.ts'].join(' '),
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { availableParallelism } from 'node:os'
+import { nodeFlagsOf } from '../apps/server/src/testing/node-flags'
 
 /** taskset exists and there are two CPUs to split between server and load. */
 export const canPin =
@@ -27,7 +28,7 @@ export interface Child {
   logged: () => { lines: number; first: string }
 }
 
-/** `node --import tsx script`, pinned to `cpu` when possible; taskset execs, so the PID is node's. */
+/** `node [flags] --import tsx script`, pinned to `cpu` when possible; taskset execs, so the PID is node's. */
 export function spawnNode(
   script: string,
   opts: { cwd: string; cpu: number; env?: NodeJS.ProcessEnv; ipc?: boolean },
@@ -36,7 +37,13 @@ export function spawnNode(
   const extra = script.includes('apps/server')
     ? (process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])
     : []
-  const node = [process.execPath, ...extra, '--import', 'tsx', script]
+  // The server as `npm start` (a worker as `npm run worker`) runs it, with that checkout's flags.
+  const own = script.endsWith('src/main.ts')
+    ? nodeFlagsOf('start', opts.cwd)
+    : script.endsWith('src/worker.ts')
+      ? nodeFlagsOf('worker', opts.cwd)
+      : []
+  const node = [process.execPath, ...own, ...extra, '--import', 'tsx', script]
   const [cmd, ...args] = canPin ? ['taskset', '-c', String(opts.cpu), ...node] : node
   const proc = spawn(cmd, args, {
     cwd: opts.cwd,

@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { type Page, test } from '@playwright/test'
 import { Redis } from 'ioredis'
 import pg from 'pg'
-import { freePort } from '../apps/server/src/testing/child-server'
+import { freePort, REPO_ROOT } from '../apps/server/src/testing/child-server'
+import { nodeFlagsOf } from '../apps/server/src/testing/node-flags'
 import { expect } from './editor-helpers'
 
 /**
@@ -38,7 +39,8 @@ test.describe('queue mode', () => {
   let worker: ChildProcess | undefined
 
   const start = (entry: string, extra: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    const flags = nodeFlagsOf(entry.endsWith('worker.ts') ? 'worker' : 'start', REPO_ROOT)
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', entry], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, ...env, ...extra },
     })

@@ -12,6 +12,7 @@ import type { Workflow } from '../services/engine'
 import type { DialectName } from './databases'
 import { withBraze } from './fake-braze'
 import { trpcHttp } from './http-client'
+import { nodeFlagsOf } from './node-flags'
 
 /**
  * The real server as a child process (`node --import tsx apps/server/src/main.ts`, configured
@@ -178,25 +179,29 @@ export async function createChildServer(opts: ChildServerOptions = {}) {
       )
       // FLOWLINE_CHILD_NODE_ARGS: extra node flags when investigating (e.g. --cpu-prof).
       const extra = process.env.FLOWLINE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-      const proc = spawn(process.execPath, [...extra, '--import', 'tsx', MAIN], {
-        cwd: REPO_ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...inherited,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          FLOWLINE_DATA_DIR: dataDir,
-          FLOWLINE_ADMIN_EMAIL: ADMIN.email,
-          FLOWLINE_ADMIN_PASSWORD: ADMIN.password,
-          FLOWLINE_SECRET_KEY: SECRET_KEY,
-          FLOWLINE_ALLOW_HOSTS: '127.0.0.1',
-          FLOWLINE_WEB_DIST: '/nonexistent',
-          LOG_LEVEL: 'warn',
-          ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
-          ...opts.env,
-          ...env,
+      const proc = spawn(
+        process.execPath,
+        [...nodeFlagsOf('start', REPO_ROOT), ...extra, '--import', 'tsx', MAIN],
+        {
+          cwd: REPO_ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {
+            ...inherited,
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            FLOWLINE_DATA_DIR: dataDir,
+            FLOWLINE_ADMIN_EMAIL: ADMIN.email,
+            FLOWLINE_ADMIN_PASSWORD: ADMIN.password,
+            FLOWLINE_SECRET_KEY: SECRET_KEY,
+            FLOWLINE_ALLOW_HOSTS: '127.0.0.1',
+            FLOWLINE_WEB_DIST: '/nonexistent',
+            LOG_LEVEL: 'warn',
+            ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
+            ...opts.env,
+            ...env,
+          },
         },
-      })
+      )
       if (proc.pid === undefined) throw new Error('could not spawn the server')
       child = proc
       live.add(proc)
