@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { availableParallelism } from 'node:os'
-import { nodeFlagsOf } from '../apps/server/src/testing/node-flags'
+import { nodeFlagsFor } from '../apps/server/src/testing/node-flags'
 
 /** taskset exists and there are two CPUs to split between server and load. */
 export const canPin =
@@ -38,12 +38,7 @@ export function spawnNode(
     ? (process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])
     : []
   // The server as `npm start` (a worker as `npm run worker`) runs it, with that checkout's flags.
-  const own = script.endsWith('src/main.ts')
-    ? nodeFlagsOf('start', opts.cwd)
-    : script.endsWith('src/worker.ts')
-      ? nodeFlagsOf('worker', opts.cwd)
-      : []
-  const node = [process.execPath, ...own, ...extra, '--import', 'tsx', script]
+  const node = [process.execPath, ...nodeFlagsFor(script, opts.cwd), ...extra, '--import', 'tsx', script]
   const [cmd, ...args] = canPin ? ['taskset', '-c', String(opts.cpu), ...node] : node
   const proc = spawn(cmd, args, {
     cwd: opts.cwd,

@@ -19,6 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { childServerEnv } from '../apps/server/src/testing/server-env'
 import { Api, allRuns, type PhaseFigures, phaseFigures, waitAllFinished } from './live-api'
 import type { LoadRequest, LoadResult, StubStats } from './live-load'
 import { PG_URL, pgBackendCpu, pgCpuDelta, pgSchema, serverPgUrl } from './live-pg'
@@ -58,15 +59,7 @@ export function spawnServer(
     cpu,
     env: {
       ...inherited,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      FLOWLINE_DATA_DIR: dataDir,
-      FLOWLINE_ADMIN_EMAIL: ADMIN.email,
-      FLOWLINE_ADMIN_PASSWORD: ADMIN.password,
-      // The stubs listen on loopback, which outbound HTTP refuses unless allow-listed.
-      FLOWLINE_ALLOW_HOSTS: '127.0.0.1',
-      FLOWLINE_WEB_DIST: '/nonexistent',
-      LOG_LEVEL: 'warn',
+      ...childServerEnv(port, dataDir, ADMIN),
       FLOWLINE_SECRET_KEY: randomBytes(32).toString('hex'),
       ...env,
     },

@@ -7,7 +7,7 @@ import { type Page, test } from '@playwright/test'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { freePort, REPO_ROOT } from '../apps/server/src/testing/child-server'
-import { nodeFlagsOf } from '../apps/server/src/testing/node-flags'
+import { nodeFlagsFor } from '../apps/server/src/testing/node-flags'
 import { expect } from './editor-helpers'
 
 /**
@@ -39,8 +39,7 @@ test.describe('queue mode', () => {
   let worker: ChildProcess | undefined
 
   const start = (entry: string, extra: Record<string, string> = {}) => {
-    const flags = nodeFlagsOf(entry.endsWith('worker.ts') ? 'worker' : 'start', REPO_ROOT)
-    const child = spawn(process.execPath, [...flags, '--import', 'tsx', entry], {
+    const child = spawn(process.execPath, [...nodeFlagsFor(entry, REPO_ROOT), '--import', 'tsx', entry], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, ...env, ...extra },
     })

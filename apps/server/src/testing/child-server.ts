@@ -12,7 +12,8 @@ import type { Workflow } from '../services/engine'
 import type { DialectName } from './databases'
 import { withBraze } from './fake-braze'
 import { trpcHttp } from './http-client'
-import { nodeFlagsOf } from './node-flags'
+import { nodeFlagsFor } from './node-flags'
+import { childServerEnv } from './server-env'
 
 /**
  * The real server as a child process (`node --import tsx apps/server/src/main.ts`, configured
@@ -181,21 +182,14 @@ export async function createChildServer(opts: ChildServerOptions = {}) {
       const extra = process.env.FLOWLINE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []
       const proc = spawn(
         process.execPath,
-        [...nodeFlagsOf('start', REPO_ROOT), ...extra, '--import', 'tsx', MAIN],
+        [...nodeFlagsFor(MAIN, REPO_ROOT), ...extra, '--import', 'tsx', MAIN],
         {
           cwd: REPO_ROOT,
           stdio: ['ignore', 'pipe', 'pipe'],
           env: {
             ...inherited,
-            PORT: String(port),
-            HOST: '127.0.0.1',
-            FLOWLINE_DATA_DIR: dataDir,
-            FLOWLINE_ADMIN_EMAIL: ADMIN.email,
-            FLOWLINE_ADMIN_PASSWORD: ADMIN.password,
+            ...childServerEnv(port, dataDir, ADMIN),
             FLOWLINE_SECRET_KEY: SECRET_KEY,
-            FLOWLINE_ALLOW_HOSTS: '127.0.0.1',
-            FLOWLINE_WEB_DIST: '/nonexistent',
-            LOG_LEVEL: 'warn',
             ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
             ...opts.env,
             ...env,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { NOT_INHERITED, OUTPUT_LIMIT, REPO_ROOT } from './child-server'
-import { nodeFlagsOf } from './node-flags'
+import { nodeFlagsFor } from './node-flags'
 
 /**
  * A queue-mode worker (`node --import tsx apps/server/src/worker.ts`) as a child process,
@@ -36,12 +36,15 @@ export function createChildWorker(name: string, env: Record<string, string>, ent
         Object.entries(process.env).filter(([k]) => !NOT_INHERITED.test(k)),
       )
       const extra = process.env.FLOWLINE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-      const flags = nodeFlagsOf(entry === WORKER ? 'worker' : 'start', REPO_ROOT)
-      const proc = spawn(process.execPath, [...flags, ...extra, '--import', 'tsx', entry], {
-        cwd: REPO_ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...inherited, FLOWLINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
-      })
+      const proc = spawn(
+        process.execPath,
+        [...nodeFlagsFor(entry, REPO_ROOT), ...extra, '--import', 'tsx', entry],
+        {
+          cwd: REPO_ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...inherited, FLOWLINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+        },
+      )
       child = proc
       live.add(proc)
       const append = (c: Buffer) => {

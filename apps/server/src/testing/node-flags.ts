@@ -12,3 +12,10 @@ export function nodeFlagsOf(script: 'start' | 'worker', root: string): string[] 
   const flags = /\bnode((?:\s+--(?!import\b)\S+)*)\s+--import\b/.exec(scripts?.[script] ?? '')
   return flags ? flags[1].split(/\s+/).filter(Boolean) : []
 }
+
+/** The flags for an entry file: the server's (`src/main.ts`) or a worker's (`src/worker.ts`). */
+export function nodeFlagsFor(entry: string, root: string): string[] {
+  if (entry.endsWith('src/main.ts')) return nodeFlagsOf('start', root)
+  if (entry.endsWith('src/worker.ts')) return nodeFlagsOf('worker', root)
+  return []
+}
