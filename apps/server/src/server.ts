@@ -130,6 +130,7 @@ export async function startServer(opts: ServerOptions): Promise<FlowlineServer> 
     closing ??= (async () => {
       server.close()
       server.closeIdleConnections()
+      services.intake.close()
       await services.waits.stop()
       await services.schedules.stop()
       // Queue mode: the backlog belongs to the workers, not to this process.

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Services } from '../services'
 import { MAX_JSON_DEPTH, nestedDeeperThan, tooDeepMessage } from '../services/json-limits'
-import { backlogFull } from '../services/run-queue'
 import type { SourceMessage } from '../services/sources'
 import { BodyTooLarge, readBody } from './body'
 import { eventIsForWorkflow } from './event-filter'
@@ -122,6 +121,8 @@ function summaryOf(m: Message): string {
   return [m.type, what].filter(Boolean).join(' ') + (who ? ` · ${who}` : '')
 }
 
+type Source = NonNullable<Awaited<ReturnType<Services['sources']['byWriteKey']>>>
+
 export function createTrackingApiHandler(services: Services) {
   return async function handleTracking(
     req: IncomingMessage,
@@ -170,10 +171,22 @@ export function createTrackingApiHandler(services: Services) {
         ...(err.index !== undefined && kind === 'batch' ? { index: err.index } : {}),
       })
     }
+    // A full backlog: wait for room (intake-gate.ts), then say so.
     const runs = messages.length * source.workflows.length
-    if (runs > 0 && backlogFull(services.queue, services.backlog, runs, raw.length * source.workflows.length))
+    const bytes = raw.length * source.workflows.length
+    const pass =
+      runs > 0 ? await services.intake.enter(runs, bytes, (giveUp) => res.once('close', giveUp)) : null
+    if (runs > 0 && !pass)
       return sendJson(res, 503, { success: false, error: 'Too many runs queued; retry later' }, RETRY_AFTER)
+    try {
+      await record(source, messages)
+    } finally {
+      pass?.leave()
+    }
+    sendJson(res, 200, { success: true })
+  }
 
+  async function record(source: Source, messages: Message[]): Promise<void> {
     const recorded: SourceMessage[] = messages.map((m) => ({
       messageId: m.messageId as string,
       type: m.type as string,
@@ -203,6 +216,5 @@ export function createTrackingApiHandler(services: Services) {
       if (runId) recorded[item.index].runs.push({ workflowId: item.workflowId, runId })
     })
     await services.sources.remember(source.id, recorded)
-    sendJson(res, 200, { success: true })
   }
 }

@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Services } from '../services'
+import type { Pass } from '../services/intake-gate'
 import { MAX_JSON_DEPTH, nestedDeeperThan, tooDeepMessage } from '../services/json-limits'
-import { backlogFull } from '../services/run-queue'
+import type { HookTarget } from '../services/run-store/hot-queries'
 import { BodyTooLarge, readBody } from './body'
 import { eventIsForWorkflow } from './event-filter'
 import { sendJson } from './respond'
@@ -40,14 +41,29 @@ export function createWebhookHandler(services: Services) {
       return sendJson(res, 404, { error: 'No published workflow with this id' })
     }
 
-    // Full already: say so before reading (and holding) up to 1 MiB more. A small body is
-    // discarded by Node after the answer and the connection kept: a sender retrying on its
-    // keep-alive connection costs far less than one reconnecting for every refusal.
-    if (backlogFull(services.queue, services.backlog)) {
+    // Full already: wait for room before reading (and holding) up to 1 MiB more; still full
+    // after the wait, say so. A small body is discarded by Node after the answer and the
+    // connection kept: a sender retrying on its keep-alive connection costs far less than one
+    // reconnecting for every refusal.
+    const pass = await services.intake.enter(1, 0, (giveUp) => res.once('close', giveUp))
+    if (!pass) {
       const small = Number(req.headers['content-length']) <= SMALL_REFUSED_BODY
       return sendJson(res, 503, BACKLOG_FULL, small ? RETRY_AFTER : { ...RETRY_AFTER, connection: 'close' })
     }
+    try {
+      await accept(req, res, wf, wf.published_version, pass)
+    } finally {
+      pass.leave()
+    }
+  }
 
+  async function accept(
+    req: IncomingMessage,
+    res: ServerResponse,
+    wf: HookTarget,
+    version: number,
+    pass: Pass,
+  ): Promise<void> {
     let body: Buffer
     try {
       body = await readBody(req, WEBHOOK_MAX_BYTES)
@@ -80,21 +96,13 @@ export function createWebhookHandler(services: Services) {
     // Runs waiting at a wait-for-event step for this event go on, whether or not it starts a run too.
     const resumed = await services.waitingRuns.deliver(wf.id, event)
     const also = resumed.length > 0 ? { resumed } : {}
-    if (!(await eventIsForWorkflow(services, wf.id, wf.published_version, event))) {
+    if (!(await eventIsForWorkflow(services, wf.id, version, event))) {
       return sendJson(res, 200, { skipped: true, ...also })
     }
-    if (backlogFull(services.queue, services.backlog, 1, text.length)) {
-      return sendJson(res, 503, BACKLOG_FULL, RETRY_AFTER)
-    }
+    if (!pass.fits(text.length)) return sendJson(res, 503, BACKLOG_FULL, RETRY_AFTER)
     const raw = (event as { messageId?: unknown }).messageId
     const messageId = typeof raw === 'string' && raw !== '' ? raw : null
-    const { runId, duplicate } = await services.runs.acceptWebhook(
-      wf.id,
-      wf.published_version,
-      event,
-      messageId,
-      text,
-    )
+    const { runId, duplicate } = await services.runs.acceptWebhook(wf.id, version, event, messageId, text)
     sendJson(res, duplicate ? 200 : 202, { runId, ...also })
   }
 }

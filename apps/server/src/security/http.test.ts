@@ -312,15 +312,53 @@ describe.each(dialects)('HTTP attacks (%s)', (dialect) => {
         .execute()
       expect(stored.map((r) => r.message_id).sort()).toEqual(['big-0', 'big-1'])
       await healthy()
-      // The runs-count limit applies as before.
+      // The runs-count limit applies as before (without waiting for room: the next test).
       limits.bytes = saved.bytes
       limits.runs = 1
+      limits.waitMs = 0
       expect((await post(`/api/hooks/${id}`, event(9))).status).toBe(503)
     } finally {
       Object.assign(limits, saved)
     }
     await server.services.queue.drain(10_000)
     expect(server.services.queue.bytes).toBe(0)
+  })
+
+  it('a delivery meeting a full backlog waits for room: accepted once a run finishes, 503 when none does in time', async () => {
+    const { id } = await call<{ id: string }>('workflows.create', {
+      model: oneStep('http-request', { method: 'GET', url: `${slow.url}/slow` }),
+    })
+    await call('workflows.publish', { id, version: 1 })
+    const limits = server.services.backlog
+    const saved = { ...limits }
+    limits.runs = 1
+    const event = (n: number) => JSON.stringify({ type: 'track', userId: 'u', messageId: `wait-${n}` })
+    try {
+      // The first run waits 1.5 s for the slow API and fills the backlog.
+      expect((await post(`/api/hooks/${id}`, event(0))).status).toBe(202)
+      limits.waitMs = 100
+      const refused = await post(`/api/hooks/${id}`, event(1))
+      expect(refused.status).toBe(503)
+      expect(refused.headers.get('retry-after')).toBe('5')
+      limits.waitMs = 10_000
+      const waited = await post(`/api/hooks/${id}`, event(2))
+      expect(waited.status).toBe(202)
+      const stored = await server.db
+        .selectFrom('runs')
+        .select(['message_id', 'status'])
+        .where('workflow_id', '=', id)
+        .orderBy('message_id')
+        .execute()
+      // Let in only once the first run had finished.
+      expect(stored).toEqual([
+        { message_id: 'wait-0', status: 'succeeded' },
+        { message_id: 'wait-2', status: expect.any(String) },
+      ])
+    } finally {
+      Object.assign(limits, saved)
+    }
+    await server.services.queue.drain(10_000)
+    await healthy()
   })
 
   it('a full backlog refuses small deliveries on the same keep-alive connection; large ones close it', async () => {

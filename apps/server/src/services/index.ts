@@ -8,6 +8,7 @@ import { createDataStore } from './data-store'
 import type { RunDeps, Workflow } from './engine'
 import { createRunPool } from './execution/run-pool'
 import { createHttpClient } from './http-client'
+import { IntakeGate } from './intake-gate'
 import { createMailClient } from './mail-client'
 import { createOutboundGuard, type OutboundGuardOptions } from './outbound-guard'
 import { createQueueMode, type QueueModeOptions } from './queue-mode'
@@ -188,6 +189,7 @@ export function createServices(opts: ServicesOptions) {
         },
       }
     : pool
+  const backlog = backlogLimitsFromEnv()
   const runs = createRunService({ db, bus, queue, audit, workflows, pool: cancelRun, writer, hot })
   const waitingRuns = createWaitingRuns({
     db,
@@ -207,8 +209,10 @@ export function createServices(opts: ServicesOptions) {
     runs,
     bus,
     queue,
-    /** Intake answers 503 beyond these (FLOWLINE_MAX_BACKLOG, FLOWLINE_MAX_BACKLOG_BYTES). */
-    backlog: backlogLimitsFromEnv(),
+    /** Intake waits for room, then answers 503, beyond these (FLOWLINE_MAX_BACKLOG, …_BYTES, FLOWLINE_BACKLOG_WAIT_MS). */
+    backlog,
+    /** Admission to the backlog for intake: close() it before the server closes. */
+    intake: new IntakeGate(queue, backlog),
     pool,
     writer,
     hot,

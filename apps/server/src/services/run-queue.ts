@@ -43,6 +43,8 @@ export interface RunQueue {
   readonly bytes: number
   /** Resolves true when every accepted job finished within the timeout. */
   drain(timeoutMs: number): Promise<boolean>
+  /** Calls `listener` whenever a job settles here (room in the backlog); queues without it are polled. */
+  onSettled?(listener: () => void): void
 }
 
 export interface BacklogLimits {
@@ -50,12 +52,15 @@ export interface BacklogLimits {
   runs: number
   /** FLOWLINE_MAX_BACKLOG_BYTES: event bytes those runs hold (default 64 MiB). */
   bytes: number
+  /** FLOWLINE_BACKLOG_WAIT_MS: how long a delivery meeting a full backlog waits for room (intake-gate.ts). */
+  waitMs: number
 }
 
 export function backlogLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): BacklogLimits {
   return {
     runs: Number(env.FLOWLINE_MAX_BACKLOG ?? 10_000),
     bytes: Number(env.FLOWLINE_MAX_BACKLOG_BYTES ?? 64 * 1024 * 1024),
+    waitMs: Number(env.FLOWLINE_BACKLOG_WAIT_MS ?? 2_000),
   }
 }
 
@@ -75,6 +80,7 @@ export class InProcessRunQueue implements RunQueue {
   private active = 0
   private held = 0
   private idle: (() => void)[] = []
+  private settled: (() => void) | null = null
 
   constructor(
     private readonly worker: (job: RunJob) => Promise<void>,
@@ -92,6 +98,7 @@ export class InProcessRunQueue implements RunQueue {
     if (i < 0) return false
     this.held -= this.backlog[i].bytes ?? 0
     this.backlog.splice(i, 1)
+    this.settled?.()
     if (this.size === 0) for (const done of this.idle.splice(0)) done()
     return true
   }
@@ -102,6 +109,10 @@ export class InProcessRunQueue implements RunQueue {
 
   get bytes(): number {
     return this.held
+  }
+
+  onSettled(listener: () => void): void {
+    this.settled = listener
   }
 
   drain(timeoutMs: number): Promise<boolean> {
@@ -127,6 +138,7 @@ export class InProcessRunQueue implements RunQueue {
           this.held -= job.bytes ?? 0
           this.active--
           this.pump()
+          this.settled?.()
           if (this.size === 0) for (const done of this.idle.splice(0)) done()
         })
     }
