@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { type Dialect, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
+import { startCheckpointer } from './checkpointer'
 
 export type DialectKind = 'sqlite' | 'postgres'
 
@@ -39,9 +40,17 @@ export function createDialect(target: DatabaseTarget): {
   // SQLite gives the -wal and -shm files the database file's mode; older files get it now.
   for (const extra of ['-wal', '-shm']) if (existsSync(file + extra)) chmodSync(file + extra, 0o600)
   database.pragma('synchronous = NORMAL')
-  // Under load the server writes ~30 KB a run: checkpointing the WAL every ~40 MB instead of
-  // ~4 MB copies a page rewritten by many commits once, and fsyncs a tenth as often.
-  database.pragma('wal_autocheckpoint = 10000')
+  // Checkpoints run on a thread of their own (checkpointer.ts); this connection checkpoints
+  // only should the WAL pass ~200 MB.
+  database.pragma('wal_autocheckpoint = 50000')
+  const stopCheckpointer = startCheckpointer(file, (message) => {
+    process.emitWarning(`WAL checkpoint failed: ${message}`)
+  })
+  const close = database.close.bind(database)
+  database.close = () => {
+    stopCheckpointer()
+    return close()
+  }
   database.pragma('busy_timeout = 5000')
   database.pragma('foreign_keys = ON')
   return {

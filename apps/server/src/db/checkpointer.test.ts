@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openDatabase } from '.'
+import { CHECKPOINT_EVERY_MS } from './checkpointer'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('the SQLite checkpointer', () => {
+  it("copies what the server wrote into the database file without the server's connection doing it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowline-checkpointer-'))
+    dirs.push(dir)
+    const { db, raw } = await openDatabase({ dataDir: dir })
+    if (raw.kind !== 'sqlite') throw new Error('SQLite only')
+    const file = join(dir, 'flowline.db')
+    raw.sqlite.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, text TEXT)')
+    const insert = raw.sqlite.prepare('INSERT INTO filler (text) VALUES (?)')
+    const before = statSync(file).size
+    // 8 MB: far below the server connection's own checkpoint threshold (about 200 MB).
+    raw.sqlite.transaction(() => {
+      for (let i = 0; i < 2_000; i++) insert.run('x'.repeat(4_000))
+    })()
+    expect(statSync(file).size).toBe(before)
+    const deadline = Date.now() + 20 * CHECKPOINT_EVERY_MS
+    while (statSync(file).size < before + 8_000_000 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50))
+    expect(statSync(file).size).toBeGreaterThan(before + 8_000_000)
+    await db.destroy()
+    // Closed with the database: it opens again at once and still holds every row.
+    const again = await openDatabase({ dataDir: dir })
+    if (again.raw.kind !== 'sqlite') throw new Error('SQLite only')
+    expect(again.raw.sqlite.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 2_000 })
+    await again.db.destroy()
+  })
+})
