@@ -182,9 +182,10 @@ const REPLY_RING = 1024
 interface Hosted {
   runId: string
   abort: AbortController
-  /** Trace events not posted yet: their JSON, comma-separated. */
-  events: string
-  count: number
+  /** Trace events not posted yet, without their runId (encoded together when they go). */
+  events: TraceEvent[]
+  /** Steps whose last output went into the posted trace whole: checkpoints need not hold it again. */
+  inTrace: Map<string, boolean>
 }
 
 /**
@@ -227,13 +228,28 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
     return entry
   }
 
-  /** The run's events not posted yet, taken to go with a message of its own. */
+  /**
+   * The run's events not posted yet, encoded to go with a message of its own: in one
+   * JSON.stringify call (a call per event, and the strings joined after, allocated five
+   * times the text), or one by one with oversized fields cut when the batch is that large.
+   */
   function takeEvents(run: Hosted): TraceText | undefined {
-    if (run.count === 0) return undefined
-    const events = { data: `[${run.events}]`, count: run.count }
-    run.events = ''
-    run.count = 0
-    return events
+    const { events } = run
+    if (events.length === 0) return undefined
+    run.events = []
+    let data = JSON.stringify(events)
+    if (data.length > MAX_EVENT_CHARS) {
+      const parts: string[] = []
+      for (const event of events) {
+        const part = compactEvent(event)
+        if (event.type === 'node.finished') run.inTrace.set(event.nodeId, !part.truncated)
+        parts.push(part.data)
+      }
+      data = `[${parts.join(',')}]`
+    } else {
+      for (const event of events) if (event.type === 'node.finished') run.inTrace.set(event.nodeId, true)
+    }
+    return { data, count: events.length }
   }
 
   function flushRun(run: Hosted): void {
@@ -249,9 +265,11 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
    * Test runs' events go out after each turn, for the live canvas; live runs' with their
    * next checkpoint or outcome (`flushRun`), at the latest after LIVE_FLUSH_MS.
    */
-  function buffer(run: Hosted, data: string, live: boolean): void {
-    run.events = run.count === 0 ? data : `${run.events},${data}`
-    run.count++
+  function buffer(run: Hosted, event: TraceEvent, live: boolean): void {
+    // Stored without it (run-store/stored-event.ts): JSON.stringify leaves an undefined member
+    // out, and the engine is done with the event once it is emitted.
+    ;(event as { runId?: string }).runId = undefined
+    run.events.push(event)
     if (!live) {
       if (turnFlush) return
       turnFlush = true
@@ -300,24 +318,21 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
     }
     const { model, index } = cached
     const abort = new AbortController()
-    const run: Hosted = { runId: job.runId, abort, events: '', count: 0 }
+    const run: Hosted = { runId: job.runId, abort, events: [], inTrace: new Map() }
     hosted[slot] = run
     let current = -1
     const path = msg.path ? new RunPath() : null
     let traced = false
-    // Steps whose last output went into the trace whole: checkpoints need not hold it again.
-    const inTrace = new Map<string, boolean>()
     const onEvent = (event: TraceEvent) => {
-      const { data, truncated } = compactEvent(event)
-      buffer(run, data, !job.dryRun)
-      if (event.type === 'node.finished') inTrace.set(event.nodeId, !truncated)
       path?.observe(event)
       if (event.type === 'run.finished') traced = true
-      if (!marks) return
-      if (event.type === 'node.started') {
-        current = index.get(event.nodeId) ?? -1
-        marks.computing(slot, current)
-      } else if (STEP_END.has(event.type)) marks.idle(slot)
+      if (marks) {
+        if (event.type === 'node.started') {
+          current = index.get(event.nodeId) ?? -1
+          marks.computing(slot, current)
+        } else if (STEP_END.has(event.type)) marks.idle(slot)
+      }
+      buffer(run, event, !job.dryRun)
     }
     // While a step waits for I/O it is not computing: the watchdog leaves it to the time limit.
     const awaiting = <T>(pending: Promise<T>): Promise<T> => {
@@ -357,8 +372,9 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
           recordEvents: false,
           signal: abort.signal,
           checkpoint: (s, mustStore) => {
-            const state = serializeState(s, box, inTrace)
+            // Events first: what they hold whole, the state leaves to them.
             const events = takeEvents(run)
+            const state = serializeState(s, box, run.inTrace)
             if (!mustStore) return post({ t: 'checkpoint', runId: job.runId, id: 0, state, events })
             return ask<void>({ t: 'checkpoint', runId: job.runId, id: nextId++, state, events })
           },
