@@ -46,6 +46,7 @@ export function createDialect(target: DatabaseTarget): {
   const stopCheckpointer = startCheckpointer(file, (message) => {
     process.emitWarning(`WAL checkpoint failed: ${message}`)
   })
+  // Kysely's destroy() closes the database: the checkpointer lets go of the file first.
   const close = database.close.bind(database)
   database.close = () => {
     stopCheckpointer()

@@ -36,6 +36,14 @@ describe.each(dialects)('HTTP attacks (%s)', (dialect) => {
     trpcHttp<T>(server.url, path, input, { cookie, type })
   const healthy = async () => expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
   const runCount = async () => (await server.db.selectFrom('runs').select('id').execute()).length
+  /** A published workflow whose runs each wait 1.5 s for the slow API: they fill a backlog. */
+  const publishedSlowWorkflow = async () => {
+    const { id } = await call<{ id: string }>('workflows.create', {
+      model: oneStep('http-request', { method: 'GET', url: `${slow.url}/slow` }),
+    })
+    await call('workflows.publish', { id, version: 1 })
+    return id
+  }
 
   beforeAll(async () => {
     writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>Flowline</title>')
@@ -285,10 +293,7 @@ describe.each(dialects)('HTTP attacks (%s)', (dialect) => {
   })
 
   it('a backlog of large events is bounded in bytes: 503 with Retry-After, nothing stored for the refused', async () => {
-    const { id } = await call<{ id: string }>('workflows.create', {
-      model: oneStep('http-request', { method: 'GET', url: `${slow.url}/slow` }),
-    })
-    await call('workflows.publish', { id, version: 1 })
+    const id = await publishedSlowWorkflow()
     const limits = server.services.backlog
     const saved = { ...limits }
     limits.bytes = 2.5 * 1024 * 1024
@@ -325,10 +330,7 @@ describe.each(dialects)('HTTP attacks (%s)', (dialect) => {
   })
 
   it('a delivery meeting a full backlog waits for room: accepted once a run finishes, 503 when none does in time', async () => {
-    const { id } = await call<{ id: string }>('workflows.create', {
-      model: oneStep('http-request', { method: 'GET', url: `${slow.url}/slow` }),
-    })
-    await call('workflows.publish', { id, version: 1 })
+    const id = await publishedSlowWorkflow()
     const limits = server.services.backlog
     const saved = { ...limits }
     limits.runs = 1

@@ -52,7 +52,8 @@ export class IntakeGate {
    */
   enter(runs = 1, bytes = 0, whenGone?: (giveUp: () => void) => void): Promise<Pass | null> {
     if (this.waiting.length === 0 && this.hasRoom(runs, bytes)) return Promise.resolve(this.admit(runs))
-    const never = backlogFull(emptyQueue, this.limits, runs, bytes)
+    // More runs than the whole backlog holds never fit (an empty backlog takes one, however large).
+    const never = runs > this.limits.runs
     if (this.closed || never || this.limits.waitMs <= 0 || this.waiting.length >= MAX_WAITING)
       return Promise.resolve(null)
     return new Promise((resolve) => {
@@ -123,6 +124,3 @@ export class IntakeGate {
     this.poll = null
   }
 }
-
-// Whether runs could fit at all: against an empty backlog (which always takes one more).
-const emptyQueue = { size: 0, bytes: 0 } as RunQueue
