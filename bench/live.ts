@@ -9,7 +9,8 @@
  * Phases: warmup; flat out (capacity, server CPU per run); half that capacity with
  * autocannon's overallRate; the same rate evenly paced (latency without bursts or backlog).
  *
- * `npm run bench -- live`; BENCH_SECONDS (default 10) per measured phase; BENCH_PG_URL
+ * `npm run bench -- live`; BENCH_SECONDS (default 10) per measured phase; BENCH_WARMUP_SECONDS
+ * (default 5, as ../shared/peers/run-peers.sh warms Node-RED up); BENCH_PG_URL
  * (default postgres://postgres@127.0.0.1:5432/test); BENCH_LIVE_DB=sqlite|postgres for one
  * only; BENCH_LIVE_WORKFLOW=peer for the peers' flow's work (PEER_WORK below). Standalone:
  * `node --import tsx bench/live.ts`.
@@ -38,7 +39,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 // BENCH_SERVER_ROOT: another checkout whose server to measure (before/after comparisons in one sitting).
 const SERVER_ROOT = process.env.BENCH_SERVER_ROOT ?? ROOT
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
-const WARMUP_S = 2
+// The peers' harness warms Node-RED up for 5 s: with 2 s, TurboFan was still compiling
+// through the first 4 s of the flat-out phase (13–19 % of the server's CPU, perf).
+const WARMUP_S = Number(process.env.BENCH_WARMUP_SECONDS ?? 5)
 const CONNECTIONS = 10
 const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' }
 
