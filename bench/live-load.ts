@@ -10,6 +10,7 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { segmentEvent as nextSegmentEvent } from './segment-events'
 
 export interface LoadRequest {
@@ -35,6 +36,11 @@ export interface LoadResult {
   statusCodes: Record<string, number>
   /** This process's CPU during the load, to show whether the load side kept up. */
   loadCpuMs: number
+  /**
+   * The longest this process's event loop was held up (ms): its stubs answer every run's
+   * calls, so a stall here delays every run in flight, whatever the server does.
+   */
+  loadStallMs: number
 }
 
 export interface StubStats {
@@ -97,7 +103,7 @@ const braze = await stub((req) =>
 )
 
 /** Posts at `rate`/s, one request every 1/rate s, queueing on the agent when all sockets are busy. */
-async function paced(req: LoadRequest & { rate: number }): Promise<LoadResult> {
+async function paced(req: LoadRequest & { rate: number }): Promise<Omit<LoadResult, 'loadStallMs'>> {
   const cpu0 = process.cpuUsage()
   const agent = new Agent({ keepAlive: true, maxSockets: req.connections })
   const statusCodes: Record<string, number> = {}
@@ -144,6 +150,14 @@ async function paced(req: LoadRequest & { rate: number }): Promise<LoadResult> {
 }
 
 async function load(req: LoadRequest): Promise<LoadResult> {
+  const delay = monitorEventLoopDelay({ resolution: 5 })
+  delay.enable()
+  const result = await generate(req)
+  delay.disable()
+  return { ...result, loadStallMs: delay.max / 1e6 }
+}
+
+async function generate(req: LoadRequest): Promise<Omit<LoadResult, 'loadStallMs'>> {
   if (req.even && req.rate) return paced({ ...req, rate: req.rate })
   const cpu0 = process.cpuUsage()
   const result = await autocannon({

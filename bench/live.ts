@@ -186,7 +186,8 @@ function printLoad(label: string, r: LoadResult): void {
   console.log(
     `  ${label}: ${(r.accepted / r.seconds).toFixed(0)} webhooks/s accepted (${r.accepted} × 202 in ${r.seconds.toFixed(1)} s` +
       `${other.length > 0 ? `; other answers ${other.map(([c, n]) => `${n} × ${c}`).join(', ')}` : ''}` +
-      `${r.errors > 0 ? `; ${r.errors} errors/timeouts` : ''}; load process CPU ${((r.loadCpuMs / (r.seconds * 1000)) * 100).toFixed(0)}%)`,
+      `${r.errors > 0 ? `; ${r.errors} errors/timeouts` : ''}; load process CPU ${((r.loadCpuMs / (r.seconds * 1000)) * 100).toFixed(0)}%, ` +
+      `its longest stall ${r.loadStallMs.toFixed(0)} ms)`,
   )
 }
 
