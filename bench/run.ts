@@ -7,6 +7,7 @@ type Bench = { name: string; load: () => Promise<() => Promise<void>>; named?: b
 const benches: Bench[] = [
   { name: 'engine: notation and validation', load: async () => (await import('./engine-dsl.ts')).benchDsl },
   { name: 'engine: executor', load: async () => (await import('./engine-run.ts')).benchRun },
+  { name: 'engine: JSONata steps', load: async () => (await import('./jsonata-steps.ts')).benchJsonataSteps },
   { name: 'server: webhook throughput', load: async () => (await import('./server.ts')).benchServer },
   {
     name: 'server: live runs (separate processes)',
