@@ -52,6 +52,7 @@ export type {
   ConnectionInfo,
   Issue,
   ResolvedConnection,
+  RunOptions,
   RunResult,
   RunState,
   ScheduleEvent,
@@ -129,7 +130,7 @@ export function executeWorkflow(
 ): Promise<RunResult> {
   if (resumeFrom) {
     const { event: _e, runId: _r, dryRun: _d, skipWaits: _s, askAtWaits: _a, ...rest } = options
-    return resumeRun(model, resumeFrom, wake ? { ...rest, wake } : rest)
+    return resumeRun(model, resumeFrom, wake ? Object.assign(rest, { wake }) : rest)
   }
   return runWorkflow(model, options)
 }

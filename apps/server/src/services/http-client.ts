@@ -159,7 +159,11 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
             chunks.push(chunk)
           },
           onResponseEnd() {
-            resolve({ ...answer!, body: Buffer.concat(chunks, size).toString('utf8') })
+            resolve({
+              status: answer!.status,
+              headers: answer!.headers,
+              body: Buffer.concat(chunks, size).toString('utf8'),
+            })
           },
           onResponseError(_controller, err) {
             reject(withSocketCode(err))

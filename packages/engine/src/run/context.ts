@@ -98,7 +98,7 @@ class StepContext implements ExecuteContext {
     this.runId = run.s.runId
     this.scope = run.scope
     this.dryRun = run.s.dryRun
-    this.http = { ...DEFAULT_HTTP_POLICY, ...options.http }
+    this.http = Object.assign({}, DEFAULT_HTTP_POLICY, options.http)
     this.resolveConnection = options.resolveConnection
     this.dataStore = options.dataStore
     this.sendMail = options.sendMail
@@ -122,7 +122,7 @@ export function createRun(plan: Plan, s: RunState, options: RunOptions): Run {
     plan,
     s,
     scope: { event: s.event, steps: s.steps, vars: s.vars },
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    limits: Object.assign({}, DEFAULT_LIMITS, options.limits),
     mocks: options.mocks,
     listener,
     events,

@@ -147,7 +147,7 @@ export async function resumeRun(
 ): Promise<RunResult> {
   const plan = getPlan(workflow)
   const s = structuredClone(state)
-  const run = createRun(plan, s, { ...options, event: s.event })
+  const run = createRun(plan, s, Object.assign({}, options, { event: s.event }))
   const ids = plan.nodes.map((n) => n.id)
   const checkpoint = s.status === 'running'
   if (s.version !== 1 || !(checkpoint || (s.status === 'suspended' && s.waiting))) {

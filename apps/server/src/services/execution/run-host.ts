@@ -6,6 +6,7 @@ import {
   incomingWaitKeys,
   type ResolvedConnection,
   type RunDeps,
+  type RunOptions,
   type RunState,
   type TraceEvent,
   type Workflow,
@@ -73,14 +74,14 @@ export function serializeState(s: RunState, box?: SecretBox, inTrace?: ReadonlyM
     else if (!sealed && inTrace?.get(id)) traceSteps.push(id)
     else steps[id] = output
   }
-  const json = JSON.stringify({
-    ...s,
-    event: null,
-    steps,
-    results,
-    eventSteps,
-    ...(traceSteps.length > 0 ? { traceSteps } : {}),
-  })
+  const json = JSON.stringify(
+    Object.assign(
+      {},
+      s,
+      { event: null, steps, results, eventSteps },
+      traceSteps.length > 0 ? { traceSteps } : null,
+    ),
+  )
   return sealed ? sealState(json, s.runId, box) : json
 }
 
@@ -144,7 +145,7 @@ function fencedClients(
     } catch (err) {
       return Promise.reject(err)
     }
-    return awaiting(fetch(url, { ...init, fence } as typeof init))
+    return awaiting(fetch(url, Object.assign({}, init, { fence })))
   }
   return {
     // What the client keeps itself (time limits) it still keeps behind the fence.
@@ -157,7 +158,7 @@ function fencedClients(
         } catch (err) {
           return Promise.reject(err)
         }
-        return awaiting(sendMail(connection, message, { ...o, fence } as typeof o))
+        return awaiting(sendMail(connection, message, Object.assign({}, o, { fence })))
       }),
     resolveConnection: (connectionId) =>
       awaiting(
@@ -347,9 +348,10 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
         : undefined
       const result = await executeWorkflow(
         model,
-        {
-          ...deps,
-          ...fencedClients(deps, awaiting, (connectionId) =>
+        Object.assign(
+          {},
+          deps,
+          fencedClients(deps, awaiting, (connectionId) =>
             msg.connections && Object.hasOwn(msg.connections, connectionId)
               ? Promise.resolve(msg.connections[connectionId])
               : ask<ResolvedConnection | null>({
@@ -359,26 +361,28 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
                   connectionId,
                 }),
           ),
-          dataStore: dataStoreFor(job.runId, awaiting),
-          now,
-          event,
-          startAt: job.startAt,
-          runId: job.runId,
-          mocks: job.mocks,
-          dryRun: job.dryRun,
-          // Someone runs the test from the app: steps waiting for an event or a decision ask them.
-          askAtWaits: job.dryRun,
-          onEvent,
-          recordEvents: false,
-          signal: abort.signal,
-          checkpoint: (s, mustStore) => {
-            // Events first: what they hold whole, the state leaves to them.
-            const events = takeEvents(run)
-            const state = serializeState(s, box, run.inTrace)
-            if (!mustStore) return post({ t: 'checkpoint', runId: job.runId, id: 0, state, events })
-            return ask<void>({ t: 'checkpoint', runId: job.runId, id: nextId++, state, events })
-          },
-        },
+          {
+            dataStore: dataStoreFor(job.runId, awaiting),
+            now,
+            event,
+            startAt: job.startAt,
+            runId: job.runId,
+            mocks: job.mocks,
+            dryRun: job.dryRun,
+            // Someone runs the test from the app: steps waiting for an event or a decision ask them.
+            askAtWaits: job.dryRun,
+            onEvent,
+            recordEvents: false,
+            signal: abort.signal,
+            checkpoint: (s, mustStore) => {
+              // Events first: what they hold whole, the state leaves to them.
+              const events = takeEvents(run)
+              const state = serializeState(s, box, run.inTrace)
+              if (!mustStore) return post({ t: 'checkpoint', runId: job.runId, id: 0, state, events })
+              return ask<void>({ t: 'checkpoint', runId: job.runId, id: nextId++, state, events })
+            },
+          } satisfies RunOptions,
+        ),
         state,
         msg.wake,
       )

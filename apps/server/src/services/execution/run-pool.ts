@@ -197,7 +197,7 @@ export function createRunPool(opts: RunPoolOptions) {
         a.done()
         return
       }
-      start({ ...a, host: host.handle, slot }, host, from)
+      start(Object.assign({}, a, { host: host.handle, slot }), host, from)
       if (from.startOver) traceStartOver(a.job.runId)
     })
   }
@@ -333,7 +333,7 @@ export function createRunPool(opts: RunPoolOptions) {
 
   function sendJob(job: Omit<HostJob, 'host' | 'slot'>): void {
     withSlot((host, slot) => {
-      jobs.set(job.id, { ...job, host: host.handle, slot })
+      jobs.set(job.id, Object.assign({}, job, { host: host.handle, slot }))
       host.handle.send(job.message(slot, host))
     })
   }

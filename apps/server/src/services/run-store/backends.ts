@@ -47,7 +47,7 @@ export function sqliteBackend(database: SQLite.Database): CommitBackend {
   }
   const commit = database.transaction((rows: RunTraceTable[], changes: Map<string, RunUpdate>) => {
     for (const row of rows) insert.run(row)
-    for (const [id, fields] of changes) updateFor(columnsOf(fields)).run({ ...fields, id })
+    for (const [id, fields] of changes) updateFor(columnsOf(fields)).run(Object.assign({}, fields, { id }))
   })
   return async (rows, changes) => {
     commit(rows, changes)

@@ -62,7 +62,7 @@ export class RunWriter {
    */
   update(runId: string, fields: RunUpdate, { lazy = false } = {}): Promise<void> {
     const merged = this.next.updates.get(runId)
-    this.next.updates.set(runId, merged ? { ...merged, ...fields } : fields)
+    this.next.updates.set(runId, merged ? Object.assign({}, merged, fields) : fields)
     return this.whenStored(!lazy)
   }
 

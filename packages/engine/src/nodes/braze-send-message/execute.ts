@@ -30,12 +30,12 @@ function required(
 function messages(config: BrazeSendMessageConfig, texts: string[]): Record<string, unknown> {
   const appId = config.appId === '' ? {} : { app_id: config.appId }
   if (config.channel === 'email') {
-    return { email: { ...appId, from: config.from, subject: texts[0], body: texts[1] } }
+    return { email: Object.assign({}, appId, { from: config.from, subject: texts[0], body: texts[1] }) }
   }
   const [title, alert] = texts
   return {
-    apple_push: { ...appId, alert: { title, body: alert } },
-    android_push: { ...appId, title, alert },
+    apple_push: Object.assign({}, appId, { alert: { title, body: alert } }),
+    android_push: Object.assign({}, appId, { title, alert }),
   }
 }
 
