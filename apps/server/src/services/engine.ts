@@ -6,6 +6,8 @@
 import { readFile } from 'node:fs/promises'
 import {
   acceptsEvent,
+  Cancellation,
+  type CancelSignal,
   type ConnectionInfo,
   type ConnectionResolver,
   type ConnectionType,
@@ -49,6 +51,7 @@ import { getNodeSpec, nodeSpecs } from '@flowline/engine/nodes'
 import { TRPCError } from '@trpc/server'
 
 export type {
+  CancelSignal,
   ConnectionInfo,
   Issue,
   ResolvedConnection,
@@ -65,6 +68,7 @@ export type {
 }
 export {
   acceptsEvent,
+  Cancellation,
   type ConnectionResolver,
   type ConnectionType,
   connectionConfigSchemas,

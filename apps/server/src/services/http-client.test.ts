@@ -1,6 +1,7 @@
 import type dns from 'node:dns'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type StubServer, startStubServer } from '../testing/stub-server'
+import { Cancellation } from './engine'
 import { createHttpClient } from './http-client'
 import { createOutboundGuard, type OutboundGuardOptions } from './outbound-guard'
 
@@ -147,17 +148,17 @@ describe('the guarded HTTP client (real sockets on 127.0.0.1)', () => {
       expect(Date.now() - t0).toBeLessThan(1_500)
 
       // One run's signal serves all its calls: a finished call is not cut off later.
-      const run = new AbortController()
+      const run = new Cancellation()
       const quick = await fetch(`http://127.0.0.1:${stub.port}/`, {
         method: 'GET',
         headers: {},
-        signal: run.signal,
+        signal: run,
       })
       expect(await quick.text()).toBe('{"ok":true}')
-      const cut = fetch(slow, { method: 'GET', headers: {}, signal: run.signal, timeoutMs: 10_000 })
+      const cut = fetch(slow, { method: 'GET', headers: {}, signal: run, timeoutMs: 10_000 })
       setTimeout(() => run.abort(), 50)
       await expect(cut).rejects.toMatchObject({ name: 'AbortError' })
-      await expect(fetch(slow, { method: 'GET', headers: {}, signal: run.signal })).rejects.toMatchObject({
+      await expect(fetch(slow, { method: 'GET', headers: {}, signal: run })).rejects.toMatchObject({
         name: 'AbortError',
       })
     } finally {

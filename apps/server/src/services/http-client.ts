@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { Agent, buildConnector } from 'undici'
-import type { RunDeps } from './engine'
+import type { CancelSignal, RunDeps } from './engine'
 import { createOutboundGuard, DEMO_PATH, type OutboundGuard } from './outbound-guard'
 import type { FencedInit } from './secret-fence'
 
@@ -35,27 +35,10 @@ const timedOut = (ms: number) =>
   Object.assign(new Error(`no answer within ${ms} ms`), { name: 'TimeoutError', code: 'FLOWLINE_TIMEOUT' })
 const aborted = () => Object.assign(new Error('This operation was aborted'), { name: 'AbortError' })
 
-/**
- * Calls in flight per signal (a run's): one abort listener per signal rather than one per
- * call, whose adding and removing cost as much as the rest of a call's bookkeeping.
- */
-const watchers = new WeakMap<AbortSignal, Set<() => void>>()
-function whenAborted(signal: AbortSignal, onAbort: () => void): () => void {
-  let calls = watchers.get(signal)
-  if (!calls) {
-    const set = new Set<() => void>()
-    calls = set
-    watchers.set(signal, set)
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const call of [...set]) call()
-      },
-      { once: true },
-    )
-  }
-  calls.add(onAbort)
-  return () => calls.delete(onAbort)
+/** A run's signal is the engine's Cancellation, whose listeners cost an array push. */
+function whenAborted(signal: CancelSignal, onAbort: () => void): () => void {
+  signal.addEventListener('abort', onAbort, { once: true })
+  return () => signal.removeEventListener('abort', onAbort)
 }
 
 export interface HttpClientOptions {

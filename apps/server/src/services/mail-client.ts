@@ -110,6 +110,11 @@ export function createMailClient(opts: MailClientOptions = {}): MailClient {
     // The password goes only to the mail server it was saved for (secret-fence.ts).
     fence?.checkMail(connection)
     const transport = transportFor(connection)
+    // nodemailer takes an AbortSignal; a run's cancellation is the engine's lighter signal.
+    const abort = new AbortController()
+    const stop = () => abort.abort()
+    if (signal?.aborted) stop()
+    else signal?.addEventListener('abort', stop, { once: true })
     try {
       const info = await transport.sendMail({
         from: message.from,
@@ -119,10 +124,11 @@ export function createMailClient(opts: MailClientOptions = {}): MailClient {
         ...(message.html === undefined ? {} : { html: message.html }),
         messageId: message.messageId,
         headers: message.headers,
-        signal,
+        signal: abort.signal,
       })
       return { messageId: info.messageId, accepted: (info.accepted ?? []).map(String) }
     } finally {
+      signal?.removeEventListener('abort', stop)
       transport.close()
     }
   }

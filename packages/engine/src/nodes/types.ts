@@ -1,5 +1,6 @@
 import type { ExpressionScope } from '../expressions/evaluate'
 import type { WorkflowEdge, WorkflowNode } from '../model/schema'
+import type { CancelSignal } from '../run/cancellation'
 import type { RunSecret } from '../run/secrets'
 import type { RecordedRequest } from '../run/trace'
 import type { ConnectionResolver } from './shared/connections'
@@ -14,7 +15,8 @@ export type FetchLike = ((
     method: string
     headers: Record<string, string>
     body?: string
-    signal?: AbortSignal
+    /** An AbortSignal, except for clients that keep time themselves (`enforcesTimeout`). */
+    signal?: CancelSignal
     /**
      * Names of headers carrying credentials: a client that follows redirects drops them when
      * the redirect leaves the origin (as fetch does for Authorization). Plain fetch ignores it.
@@ -58,7 +60,7 @@ export interface ExecuteContext {
   /** The run's clock in epoch ms: virtual in test runs, where waits advance it. */
   now(): number
   /** Aborted when the run exceeds its time limit. */
-  signal: AbortSignal | undefined
+  signal: CancelSignal | undefined
 }
 
 export interface StepOutcome {

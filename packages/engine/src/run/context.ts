@@ -1,6 +1,7 @@
 import type { ExpressionScope } from '../expressions/evaluate'
 import { DEFAULT_HTTP_POLICY } from '../nodes/shared/http-policy'
 import type { ExecuteContext, FetchLike } from '../nodes/types'
+import { Cancellation, type CancelSignal } from './cancellation'
 import type { Plan } from './plan'
 import { maskSecrets } from './secrets'
 import { runStarts } from './starts'
@@ -21,7 +22,8 @@ export interface Run {
   now: () => number
   /** performance.now() when this segment started; compute time = s.activeMs + elapsed. */
   segmentStart: number
-  abort: AbortController | null
+  /** Aborts the requests of the step in flight (cancel, time limit); made on first use. */
+  abort: Cancellation | null
   /** The last trace timestamp: many events share a millisecond, and toISOString is not free. */
   lastAtMs: number
   lastAt: string
@@ -33,7 +35,7 @@ export interface Run {
   /** A slow step (see RunOptions.checkpointAfterMs) finished since the last checkpoint: worth storing. */
   unsaved: boolean
   checkpointAfterMs: number
-  cancel: AbortSignal | null
+  cancel: CancelSignal | null
 }
 
 const noFetch: FetchLike = () => Promise.reject(new Error('no fetch is available in this environment'))
@@ -106,9 +108,9 @@ class StepContext implements ExecuteContext {
   }
 
   /** Created on first use: most runs never make a request that could be cancelled. */
-  get signal(): AbortSignal {
-    this.run.abort ??= new AbortController()
-    return this.run.abort.signal
+  get signal(): CancelSignal {
+    this.run.abort ??= new Cancellation()
+    return this.run.abort
   }
 }
 

@@ -3,6 +3,7 @@ import type { DataStore } from '../nodes/shared/data-store'
 import type { HttpPolicy } from '../nodes/shared/http-policy'
 import type { SendMail } from '../nodes/shared/mail'
 import type { FetchLike, WaitRequest } from '../nodes/types'
+import type { CancelSignal } from './cancellation'
 import type { RunSecret } from './secrets'
 import type { RecordedRequest, TraceEvent, TraceListener } from './trace'
 
@@ -81,7 +82,7 @@ export interface RunOptions {
    */
   checkpointAfterMs?: number
   /** Aborting it cancels the run: in-flight requests are aborted and the run ends `cancelled`. */
-  signal?: AbortSignal
+  signal?: CancelSignal
 }
 
 export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'waiting'

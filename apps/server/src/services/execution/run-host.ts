@@ -2,6 +2,7 @@ import type { DataStore } from '@flowline/engine'
 import { RunPath } from '../analytics/run-path'
 import {
   acceptsEvent,
+  Cancellation,
   executeWorkflow,
   incomingWaitKeys,
   type ResolvedConnection,
@@ -182,7 +183,7 @@ const REPLY_RING = 1024
 /** A run executing on this host, in the watchdog slot the pool gave it. */
 interface Hosted {
   runId: string
-  abort: AbortController
+  abort: Cancellation
   /** Trace events not posted yet, without their runId (encoded together when they go). */
   events: TraceEvent[]
   /** Steps whose last output went into the posted trace whole: checkpoints need not hold it again. */
@@ -318,7 +319,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
       cached = job.version !== null ? cacheModel(msg.modelKey, model) : indexed(model)
     }
     const { model, index } = cached
-    const abort = new AbortController()
+    const abort = new Cancellation()
     const run: Hosted = { runId: job.runId, abort, events: [], inTrace: new Map() }
     hosted[slot] = run
     let current = -1
@@ -373,7 +374,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
             askAtWaits: job.dryRun,
             onEvent,
             recordEvents: false,
-            signal: abort.signal,
+            signal: abort,
             checkpoint: (s, mustStore) => {
               // Events first: what they hold whole, the state leaves to them.
               const events = takeEvents(run)

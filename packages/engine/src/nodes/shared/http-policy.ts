@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../../run/cancellation'
 /**
  * How HTTP-speaking steps retry transient failures: connection errors, 429 and 5xx. The
  * defaults suit live delivery; tests and benchmarks shorten them through the `http` run option.
@@ -67,7 +68,7 @@ export function backoffDelay(policy: HttpPolicy, attempt: number, base = policy.
 }
 
 /** A pause that ends early (rejecting) when the run is cancelled. */
-export function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+export function pause(ms: number, signal: CancelSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('cancelled'))
     const timer = setTimeout(() => {

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../../run/cancellation'
 import { maskEvery, replaceSecret } from '../../run/secrets'
 import type { RecordedRequest } from '../../run/trace'
 import type { ExecuteContext } from '../types'
@@ -143,7 +144,7 @@ const cancelled = (what: string) => `${what} was cancelled: the run hit its time
  * The time limit and the run's cancellation of one attempt, for a client that does not keep
  * time itself: a controller of its own, aborted by a timer or by the run's signal.
  */
-function attemptLimit(runSignal: AbortSignal | undefined, timeoutMs: number) {
+function attemptLimit(runSignal: CancelSignal | undefined, timeoutMs: number) {
   const controller = new AbortController()
   let timedOut = false
   const timer = setTimeout(() => {

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../../run/cancellation'
 import type { SmtpConnectionConfig } from './connections'
 
 /** An e-mail as a send-email step hands it to the transport: every header already decided. */
@@ -27,7 +28,7 @@ export interface SentMail {
 export type SendMail = (
   connection: { config: SmtpConnectionConfig; secret: string },
   message: MailMessage,
-  options: { idempotencyKey: string; signal?: AbortSignal },
+  options: { idempotencyKey: string; signal?: CancelSignal },
 ) => Promise<SentMail>
 
 // RFC 5322 dot-atom text, less the dot (which separates the key's parts).
