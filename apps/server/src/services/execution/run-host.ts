@@ -75,6 +75,8 @@ export function serializeState(s: RunState, box?: SecretBox, inTrace?: ReadonlyM
     else if (!sealed && inTrace?.get(id)) traceSteps.push(id)
     else steps[id] = output
   }
+  // Object.assign, not `{ ...s, event: null }`: V8 keeps a literal that starts with a spread,
+  // and all it reaches, until a full GC (README, "Code that every run goes through").
   const json = JSON.stringify(
     Object.assign(
       {},
@@ -349,6 +351,7 @@ export function createRunHost({ post, deps, now, marks, box }: RunHostOptions) {
         : undefined
       const result = await executeWorkflow(
         model,
+        // Not a literal spreading `deps` first: see serializeState.
         Object.assign(
           {},
           deps,
