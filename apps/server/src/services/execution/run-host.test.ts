@@ -123,6 +123,59 @@ describe('the run host', () => {
     })
   })
 
+  it("a cancel stops the run at its step in flight and aborts that step's request", async () => {
+    const posted: FromHost[] = []
+    const calls: string[] = []
+    let abortedCalls = 0
+    let finished: () => void = () => {}
+    const done = new Promise<void>((resolve) => {
+      finished = resolve
+    })
+    const host = createRunHost({
+      post: (msg) => {
+        posted.push(msg)
+        if (msg.t === 'checkpoint' && msg.id !== 0) setImmediate(() => host.handle({ t: 'ack', id: msg.id }))
+        if (msg.t === 'finished') finished()
+      },
+      deps: {
+        // Answers nothing: the request ends only when the run's signal aborts it.
+        fetch: Object.assign(
+          (url: string, init: { signal?: { addEventListener(t: 'abort', l: () => void): void } }) => {
+            calls.push(url)
+            setImmediate(() => host.handle({ t: 'cancel', runId: 'r-cancel' }))
+            return new Promise<never>((_, reject) =>
+              init.signal?.addEventListener('abort', () => {
+                abortedCalls++
+                reject(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }))
+              }),
+            )
+          },
+          { enforcesTimeout: true as const },
+        ),
+      },
+      now: () => Date.now(),
+      marks: null,
+    })
+    host.handle({
+      t: 'start',
+      slot: 0,
+      modelKey: 'two-posts@1',
+      model: wf,
+      job: {
+        runId: 'r-cancel',
+        workflowId: 'w',
+        version: 1,
+        event: { userId: 'u-1' },
+        dryRun: false,
+        acceptedAt: '',
+      },
+    })
+    await done
+    expect(posted.at(-1)).toMatchObject({ t: 'finished', runId: 'r-cancel', status: 'cancelled' })
+    expect(calls).toEqual(['https://api.example.com/p1'])
+    expect(abortedCalls).toBe(1)
+  })
+
   it('cuts an oversized answer out of the trace, and keeps that output in the checkpoint instead', async () => {
     const big = JSON.stringify({ blob: 'x'.repeat(300_000) })
     const { events, checkpoints } = await hostRun({ type: 'track', userId: 'u-9' }, big)
