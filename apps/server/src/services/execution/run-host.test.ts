@@ -1,6 +1,6 @@
 import type { Workflow } from '@flowline/engine'
 import { describe, expect, it } from 'vitest'
-import type { TraceEvent } from '../engine'
+import type { RunDeps, TraceEvent } from '../engine'
 import { storedEventJson } from '../run-store/stored-event'
 import type { FromHost } from './protocol'
 import { createRunHost, restoreState } from './run-host'
@@ -43,30 +43,33 @@ const wf: Workflow = {
   })),
 }
 
-/** Runs `event` through a host whose calls answer `answer`; what it posted, once the run finished. */
-async function hostRun(event: unknown, answer: string) {
+type Fetch = NonNullable<RunDeps['fetch']>
+type RunHost = ReturnType<typeof createRunHost>
+
+/**
+ * Runs `event` through a host of the two-posts workflow whose calls go to `call` (given the
+ * host, to send it messages meanwhile), acking its checkpoints; what it posted, once the run finished.
+ */
+async function runOnHost(
+  runId: string,
+  event: unknown,
+  call: (host: RunHost, ...args: Parameters<Fetch>) => ReturnType<Fetch>,
+): Promise<FromHost[]> {
   const posted: FromHost[] = []
   let finished: () => void = () => {}
   const done = new Promise<void>((resolve) => {
     finished = resolve
   })
-  const host = createRunHost({
+  const host: RunHost = createRunHost({
     post: (msg) => {
       posted.push(msg)
       if (msg.t === 'checkpoint' && msg.id !== 0) setImmediate(() => host.handle({ t: 'ack', id: msg.id }))
       if (msg.t === 'finished') finished()
     },
     deps: {
-      fetch: Object.assign(
-        async () => ({
-          status: 200,
-          headers: {
-            forEach: (cb: (v: string, k: string) => void) => cb('application/json', 'content-type'),
-          },
-          text: async () => answer,
-        }),
-        { enforcesTimeout: true as const },
-      ),
+      fetch: Object.assign((...args: Parameters<Fetch>) => call(host, ...args), {
+        enforcesTimeout: true as const,
+      }),
     },
     now: () => Date.now(),
     marks: null,
@@ -76,16 +79,21 @@ async function hostRun(event: unknown, answer: string) {
     slot: 0,
     modelKey: 'two-posts@1',
     model: wf,
-    job: {
-      runId: 'r-host',
-      workflowId: 'w',
-      version: 1,
-      event,
-      dryRun: false,
-      acceptedAt: new Date().toISOString(),
-    },
+    job: { runId, workflowId: 'w', version: 1, event, dryRun: false, acceptedAt: new Date().toISOString() },
   })
   await done
+  return posted
+}
+
+/** Runs `event` through a host whose calls answer `answer`; what it posted, once the run finished. */
+async function hostRun(event: unknown, answer: string) {
+  const posted = await runOnHost('r-host', event, async () => ({
+    status: 200,
+    headers: {
+      forEach: (cb: (v: string, k: string) => void) => cb('application/json', 'content-type'),
+    },
+    text: async () => answer,
+  }))
   const stored = posted.flatMap((m) => ('events' in m && m.events ? [m.events] : []))
   const events = stored.flatMap((t) => {
     const list = JSON.parse(t.data) as TraceEvent[]
@@ -124,53 +132,19 @@ describe('the run host', () => {
   })
 
   it("a cancel stops the run at its step in flight and aborts that step's request", async () => {
-    const posted: FromHost[] = []
     const calls: string[] = []
     let abortedCalls = 0
-    let finished: () => void = () => {}
-    const done = new Promise<void>((resolve) => {
-      finished = resolve
+    // Answers nothing: the request ends only when the run's signal aborts it.
+    const posted = await runOnHost('r-cancel', { userId: 'u-1' }, (host, url, init) => {
+      calls.push(url)
+      setImmediate(() => host.handle({ t: 'cancel', runId: 'r-cancel' }))
+      return new Promise<never>((_, reject) =>
+        init.signal?.addEventListener('abort', () => {
+          abortedCalls++
+          reject(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }))
+        }),
+      )
     })
-    const host = createRunHost({
-      post: (msg) => {
-        posted.push(msg)
-        if (msg.t === 'checkpoint' && msg.id !== 0) setImmediate(() => host.handle({ t: 'ack', id: msg.id }))
-        if (msg.t === 'finished') finished()
-      },
-      deps: {
-        // Answers nothing: the request ends only when the run's signal aborts it.
-        fetch: Object.assign(
-          (url: string, init: { signal?: { addEventListener(t: 'abort', l: () => void): void } }) => {
-            calls.push(url)
-            setImmediate(() => host.handle({ t: 'cancel', runId: 'r-cancel' }))
-            return new Promise<never>((_, reject) =>
-              init.signal?.addEventListener('abort', () => {
-                abortedCalls++
-                reject(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }))
-              }),
-            )
-          },
-          { enforcesTimeout: true as const },
-        ),
-      },
-      now: () => Date.now(),
-      marks: null,
-    })
-    host.handle({
-      t: 'start',
-      slot: 0,
-      modelKey: 'two-posts@1',
-      model: wf,
-      job: {
-        runId: 'r-cancel',
-        workflowId: 'w',
-        version: 1,
-        event: { userId: 'u-1' },
-        dryRun: false,
-        acceptedAt: '',
-      },
-    })
-    await done
     expect(posted.at(-1)).toMatchObject({ t: 'finished', runId: 'r-cancel', status: 'cancelled' })
     expect(calls).toEqual(['https://api.example.com/p1'])
     expect(abortedCalls).toBe(1)
