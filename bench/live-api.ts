@@ -122,6 +122,47 @@ export interface PhaseFigures {
   firstError: string | null
 }
 
+/** Slow runs accepted within this long of each other count as one burst. */
+export const BURST_GAP_MS = 100
+
+export interface SlowBurst {
+  /** When its first run was accepted, from the phase's first accept. */
+  atS: number
+  runs: number
+  maxMs: number
+}
+
+/**
+ * Where the slowest 1 % of a phase's runs (those at or above its p99) were accepted, grouped
+ * into bursts. A few bursts mean the p99 is made by pauses (a full GC, the machine), many
+ * spread-out ones by the steady cost of a run; the worst first.
+ */
+export function slowBursts(runs: RunRecord[], phase: string): SlowBurst[] {
+  const mine = runs.filter((r) => r.messageId?.startsWith(`live-${phase}-`) && r.finishedAt)
+  if (mine.length === 0) return []
+  const first = Math.min(...mine.map((r) => Date.parse(r.startedAt)))
+  const timed = mine.map((r) => ({
+    at: Date.parse(r.startedAt) - first,
+    ms: Date.parse(r.finishedAt!) - Date.parse(r.startedAt),
+  }))
+  const p99 = percentile(
+    timed.map((t) => t.ms).sort((a, b) => a - b),
+    99,
+  )
+  const slow = timed.filter((t) => t.ms >= p99).sort((a, b) => a.at - b.at)
+  const bursts: SlowBurst[] = []
+  let lastAt = Number.NEGATIVE_INFINITY
+  for (const t of slow) {
+    const open = bursts[bursts.length - 1]
+    if (open && t.at - lastAt <= BURST_GAP_MS) {
+      open.runs++
+      open.maxMs = Math.max(open.maxMs, t.ms)
+    } else bursts.push({ atS: t.at / 1000, runs: 1, maxMs: t.ms })
+    lastAt = t.at
+  }
+  return bursts.sort((a, b) => b.runs - a.runs || b.maxMs - a.maxMs)
+}
+
 /** Throughput and webhook → finished latency of the runs whose messageId carries `phase`. */
 export function phaseFigures(runs: RunRecord[], phase: string): PhaseFigures {
   const mine = runs.filter((r) => r.messageId?.startsWith(`live-${phase}-`))
