@@ -27,8 +27,10 @@ describe('node flags of npm start', () => {
     expect(nodeFlagsOf('worker', dir)).toEqual([])
   })
 
-  it('give this checkout’s server and workers the larger young generation', () => {
-    expect(nodeFlagsOf('start', REPO_ROOT)).toContain('--max-semi-space-size=32')
-    expect(nodeFlagsOf('worker', REPO_ROOT)).toContain('--max-semi-space-size=32')
+  it('give this checkout’s server and workers the larger young generation and old-generation headroom', () => {
+    for (const script of ['start', 'worker']) {
+      expect(nodeFlagsOf(script, REPO_ROOT)).toContain('--max-semi-space-size=32')
+      expect(nodeFlagsOf(script, REPO_ROOT)).toContain('--heap-growing-percent=300')
+    }
   })
 })
