@@ -28,7 +28,7 @@ describe('node flags of npm start', () => {
   })
 
   it('give this checkout’s server and workers the larger young generation and old-generation headroom', () => {
-    for (const script of ['start', 'worker']) {
+    for (const script of ['start', 'worker'] as const) {
       expect(nodeFlagsOf(script, REPO_ROOT)).toContain('--max-semi-space-size=32')
       expect(nodeFlagsOf(script, REPO_ROOT)).toContain('--heap-growing-percent=300')
     }
