@@ -122,6 +122,13 @@ export interface PhaseFigures {
   firstError: string | null
 }
 
+/** The runs whose messageId carries `phase` (bench/live-load.ts tags them). */
+const ofPhase = (runs: RunRecord[], phase: string) =>
+  runs.filter((r) => r.messageId?.startsWith(`live-${phase}-`))
+
+/** Webhook → finished, of a finished run. */
+const latencyMs = (r: RunRecord) => Date.parse(r.finishedAt!) - Date.parse(r.startedAt)
+
 /** Slow runs accepted within this long of each other count as one burst. */
 export const BURST_GAP_MS = 100
 
@@ -138,13 +145,10 @@ export interface SlowBurst {
  * spread-out ones by the steady cost of a run; the worst first.
  */
 export function slowBursts(runs: RunRecord[], phase: string): SlowBurst[] {
-  const mine = runs.filter((r) => r.messageId?.startsWith(`live-${phase}-`) && r.finishedAt)
+  const mine = ofPhase(runs, phase).filter((r) => r.finishedAt)
   if (mine.length === 0) return []
   const first = Math.min(...mine.map((r) => Date.parse(r.startedAt)))
-  const timed = mine.map((r) => ({
-    at: Date.parse(r.startedAt) - first,
-    ms: Date.parse(r.finishedAt!) - Date.parse(r.startedAt),
-  }))
+  const timed = mine.map((r) => ({ at: Date.parse(r.startedAt) - first, ms: latencyMs(r) }))
   const p99 = percentile(
     timed.map((t) => t.ms).sort((a, b) => a - b),
     99,
@@ -165,9 +169,9 @@ export function slowBursts(runs: RunRecord[], phase: string): SlowBurst[] {
 
 /** Throughput and webhook → finished latency of the runs whose messageId carries `phase`. */
 export function phaseFigures(runs: RunRecord[], phase: string): PhaseFigures {
-  const mine = runs.filter((r) => r.messageId?.startsWith(`live-${phase}-`))
+  const mine = ofPhase(runs, phase)
   const done = mine.filter((r) => FINISHED.has(r.status) && r.finishedAt)
-  const latencies = done.map((r) => Date.parse(r.finishedAt!) - Date.parse(r.startedAt)).sort((a, b) => a - b)
+  const latencies = done.map(latencyMs).sort((a, b) => a - b)
   const first = Math.min(...mine.map((r) => Date.parse(r.startedAt)))
   const last = Math.max(...done.map((r) => Date.parse(r.finishedAt!)))
   const spanS = done.length > 0 ? (last - first) / 1000 : Number.NaN
