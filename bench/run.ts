@@ -14,6 +14,10 @@ const benches: Bench[] = [
     load: async () => (await import('./live.ts')).benchLive,
   },
   {
+    name: 'machine: wake cost of an idle core',
+    load: async () => (await import('./wake-cost.ts')).benchWakeCost,
+  },
+  {
     name: 'server: side by side (two versions at once)',
     load: async () => (await import('./live-ab.ts')).benchLiveAb,
     named: true,
