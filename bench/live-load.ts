@@ -102,10 +102,20 @@ const braze = await stub((req) =>
     : { status: 404, body: { message: 'unknown endpoint' } },
 )
 
+// Paced phases to the same URL share their keep-alive sockets, as a steady sender would: a
+// phase after the uncounted lead-in starts on warm connections instead of opening new ones.
+const agents = new Map<string, Agent>()
+const agentFor = (req: LoadRequest) => {
+  const key = `${req.connections} ${req.url}`
+  let agent = agents.get(key)
+  if (!agent) agents.set(key, (agent = new Agent({ keepAlive: true, maxSockets: req.connections })))
+  return agent
+}
+
 /** Posts at `rate`/s, one request every 1/rate s, queueing on the agent when all sockets are busy. */
 async function paced(req: LoadRequest & { rate: number }): Promise<Omit<LoadResult, 'loadStallMs'>> {
   const cpu0 = process.cpuUsage()
-  const agent = new Agent({ keepAlive: true, maxSockets: req.connections })
+  const agent = agentFor(req)
   const statusCodes: Record<string, number> = {}
   let errors = 0
   const post = () =>
@@ -136,7 +146,6 @@ async function paced(req: LoadRequest & { rate: number }): Promise<Omit<LoadResu
     await new Promise((r) => setTimeout(r, 1))
   }
   await Promise.all(sent)
-  agent.destroy()
   const cpu = process.cpuUsage(cpu0)
   const accepted = statusCodes['202'] ?? 0
   return {
