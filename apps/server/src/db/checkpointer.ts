@@ -45,8 +45,17 @@ try {
  * in the write that crosses the WAL's size limit, on the thread serving HTTP: at a steady
  * load that stalled every request and run for tens of milliseconds twice a second. A PASSIVE
  * checkpoint never blocks the server's writes; the server's own connection keeps a high
- * autocheckpoint limit as a backstop should this thread fall behind. The returned stop is
- * synchronous (a database's close is): it returns once the thread has closed its connection.
+ * autocheckpoint limit as a backstop should this thread fall behind.
+ *
+ * Known limit: SQLite starts the WAL over only when a write begins with every frame copied,
+ * and under writes that never pause for a whole checkpoint (its two fsyncs take 20–90 ms
+ * here) that never happens. The WAL then grows to that limit (~200 MB) and the thread
+ * serving HTTP checkpoints it itself: one 50–140 ms stall, every 5–7 s at 400 runs/s in
+ * `npm run bench -- live`. A RESTART checkpoint from this thread holds the write lock through
+ * the same fsyncs and stalled commits as long (measured at 16,384 and 40,000 pages).
+ *
+ * The returned stop is synchronous (a database's close is): it returns once the thread has
+ * closed its connection.
  */
 export function startCheckpointer(file: string, onError: (message: string) => void): () => void {
   const flags = new Int32Array(new SharedArrayBuffer(8))
