@@ -107,8 +107,10 @@ const braze = await stub((req) =>
 const agents = new Map<string, Agent>()
 const agentFor = (req: LoadRequest) => {
   const key = `${req.connections} ${req.url}`
-  let agent = agents.get(key)
-  if (!agent) agents.set(key, (agent = new Agent({ keepAlive: true, maxSockets: req.connections })))
+  const known = agents.get(key)
+  if (known) return known
+  const agent = new Agent({ keepAlive: true, maxSockets: req.connections })
+  agents.set(key, agent)
   return agent
 }
 
