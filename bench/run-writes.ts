@@ -61,7 +61,7 @@ async function replay(label: string, newId: () => string, perCommit = RUNS_PER_C
         updated_by: 'bench',
       })
       .execute()
-    const commit = sqliteBackend(raw.sqlite)
+    const commit = sqliteBackend(raw)
     const hot = hotQueries(db, raw)
     const seqs = new Map<string, number>()
     let messages = 0

@@ -3,12 +3,16 @@ import { Worker } from 'node:worker_threads'
 
 /** How often the checkpointer copies the WAL's new pages into the database file. */
 export const CHECKPOINT_EVERY_MS = 500
+/** Past this many pages (64 MB) the checkpointer starts the WAL over (see startCheckpointer). */
+export const RESTART_AT_PAGES = 16_384
 // How long closing the database waits for the checkpointer to let go of the file.
 const STOP_WAIT_MS = 5_000
 
-// Slots of the shared flags: the server asks to stop; the thread has closed its connection.
+// Slots of the shared flags: the server asks to stop; the thread has closed its connection;
+// the thread holds the write lock to start the WAL over.
 const STOP = 0
 const CLOSED = 1
+const RESTARTING = 2
 
 // The thread's whole program: plain CommonJS, so it needs no build step under tsx or node.
 // It sleeps on the stop flag between checkpoints and has no event loop work of its own.
@@ -26,7 +30,18 @@ try {
   }
   while (db && Atomics.wait(flags, ${STOP}, 0, workerData.everyMs) === 'timed-out') {
     try {
-      db.pragma('wal_checkpoint(PASSIVE)')
+      const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)')
+      if (log >= workerData.restartAtPages) {
+        // Copy what arrived during that pass too, so the locked part below is short.
+        db.pragma('wal_checkpoint(PASSIVE)')
+        Atomics.store(flags, ${RESTARTING}, 1)
+        try {
+          db.pragma('wal_checkpoint(RESTART)')
+        } finally {
+          Atomics.store(flags, ${RESTARTING}, 0)
+          Atomics.notify(flags, ${RESTARTING})
+        }
+      }
     } catch (err) {
       parentPort.postMessage(String(err && err.message ? err.message : err))
     }
@@ -40,6 +55,17 @@ try {
 }
 `
 
+export type Checkpointer = {
+  /**
+   * While the checkpointer holds the write lock, a promise of its release; otherwise
+   * undefined. Hot writers await it instead of sleeping in SQLite's busy handler, which
+   * would stop the whole event loop.
+   */
+  whenWritable(): Promise<unknown> | undefined
+  /** Synchronous (a database's close is): returns once the thread has closed its connection. */
+  stop(): void
+}
+
 /**
  * Copies the WAL into the database file from a thread of its own. SQLite otherwise does it
  * in the write that crosses the WAL's size limit, on the thread serving HTTP: at a steady
@@ -47,18 +73,17 @@ try {
  * checkpoint never blocks the server's writes; the server's own connection keeps a high
  * autocheckpoint limit as a backstop should this thread fall behind.
  *
- * Known limit: SQLite starts the WAL over only when a write begins with every frame copied,
- * and under writes that never pause for a whole checkpoint (its two fsyncs take 20–90 ms
- * here) that never happens. The WAL then grows to that limit (~200 MB) and the thread
- * serving HTTP checkpoints it itself: one 50–140 ms stall, every 5–7 s at 400 runs/s in
- * `npm run bench -- live`. A RESTART checkpoint from this thread holds the write lock through
- * the same fsyncs and stalled commits as long (measured at 16,384 and 40,000 pages).
- *
- * The returned stop is synchronous (a database's close is): it returns once the thread has
- * closed its connection.
+ * SQLite starts the WAL over only when a write begins with every frame copied. Writes that
+ * never pause for a whole checkpoint (its two fsyncs take 10–40 ms under load here) never
+ * let that happen, and the WAL grew to that backstop (~200 MB): the thread serving HTTP
+ * then checkpointed it itself, a 50–140 ms stall of everything every 5–7 s at 400 runs/s.
+ * So past RESTART_AT_PAGES this thread starts the WAL over itself: a second PASSIVE pass
+ * copies what arrived during the first, then a RESTART holds the write lock for the small
+ * rest and the fsyncs (6–41 ms under load in `npm run bench -- live`). Meanwhile the hot
+ * writers wait on `whenWritable` and the event loop goes on serving.
  */
-export function startCheckpointer(file: string, onError: (message: string) => void): () => void {
-  const flags = new Int32Array(new SharedArrayBuffer(8))
+export function startCheckpointer(file: string, onError: (message: string) => void): Checkpointer {
+  const flags = new Int32Array(new SharedArrayBuffer(12))
   const worker = new Worker(PROGRAM, {
     eval: true,
     workerData: {
@@ -66,15 +91,23 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
       flags: flags.buffer,
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
       everyMs: CHECKPOINT_EVERY_MS,
+      restartAtPages: RESTART_AT_PAGES,
     },
   })
   worker.unref()
   worker.on('message', onError)
   worker.on('error', (err) => onError(err.message))
-  return () => {
-    if (Atomics.load(flags, STOP) === 1) return
-    Atomics.store(flags, STOP, 1)
-    Atomics.notify(flags, STOP)
-    Atomics.wait(flags, CLOSED, 0, STOP_WAIT_MS)
+  return {
+    whenWritable() {
+      if (Atomics.load(flags, RESTARTING) === 0) return undefined
+      const wait = Atomics.waitAsync(flags, RESTARTING, 1)
+      return wait.async ? wait.value : undefined
+    },
+    stop() {
+      if (Atomics.load(flags, STOP) === 1) return
+      Atomics.store(flags, STOP, 1)
+      Atomics.notify(flags, STOP)
+      Atomics.wait(flags, CLOSED, 0, STOP_WAIT_MS)
+    },
   }
 }

@@ -16,7 +16,14 @@ export interface DatabaseTarget {
 }
 
 /** The driver under Kysely, for the few hot paths that skip query building (services/run-writer.ts). */
-export type RawDatabase = { kind: 'sqlite'; sqlite: SQLite.Database } | { kind: 'postgres'; pool: pg.Pool }
+export type RawDatabase =
+  | {
+      kind: 'sqlite'
+      sqlite: SQLite.Database
+      /** What hot writers await while the checkpointer holds the write lock (checkpointer.ts). */
+      whenWritable(): Promise<unknown> | undefined
+    }
+  | { kind: 'postgres'; pool: pg.Pool }
 
 export function createDialect(target: DatabaseTarget): {
   dialect: Dialect
@@ -43,13 +50,13 @@ export function createDialect(target: DatabaseTarget): {
   // Checkpoints run on a thread of their own (checkpointer.ts); this connection checkpoints
   // only should the WAL pass ~200 MB.
   database.pragma('wal_autocheckpoint = 50000')
-  const stopCheckpointer = startCheckpointer(file, (message) => {
+  const checkpointer = startCheckpointer(file, (message) => {
     process.emitWarning(`WAL checkpoint failed: ${message}`)
   })
   // Kysely's destroy() closes the database: the checkpointer lets go of the file first.
   const close = database.close.bind(database)
   database.close = () => {
-    stopCheckpointer()
+    checkpointer.stop()
     return close()
   }
   database.pragma('busy_timeout = 5000')
@@ -57,7 +64,7 @@ export function createDialect(target: DatabaseTarget): {
   return {
     dialect: new SqliteDialect({ database }),
     kind: 'sqlite',
-    raw: { kind: 'sqlite', sqlite: database },
+    raw: { kind: 'sqlite', sqlite: database, whenWritable: checkpointer.whenWritable },
   }
 }
 

@@ -31,7 +31,8 @@ function columnsOf(fields: RunUpdate): string[] {
  * query builder for every commit cost more than the commit itself (and it all runs on the
  * thread that serves HTTP, since better-sqlite3 is synchronous).
  */
-export function sqliteBackend(database: SQLite.Database): CommitBackend {
+export function sqliteBackend(raw: Extract<RawDatabase, { kind: 'sqlite' }>): CommitBackend {
+  const database = raw.sqlite
   const insert = database.prepare(
     'INSERT INTO run_trace (run_id, first_seq, last_seq, data) VALUES (@run_id, @first_seq, @last_seq, @data)',
   )
@@ -50,6 +51,7 @@ export function sqliteBackend(database: SQLite.Database): CommitBackend {
     for (const [id, fields] of changes) updateFor(columnsOf(fields)).run(Object.assign({}, fields, { id }))
   })
   return async (rows, changes) => {
+    await raw.whenWritable()
     commit(rows, changes)
   }
 }
@@ -119,7 +121,7 @@ export function kyselyBackend(db: Db): CommitBackend {
 }
 
 export function commitBackend(db: Db, raw?: RawDatabase): CommitBackend {
-  if (raw?.kind === 'sqlite') return sqliteBackend(raw.sqlite)
+  if (raw?.kind === 'sqlite') return sqliteBackend(raw)
   if (raw?.kind === 'postgres') return postgresBackend(raw.pool)
   return kyselyBackend(db)
 }

@@ -100,11 +100,21 @@ export function hotQueries(
  * Rows inserted during one turn of the event loop go into one transaction (SQLite): a
  * commit costs more than the row, and under load one turn reads many webhook requests.
  * Each caller still learns its own row's outcome, once it is committed. Should the batch
- * fail, each row is tried alone so one bad row fails only its own request.
+ * fail, each row is tried alone so one bad row fails only its own request. While the
+ * checkpointer holds the write lock, the rows wait for it together with those that follow.
  */
-function perTurn<R>(all: (rows: R[]) => boolean[], one: (row: R) => boolean): (row: R) => Promise<boolean> {
+function perTurn<R>(
+  all: (rows: R[]) => boolean[],
+  one: (row: R) => boolean,
+  whenWritable: () => Promise<unknown> | undefined,
+): (row: R) => Promise<boolean> {
   let pending: { row: R; resolve(v: boolean): void; reject(e: unknown): void }[] = []
   const flush = () => {
+    const locked = whenWritable()
+    if (locked) {
+      void locked.then(flush)
+      return
+    }
     const batch = pending
     pending = []
     let results: boolean[] | null = null
@@ -145,8 +155,11 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
     const eventWaits = raw.sqlite.prepare(EVENT_WAITS.replace('$1', '?'))
     return {
       hookTarget: async (id) => target.get(id) as HookTarget | undefined,
-      insertRun: perTurn(insertAll, (row) => insert.run(row).changes === 1),
-      insertRuns: async (rows) => insertAll(rows),
+      insertRun: perTurn(insertAll, (row) => insert.run(row).changes === 1, raw.whenWritable),
+      insertRuns: async (rows) => {
+        await raw.whenWritable()
+        return insertAll(rows)
+      },
       hasEventWaits: async (id) => eventWaits.get(id) !== undefined,
     }
   }
