@@ -97,6 +97,11 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
   worker.unref()
   worker.on('message', onError)
   worker.on('error', (err) => onError(err.message))
+  // A thread that died holding the flag must not leave the writers waiting for it.
+  worker.on('exit', () => {
+    Atomics.store(flags, RESTARTING, 0)
+    Atomics.notify(flags, RESTARTING)
+  })
   return {
     whenWritable() {
       if (Atomics.load(flags, RESTARTING) === 0) return undefined
