@@ -51,7 +51,9 @@ export function sqliteBackend(raw: Extract<RawDatabase, { kind: 'sqlite' }>): Co
     for (const [id, fields] of changes) updateFor(columnsOf(fields)).run(Object.assign({}, fields, { id }))
   })
   return async (rows, changes) => {
-    await raw.whenWritable()
+    // Awaited only while locked: otherwise the commit stays in the caller's turn.
+    const locked = raw.whenWritable()
+    if (locked) await locked
     commit(rows, changes)
   }
 }

@@ -157,7 +157,8 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
       hookTarget: async (id) => target.get(id) as HookTarget | undefined,
       insertRun: perTurn(insertAll, (row) => insert.run(row).changes === 1, raw.whenWritable),
       insertRuns: async (rows) => {
-        await raw.whenWritable()
+        const locked = raw.whenWritable()
+        if (locked) await locked
         return insertAll(rows)
       },
       hasEventWaits: async (id) => eventWaits.get(id) !== undefined,
