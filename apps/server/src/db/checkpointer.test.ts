@@ -22,15 +22,20 @@ function walGeneration(file: string): number {
   return header.readUInt32BE(12)
 }
 
+// A fresh server database with a table to fill, and its file.
+async function fillerDatabase() {
+  const dir = mkdtempSync(join(tmpdir(), 'flowline-checkpointer-'))
+  dirs.push(dir)
+  const { db, raw } = await openDatabase({ dataDir: dir })
+  if (raw.kind !== 'sqlite') throw new Error('SQLite only')
+  raw.sqlite.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, text TEXT)')
+  const insert = raw.sqlite.prepare('INSERT INTO filler (text) VALUES (?)')
+  return { dir, db, raw, file: join(dir, 'flowline.db'), insert }
+}
+
 describe('the SQLite checkpointer', () => {
   it("copies what the server wrote into the database file without the server's connection doing it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowline-checkpointer-'))
-    dirs.push(dir)
-    const { db, raw } = await openDatabase({ dataDir: dir })
-    if (raw.kind !== 'sqlite') throw new Error('SQLite only')
-    const file = join(dir, 'flowline.db')
-    raw.sqlite.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, text TEXT)')
-    const insert = raw.sqlite.prepare('INSERT INTO filler (text) VALUES (?)')
+    const { dir, db, raw, file, insert } = await fillerDatabase()
     const before = statSync(file).size
     // 8 MB: far below the server connection's own checkpoint threshold (about 200 MB).
     raw.sqlite.transaction(() => {
@@ -50,13 +55,7 @@ describe('the SQLite checkpointer', () => {
   })
 
   it('starts a large WAL over, and tells writers to wait meanwhile instead of blocking', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'flowline-checkpointer-'))
-    dirs.push(dir)
-    const { db, raw } = await openDatabase({ dataDir: dir })
-    if (raw.kind !== 'sqlite') throw new Error('SQLite only')
-    const file = join(dir, 'flowline.db')
-    raw.sqlite.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, text TEXT)')
-    const insert = raw.sqlite.prepare('INSERT INTO filler (text) VALUES (?)')
+    const { db, raw, file, insert } = await fillerDatabase()
     // One row per page: past the size at which the checkpointer starts the WAL over.
     raw.sqlite.transaction(() => {
       for (let i = 0; i < RESTART_AT_PAGES + 500; i++) insert.run('x'.repeat(3_000))
