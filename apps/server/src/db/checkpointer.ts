@@ -3,8 +3,15 @@ import { Worker } from 'node:worker_threads'
 
 /** How often the checkpointer copies the WAL's new pages into the database file. */
 export const CHECKPOINT_EVERY_MS = 500
-/** Past this many pages (64 MB) the checkpointer starts the WAL over (see startCheckpointer). */
-export const RESTART_AT_PAGES = 16_384
+/**
+ * Past this many pages (16 MB) the checkpointer starts the WAL over (see startCheckpointer).
+ * The write lock of a restart lasts longer the larger the WAL: under the evenly paced phase
+ * of `npm run bench -- live`, a median (slowest) of 12 (22) ms at 16 MB, 20 (31) at 32 MB,
+ * 37 (51) at 64 MB. Every run then in flight waits that long for its next checkpoint, so
+ * more frequent but shorter restarts keep the slowest runs faster; the CPU per run flat out
+ * was the same side by side (B/A 1.002).
+ */
+export const RESTART_AT_PAGES = 4_096
 // How long closing the database waits for the checkpointer to let go of the file.
 const STOP_WAIT_MS = 5_000
 
@@ -79,7 +86,7 @@ export type Checkpointer = {
  * then checkpointed it itself, a 50–140 ms stall of everything every 5–7 s at 400 runs/s.
  * So past RESTART_AT_PAGES this thread starts the WAL over itself: a second PASSIVE pass
  * copies what arrived during the first, then a RESTART holds the write lock for the small
- * rest and the fsyncs (6–41 ms under load in `npm run bench -- live`). Meanwhile the hot
+ * rest and the fsyncs (see RESTART_AT_PAGES for how long). Meanwhile the hot
  * writers wait on `whenWritable` and the event loop goes on serving.
  */
 export function startCheckpointer(file: string, onError: (message: string) => void): Checkpointer {
