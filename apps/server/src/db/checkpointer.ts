@@ -4,14 +4,14 @@ import { Worker } from 'node:worker_threads'
 /** How often the checkpointer copies the WAL's new pages into the database file. */
 export const CHECKPOINT_EVERY_MS = 500
 /**
- * Past this many pages (16 MB) the checkpointer starts the WAL over (see startCheckpointer).
- * The write lock of a restart lasts longer the larger the WAL: under the evenly paced phase
- * of `npm run bench -- live`, a median (slowest) of 12 (22) ms at 16 MB, 20 (31) at 32 MB,
- * 37 (51) at 64 MB. Every run then in flight waits that long for its next checkpoint, so
- * more frequent but shorter restarts keep the slowest runs faster; the CPU per run flat out
- * was the same side by side (B/A 1.002).
+ * Past this many pages (64 MB) the checkpointer starts the WAL over (see startCheckpointer).
+ * A restart's write lock lasts longer the larger the WAL (evenly paced phase of `npm run
+ * bench -- live`: a median (slowest) of 12 (22) ms at 16 MB, 20 (31) at 32 MB, 37 (51) at
+ * 64 MB), yet restarting past 16 MB, at most twice a second, gave the phase a higher p99 in
+ * 9 of 11 pairs of runs back to back (3 of the 4 that changed nothing else), and restarting
+ * past 128 MB in 3 pairs of 3.
  */
-export const RESTART_AT_PAGES = 4_096
+export const RESTART_AT_PAGES = 16_384
 // How long closing the database waits for the checkpointer to let go of the file.
 const STOP_WAIT_MS = 5_000
 
@@ -86,7 +86,7 @@ export type Checkpointer = {
  * then checkpointed it itself, a 50–140 ms stall of everything every 5–7 s at 400 runs/s.
  * So past RESTART_AT_PAGES this thread starts the WAL over itself: a second PASSIVE pass
  * copies what arrived during the first, then a RESTART holds the write lock for the small
- * rest and the fsyncs (see RESTART_AT_PAGES for how long). Meanwhile the hot
+ * rest and the fsyncs (see RESTART_AT_PAGES for how long under load). Meanwhile the hot
  * writers wait on `whenWritable` and the event loop goes on serving.
  */
 export function startCheckpointer(file: string, onError: (message: string) => void): Checkpointer {
