@@ -13,7 +13,10 @@
  * out, each server taking all the webhooks its backlog holds, CPU per run from the first
  * webhook until its backlog has drained, as bench/live.ts measures capacity); BENCH_SECONDS
  * of load per round (default 6); BENCH_AB_ROUNDS (default 4: which side starts first
- * alternates); BENCH_LIVE_WORKFLOW=peer as in bench/live.ts.
+ * alternates); BENCH_AB_BACKLOG_SECONDS: that long flat out before the paced rounds (default
+ * 0), as bench/live.ts measures its paced phases after its flat-out one (what a backlog left
+ * behind, such as V8's pretenuring decisions, then shows in them); BENCH_LIVE_WORKFLOW=peer
+ * as in bench/live.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -27,6 +30,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6)
 const RATE = Number(process.env.BENCH_AB_RATE ?? 0)
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 4)
+const BACKLOG_SECONDS = Number(process.env.BENCH_AB_BACKLOG_SECONDS ?? 0)
 const CONNECTIONS = 10
 
 interface Side {
@@ -79,7 +83,12 @@ async function measure(sides: [Side, Side], phase: string, cpu0: number[]): Prom
   return figures
 }
 
-async function round(sides: [Side, Side], phase: string, seconds: number): Promise<RoundFigures[]> {
+async function round(
+  sides: [Side, Side],
+  phase: string,
+  seconds: number,
+  rate = RATE,
+): Promise<RoundFigures[]> {
   const cpu0 = sides.map((s) => treeCpuMs(s.server!.pid))
   await Promise.all(
     sides.map((s) =>
@@ -88,7 +97,7 @@ async function round(sides: [Side, Side], phase: string, seconds: number): Promi
         seconds,
         connections: CONNECTIONS,
         phase,
-        ...(RATE > 0 ? { rate: RATE, even: true } : {}),
+        ...(rate > 0 ? { rate, even: true } : {}),
       }),
     ),
   )
@@ -126,8 +135,10 @@ export async function benchLiveAb(): Promise<void> {
           .join('')}`,
       )
     const pace = RATE > 0 ? `${RATE} webhooks/s each, evenly paced` : 'flat out'
-    console.log(`  both servers on CPU 0 at once, ${pace}, ${SECONDS} s per round, SQLite`)
+    const backlog = BACKLOG_SECONDS > 0 ? `, after ${BACKLOG_SECONDS} s flat out` : ''
+    console.log(`  both servers on CPU 0 at once, ${pace}, ${SECONDS} s per round${backlog}, SQLite`)
     await round(sides, 'warmup', 2)
+    if (BACKLOG_SECONDS > 0) await round(sides, 'backlog', BACKLOG_SECONDS, 0)
     const ratios: number[] = []
     for (let r = 1; r <= ROUNDS; r++) {
       // Which side starts first alternates, should starting first matter.

@@ -27,10 +27,11 @@ describe('node flags of npm start', () => {
     expect(nodeFlagsOf('worker', dir)).toEqual([])
   })
 
-  it('give this checkout’s server and workers the larger young generation and old-generation headroom', () => {
+  it('give this checkout’s server and workers the larger young generation, old-generation headroom and no pretenuring', () => {
     for (const script of ['start', 'worker'] as const) {
       expect(nodeFlagsOf(script, REPO_ROOT)).toContain('--max-semi-space-size=32')
       expect(nodeFlagsOf(script, REPO_ROOT)).toContain('--heap-growing-percent=300')
+      expect(nodeFlagsOf(script, REPO_ROOT)).toContain('--no-allocation-site-pretenuring')
     }
   })
 })
