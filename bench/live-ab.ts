@@ -16,14 +16,18 @@
  * alternates); BENCH_AB_BACKLOG_SECONDS: that long flat out before the paced rounds (default
  * 0), as bench/live.ts measures its paced phases after its flat-out one (what a backlog left
  * behind, such as V8's pretenuring decisions, then shows in them); BENCH_LIVE_WORKFLOW=peer
- * as in bench/live.ts.
+ * as in bench/live.ts; BENCH_LIVE_DB=postgres: each server on a schema of its own in
+ * BENCH_PG_URL's database, CPU per run counting its PostgreSQL backends too (they do part of
+ * each run's work, on either CPU).
  */
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { type Load, publishTemplate, spawnServer, startLoad } from './live.ts'
 import { Api, allRuns, phaseFigures, waitAllFinished } from './live-api'
+import { PG_URL, pgBackendCpu, pgCpuDelta, pgSchema, serverPgUrl } from './live-pg'
 import { type Child, freePort, stopChild, treeCpuMs, waitHealthy } from './live-procs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -32,12 +36,15 @@ const RATE = Number(process.env.BENCH_AB_RATE ?? 0)
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 4)
 const BACKLOG_SECONDS = Number(process.env.BENCH_AB_BACKLOG_SECONDS ?? 0)
 const CONNECTIONS = 10
+const POSTGRES = process.env.BENCH_LIVE_DB?.toLowerCase() === 'postgres'
 
 interface Side {
   label: string
   root: string
   env: NodeJS.ProcessEnv
   dataDir: string
+  /** PostgreSQL: the side's schema, once created. */
+  schema?: string
   server?: Child
   load?: Load
   api?: Api
@@ -46,14 +53,22 @@ interface Side {
 }
 
 interface RoundFigures {
+  /** The server's and (PostgreSQL) its backends'. */
   cpuMs: number
+  dbCpuMs: number
   finished: number
   p99: number
 }
 
 async function start(side: Side): Promise<void> {
   const port = await freePort()
-  side.server = spawnServer(side.root, side.dataDir, port, 0, side.env)
+  if (POSTGRES) {
+    const schema = `bench_ab_${randomBytes(6).toString('hex')}`
+    await pgSchema('create', schema)
+    side.schema = schema
+  }
+  const database = side.schema ? { DATABASE_URL: serverPgUrl(PG_URL, side.schema) } : {}
+  side.server = spawnServer(side.root, side.dataDir, port, 0, Object.assign(database, side.env))
   side.load = await startLoad()
   side.api = new Api(`http://127.0.0.1:${port}`)
   await waitHealthy(side.api.url, side.server)
@@ -66,22 +81,31 @@ async function start(side: Side): Promise<void> {
  * are awaited at once, and only then listed: a listing costs its server CPU and the other
  * side's run time.
  */
-async function measure(sides: [Side, Side], phase: string, cpu0: number[]): Promise<RoundFigures[]> {
+async function measure(
+  sides: [Side, Side],
+  phase: string,
+  cpu0: number[],
+  db0: Map<number, number>[],
+): Promise<RoundFigures[]> {
   const cpuMs = [0, 0]
+  const dbCpuMs = [0, 0]
   await Promise.all(
     sides.map((side, i) =>
-      waitAllFinished(side.api!, side.workflowId!, () => {
+      waitAllFinished(side.api!, side.workflowId!, async () => {
         cpuMs[i] = treeCpuMs(side.server!.pid) - cpu0[i]
+        if (side.schema) dbCpuMs[i] = pgCpuDelta(db0[i], await pgBackendCpu(side.schema))
       }),
     ),
   )
   const figures: RoundFigures[] = []
   for (const [i, side] of sides.entries()) {
     const f = phaseFigures(await allRuns(side.api!, side.workflowId!), phase)
-    figures.push({ cpuMs: cpuMs[i], finished: f.finished, p99: f.p99 })
+    figures.push({ cpuMs: cpuMs[i] + dbCpuMs[i], dbCpuMs: dbCpuMs[i], finished: f.finished, p99: f.p99 })
   }
   return figures
 }
+
+const dbCpu = (side: Side) => (side.schema ? pgBackendCpu(side.schema) : Promise.resolve(new Map()))
 
 async function round(
   sides: [Side, Side],
@@ -89,6 +113,7 @@ async function round(
   seconds: number,
   rate = RATE,
 ): Promise<RoundFigures[]> {
+  const db0 = await Promise.all(sides.map(dbCpu))
   const cpu0 = sides.map((s) => treeCpuMs(s.server!.pid))
   await Promise.all(
     sides.map((s) =>
@@ -101,7 +126,7 @@ async function round(
       }),
     ),
   )
-  return measure(sides, phase, cpu0)
+  return measure(sides, phase, cpu0, db0)
 }
 
 const settings = (text = ''): NodeJS.ProcessEnv =>
@@ -136,7 +161,9 @@ export async function benchLiveAb(): Promise<void> {
       )
     const pace = RATE > 0 ? `${RATE} webhooks/s each, evenly paced` : 'flat out'
     const backlog = BACKLOG_SECONDS > 0 ? `, after ${BACKLOG_SECONDS} s flat out` : ''
-    console.log(`  both servers on CPU 0 at once, ${pace}, ${SECONDS} s per round${backlog}, SQLite`)
+    console.log(
+      `  both servers on CPU 0 at once, ${pace}, ${SECONDS} s per round${backlog}, ${POSTGRES ? 'PostgreSQL (CPU per run: server + its backends)' : 'SQLite'}`,
+    )
     await round(sides, 'warmup', 2)
     if (BACKLOG_SECONDS > 0) await round(sides, 'backlog', BACKLOG_SECONDS, 0)
     const ratios: number[] = []
@@ -149,8 +176,10 @@ export async function benchLiveAb(): Promise<void> {
       const perRun = (f: RoundFigures) => f.cpuMs / Math.max(1, f.finished)
       const ratio = perRun(fb) / perRun(fa)
       ratios.push(ratio)
+      const database = (f: RoundFigures) =>
+        POSTGRES ? `, ${(f.dbCpuMs / Math.max(1, f.finished)).toFixed(3)} of it PostgreSQL's` : ''
       const side = (label: string, f: RoundFigures) =>
-        `${label} ${perRun(f).toFixed(3)} ms CPU per run (${f.finished} runs, p99 ${f.p99.toFixed(0)} ms)`
+        `${label} ${perRun(f).toFixed(3)} ms CPU per run (${f.finished} runs${database(f)}, p99 ${f.p99.toFixed(0)} ms)`
       console.log(`  round ${r}: ${side('A', fa)}; ${side('B', fb)}; B/A ${ratio.toFixed(3)}`)
     }
     const mean = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length)
@@ -160,6 +189,7 @@ export async function benchLiveAb(): Promise<void> {
       await stopChild(side.server)
       await stopChild(side.load?.child)
       rmSync(side.dataDir, { recursive: true, force: true })
+      if (side.schema) await pgSchema('drop', side.schema).catch(() => undefined)
     }
   }
 }

@@ -59,49 +59,87 @@ export function sqliteBackend(raw: Extract<RawDatabase, { kind: 'sqlite' }>): Co
 }
 
 /**
- * PostgreSQL: one INSERT of all events and one UPDATE per shape of update, each taking its
- * rows as arrays (unnest), so the statement text is the same whatever the batch size.
+ * PostgreSQL: the whole commit is one statement, and so one round trip and one implicit
+ * transaction: the INSERT of all events and one UPDATE per shape of update, each taking its
+ * rows as arrays (unnest), joined as data-modifying WITH parts (BEGIN, INSERT, UPDATE and
+ * COMMIT as statements of their own cost four round trips, each one a wake-up of both sides).
+ * Its text depends only on which shapes are in the batch, so it is prepared once per
+ * connection under a name. Each run appears in one part only (its updates in a batch are
+ * merged): a statement may not update one row twice. The analytics trigger, an AFTER trigger,
+ * runs once the whole statement is done and sees the events inserted by it.
  */
 export function postgresBackend(pool: pg.Pool): CommitBackend {
-  return async (rows, changes) => {
-    const client = await pool.connect()
-    try {
-      await client.query('BEGIN')
-      if (rows.length > 0) {
-        await client.query(
-          `INSERT INTO run_trace (run_id, first_seq, last_seq, data)
-           SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[])`,
-          [
-            rows.map((r) => r.run_id),
-            rows.map((r) => r.first_seq),
-            rows.map((r) => r.last_seq),
-            rows.map((r) => r.data),
-          ],
-        )
-      }
-      const byShape = new Map<string, { cols: string[]; rows: [string, RunUpdate][] }>()
-      for (const [id, fields] of changes) {
-        const cols = columnsOf(fields)
-        const key = cols.join(',')
-        const group = byShape.get(key) ?? { cols, rows: [] }
-        group.rows.push([id, fields])
-        byShape.set(key, group)
-      }
-      for (const { cols, rows } of byShape.values()) {
-        const sets = cols.map((c) => `${c} = v.${c}`).join(', ')
-        const arrays = cols.map((c, i) => `$${i + 2}::${UPDATABLE[c]}[]`).join(', ')
-        await client.query(
-          `UPDATE runs SET ${sets} FROM unnest($1::text[], ${arrays}) AS v(id, ${cols.join(', ')}) WHERE runs.id = v.id`,
-          [rows.map(([id]) => id), ...cols.map((c) => rows.map(([, f]) => f[c as keyof RunUpdate] ?? null))],
-        )
-      }
-      await client.query('COMMIT')
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {})
-      throw err
-    } finally {
-      client.release()
+  const names = new Map<string, string>()
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text)
+    // A bound, not a limit: there are a handful of shapes.
+    if (!name && names.size < 64) {
+      name = `run-commit-${names.size + 1}`
+      names.set(text, name)
     }
+    return name
+  }
+  return async (rows, changes) => {
+    const values: unknown[] = []
+    const array = (items: unknown[], type: string) => {
+      values.push(items)
+      return `$${values.length}::${type}[]`
+    }
+    const parts: string[] = []
+    if (rows.length > 0) {
+      const columns = [
+        array(
+          rows.map((r) => r.run_id),
+          'text',
+        ),
+        array(
+          rows.map((r) => r.first_seq),
+          'integer',
+        ),
+        array(
+          rows.map((r) => r.last_seq),
+          'integer',
+        ),
+        array(
+          rows.map((r) => r.data),
+          'text',
+        ),
+      ]
+      parts.push(
+        `INSERT INTO run_trace (run_id, first_seq, last_seq, data) SELECT * FROM unnest(${columns.join(', ')})`,
+      )
+    }
+    const byShape = new Map<string, { cols: string[]; rows: [string, RunUpdate][] }>()
+    for (const [id, fields] of changes) {
+      const cols = columnsOf(fields)
+      const key = cols.join(',')
+      const group = byShape.get(key) ?? { cols, rows: [] }
+      group.rows.push([id, fields])
+      byShape.set(key, group)
+    }
+    for (const { cols, rows } of byShape.values()) {
+      const sets = cols.map((c) => `${c} = v.${c}`).join(', ')
+      const ids = array(
+        rows.map(([id]) => id),
+        'text',
+      )
+      const arrays = cols
+        .map((c) =>
+          array(
+            rows.map(([, f]) => f[c as keyof RunUpdate] ?? null),
+            UPDATABLE[c],
+          ),
+        )
+        .join(', ')
+      parts.push(
+        `UPDATE runs SET ${sets} FROM unnest(${ids}, ${arrays}) AS v(id, ${cols.join(', ')}) WHERE runs.id = v.id`,
+      )
+    }
+    if (parts.length === 0) return
+    const last = parts.pop()
+    const text =
+      parts.length === 0 ? last! : `WITH ${parts.map((p, i) => `w${i} AS (${p})`).join(', ')} ${last}`
+    await pool.query({ name: nameOf(text), text, values })
   }
 }
 

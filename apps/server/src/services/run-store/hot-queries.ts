@@ -142,6 +142,38 @@ function perTurn<R>(
     })
 }
 
+/**
+ * `perTurn` for a driver that answers later (PostgreSQL): the rows of one turn go out as one
+ * statement, which is its own transaction; a failed batch is tried row by row, as there.
+ */
+function perTurnAsync<R>(
+  all: (rows: R[]) => Promise<boolean[]>,
+  one: (row: R) => Promise<boolean>,
+): (row: R) => Promise<boolean> {
+  let pending: { row: R; resolve(v: boolean): void; reject(e: unknown): void }[] = []
+  const alone = (p: (typeof pending)[number]) => {
+    one(p.row).then(p.resolve, p.reject)
+  }
+  const flush = () => {
+    const batch = pending
+    pending = []
+    if (batch.length === 1) return alone(batch[0])
+    all(batch.map((p) => p.row)).then(
+      (results) => {
+        batch.forEach((p, i) => {
+          p.resolve(results[i])
+        })
+      },
+      () => batch.forEach(alone),
+    )
+  }
+  return (row) =>
+    new Promise((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush)
+      pending.push({ row, resolve, reject })
+    })
+}
+
 function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
   if (raw?.kind === 'sqlite') {
     const target = raw.sqlite.prepare(`${HOOK_TARGET}?`)
@@ -167,32 +199,34 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
   if (raw?.kind === 'postgres') {
     const insertText = `INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
        ON CONFLICT (workflow_id, message_id) DO NOTHING`
+    const insertRun = async (row: RunsTable) =>
+      (
+        await raw.pool.query({
+          name: 'insert-run',
+          text: insertText,
+          values: RUN_COLUMNS.map((c) => row[c]),
+        })
+      ).rowCount === 1
+    // One statement: the rows as column arrays (unnest), atomic as a whole.
+    const insertRuns = async (rows: RunsTable[]) => {
+      if (rows.length === 0) return []
+      const res = await raw.pool.query<{ id: string }>({
+        name: 'insert-runs',
+        text: `INSERT INTO runs (${RUN_COLUMNS.join(', ')})
+               SELECT * FROM unnest(${RUN_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(', ')})
+               ON CONFLICT (workflow_id, message_id) DO NOTHING RETURNING id`,
+        values: RUN_COLUMNS.map((c) => rows.map((r) => r[c])),
+      })
+      const inserted = new Set(res.rows.map((r) => r.id))
+      return rows.map((r) => inserted.has(r.id))
+    }
     return {
       // Named: each connection parses and plans them once.
       hookTarget: async (id) =>
         (await raw.pool.query<HookTarget>({ name: 'hook-target', text: `${HOOK_TARGET}$1`, values: [id] }))
           .rows[0],
-      insertRun: async (row) =>
-        (
-          await raw.pool.query({
-            name: 'insert-run',
-            text: insertText,
-            values: RUN_COLUMNS.map((c) => row[c]),
-          })
-        ).rowCount === 1,
-      // One statement: the rows as column arrays (unnest), atomic as a whole.
-      insertRuns: async (rows) => {
-        if (rows.length === 0) return []
-        const res = await raw.pool.query<{ id: string }>({
-          name: 'insert-runs',
-          text: `INSERT INTO runs (${RUN_COLUMNS.join(', ')})
-                 SELECT * FROM unnest(${RUN_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(', ')})
-                 ON CONFLICT (workflow_id, message_id) DO NOTHING RETURNING id`,
-          values: RUN_COLUMNS.map((c) => rows.map((r) => r[c])),
-        })
-        const inserted = new Set(res.rows.map((r) => r.id))
-        return rows.map((r) => inserted.has(r.id))
-      },
+      insertRun: perTurnAsync(insertRuns, insertRun),
+      insertRuns,
       hasEventWaits: async (id) =>
         (await raw.pool.query({ name: 'event-waits', text: EVENT_WAITS, values: [id] })).rowCount === 1,
     }
