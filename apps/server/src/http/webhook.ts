@@ -94,7 +94,7 @@ export function createWebhookHandler(services: Services) {
     }
 
     // Runs waiting at a wait-for-event step for this event go on, whether or not it starts a run too.
-    const resumed = await services.waitingRuns.deliver(wf.id, event)
+    const resumed = await services.waitingRuns.deliver(wf.id, event, wf.event_waits)
     const also = resumed.length > 0 ? { resumed } : {}
     if (!(await eventIsForWorkflow(services, wf.id, version, event))) {
       return sendJson(res, 200, { skipped: true, ...also })

@@ -227,13 +227,17 @@ export function createWaitingRuns({
      * An event arrived at a workflow's hook: resumes every run waiting for it (its step's filter
      * passes and the correlation keys match). Returns their ids.
      */
-    async deliver(workflowId: string, event: unknown): Promise<string[]> {
-      return (await this.deliverMany(workflowId, [event])).flat()
+    async deliver(workflowId: string, event: unknown, eventWaits?: boolean): Promise<string[]> {
+      return (await this.deliverMany(workflowId, [event], eventWaits)).flat()
     },
 
-    /** `deliver` for the messages of a batch, in order: the steps waiting for events are looked up once. */
-    async deliverMany(workflowId: string, events: unknown[]): Promise<string[][]> {
-      if (hasEventWaits && !(await hasEventWaits(workflowId))) return events.map(() => [])
+    /**
+     * `deliver` for the messages of a batch, in order: the steps waiting for events are looked
+     * up once. `eventWaits`: whether any run waits for an event, when the caller knows already.
+     */
+    async deliverMany(workflowId: string, events: unknown[], eventWaits?: boolean): Promise<string[][]> {
+      const any = eventWaits ?? (hasEventWaits ? await hasEventWaits(workflowId) : true)
+      if (!any) return events.map(() => [])
       const points = await waitPoints(workflowId)
       if (points.length === 0) return events.map(() => [])
       const resumed: string[][] = []

@@ -7,6 +7,11 @@ export interface HookTarget {
   published_version: number | null
   archived: number
   webhook_secret: string | null
+  /**
+   * Whether any published run of it waits for an event (usually none): asked with the rest,
+   * so a delivery costs one round trip less than asking `hasEventWaits` after it.
+   */
+  event_waits: boolean
 }
 
 /**
@@ -70,10 +75,12 @@ const PG_TYPES: Record<keyof RunsTable, string> = {
   analytics_path: 'text',
   trigger_node: 'text',
 }
-const HOOK_TARGET = 'SELECT id, published_version, archived, webhook_secret FROM workflows WHERE id = '
 // On run_waits_key: (workflow_id, kind, version, node_id, wait_key).
-const EVENT_WAITS = `SELECT 1 AS one FROM run_waits WHERE workflow_id = $1 AND kind = 'event'
-  AND version IS NOT NULL AND wait_key IS NOT NULL LIMIT 1`
+const eventWaitsOf = (workflowId: string) => `SELECT 1 AS one FROM run_waits WHERE workflow_id = ${workflowId}
+  AND kind = 'event' AND version IS NOT NULL AND wait_key IS NOT NULL LIMIT 1`
+const HOOK_TARGET = `SELECT id, published_version, archived, webhook_secret,
+  EXISTS (${eventWaitsOf('workflows.id')}) AS event_waits FROM workflows WHERE id = `
+const EVENT_WAITS = eventWaitsOf('$1')
 
 /**
  * `openSecret` turns the stored signing secret into the plain one (webhook-secrets.ts: sealed
@@ -186,7 +193,10 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
     )
     const eventWaits = raw.sqlite.prepare(EVENT_WAITS.replace('$1', '?'))
     return {
-      hookTarget: async (id) => target.get(id) as HookTarget | undefined,
+      hookTarget: async (id) => {
+        const row = target.get(id) as (Omit<HookTarget, 'event_waits'> & { event_waits: number }) | undefined
+        return row && Object.assign(row, { event_waits: row.event_waits === 1 })
+      },
       insertRun: perTurn(insertAll, (row) => insert.run(row).changes === 1, raw.whenWritable),
       insertRuns: async (rows) => {
         const locked = raw.whenWritable()
@@ -231,13 +241,25 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
         (await raw.pool.query({ name: 'event-waits', text: EVENT_WAITS, values: [id] })).rowCount === 1,
     }
   }
+  const hasEventWaits = async (id: string) =>
+    (await db
+      .selectFrom('run_waits')
+      .select('run_id')
+      .where('workflow_id', '=', id)
+      .where('kind', '=', 'event')
+      .where('version', 'is not', null)
+      .where('wait_key', 'is not', null)
+      .limit(1)
+      .executeTakeFirst()) !== undefined
   return {
-    hookTarget: (id) =>
-      db
+    hookTarget: async (id) => {
+      const target = await db
         .selectFrom('workflows')
         .select(['id', 'published_version', 'archived', 'webhook_secret'])
         .where('id', '=', id)
-        .executeTakeFirst(),
+        .executeTakeFirst()
+      return target && Object.assign(target, { event_waits: await hasEventWaits(id) })
+    },
     insertRun: async (row) => {
       const res = await db
         .insertInto('runs')
@@ -259,15 +281,6 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
         }
         return done
       }),
-    hasEventWaits: async (id) =>
-      (await db
-        .selectFrom('run_waits')
-        .select('run_id')
-        .where('workflow_id', '=', id)
-        .where('kind', '=', 'event')
-        .where('version', 'is not', null)
-        .where('wait_key', 'is not', null)
-        .limit(1)
-        .executeTakeFirst()) !== undefined,
+    hasEventWaits,
   }
 }
