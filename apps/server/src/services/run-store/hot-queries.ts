@@ -181,6 +181,35 @@ function perTurnAsync<R>(
     })
 }
 
+/**
+ * Lookups asked for during one turn of the event loop go out as one query once the turn is
+ * over (so it reads what was committed before any of them was asked), each key once: under
+ * load one turn reads many webhook requests, nearly all for the same workflow, and on a
+ * server database each query is a round trip that wakes both sides.
+ */
+function perTurnLookup<K, V>(many: (keys: K[]) => Promise<Map<K, V>>): (key: K) => Promise<V | undefined> {
+  let pending = new Map<K, { resolve(v: V | undefined): void; reject(e: unknown): void }[]>()
+  const flush = () => {
+    const batch = pending
+    pending = new Map()
+    many([...batch.keys()]).then(
+      (found) => {
+        for (const [key, waiting] of batch) for (const w of waiting) w.resolve(found.get(key))
+      },
+      (err) => {
+        for (const waiting of batch.values()) for (const w of waiting) w.reject(err)
+      },
+    )
+  }
+  return (key) =>
+    new Promise((resolve, reject) => {
+      if (pending.size === 0) setImmediate(flush)
+      const waiting = pending.get(key)
+      if (waiting) waiting.push({ resolve, reject })
+      else pending.set(key, [{ resolve, reject }])
+    })
+}
+
 function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
   if (raw?.kind === 'sqlite') {
     const target = raw.sqlite.prepare(`${HOOK_TARGET}?`)
@@ -232,9 +261,14 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
     }
     return {
       // Named: each connection parses and plans them once.
-      hookTarget: async (id) =>
-        (await raw.pool.query<HookTarget>({ name: 'hook-target', text: `${HOOK_TARGET}$1`, values: [id] }))
-          .rows[0],
+      hookTarget: perTurnLookup(async (ids: string[]) => {
+        const res = await raw.pool.query<HookTarget>({
+          name: 'hook-targets',
+          text: `${HOOK_TARGET}ANY($1::text[])`,
+          values: [ids],
+        })
+        return new Map(res.rows.map((row) => [row.id, row]))
+      }),
       insertRun: perTurnAsync(insertRuns, insertRun),
       insertRuns,
       hasEventWaits: async (id) =>
