@@ -62,6 +62,9 @@ const segmentEvent = (phase: string) => nextSegmentEvent('live', phase)
 
 type Handler = (req: IncomingMessage) => { status: number; body: unknown }
 
+// BENCH_STUB_LATENCY_MS: every stub answer waits this long, as a real API's would (default 0).
+const STUB_LATENCY_MS = Number(process.env.BENCH_STUB_LATENCY_MS ?? 0)
+
 /** A keep-alive JSON stub on 127.0.0.1; it only counts requests (no per-request memory). */
 async function stub(handler: Handler) {
   let calls = 0
@@ -70,8 +73,12 @@ async function stub(handler: Handler) {
     req.on('end', () => {
       calls++
       const { status, body } = handler(req)
-      res.writeHead(status, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(body))
+      const answer = () => {
+        res.writeHead(status, { 'content-type': 'application/json' })
+        res.end(JSON.stringify(body))
+      }
+      if (STUB_LATENCY_MS > 0) setTimeout(answer, STUB_LATENCY_MS)
+      else answer()
     })
   })
   server.keepAliveTimeout = 30_000

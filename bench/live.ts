@@ -13,7 +13,8 @@
  * `npm run bench -- live`; BENCH_SECONDS (default 10) per measured phase; BENCH_WARMUP_SECONDS
  * (default 5, as ../shared/peers/run-peers.sh warms Node-RED up); BENCH_PG_URL
  * (default postgres://postgres@127.0.0.1:5432/test); BENCH_LIVE_DB=sqlite|postgres for one
- * only; BENCH_LIVE_WORKFLOW=peer for the peers' flow's work (PEER_WORK below). Standalone:
+ * only; BENCH_LIVE_WORKFLOW=peer for the peers' flow's work (PEER_WORK below);
+ * BENCH_STUB_LATENCY_MS: how long the stub APIs take to answer (default 0). Standalone:
  * `node --import tsx bench/live.ts`.
  */
 import { randomBytes } from 'node:crypto'
@@ -248,6 +249,8 @@ async function benchDatabase(database: Database): Promise<void> {
         ? "  workflow: the template doing the peer flow's work (BENCH_LIVE_WORKFLOW=peer: send steps record the channel, 3 calls per run)"
         : '  workflow: the personalization template as published (4 outbound calls per run)',
     )
+    const stubLatency = Number(process.env.BENCH_STUB_LATENCY_MS ?? 0)
+    if (stubLatency > 0) console.log(`  stub APIs answer after ${stubLatency} ms (BENCH_STUB_LATENCY_MS)`)
 
     await load.run({ url: hook, seconds: WARMUP_S, connections: CONNECTIONS, phase: 'warmup' })
     await waitAllFinished(api, workflowId)

@@ -58,6 +58,14 @@ export interface ServicesOptions {
 
 const WAIT_SAFETY_POLL_MS = Number(process.env.FLOWLINE_WAIT_POLL_MS ?? 30_000)
 
+/**
+ * Runs executing at once (FLOWLINE_RUN_CONCURRENCY). Runs mostly wait on outbound calls, so
+ * this, not CPU, caps throughput when APIs are slow: with stub APIs answering in 50 ms (4 calls
+ * per run), 32 finished 147 runs/s with the core 24 % busy, 128 finished 490 (`npm run bench --
+ * live`, BENCH_STUB_LATENCY_MS=50). The backlog limits, not this, bound memory.
+ */
+const DEFAULT_RUN_CONCURRENCY = 128
+
 export function defaultRunThreads(): number {
   return Math.max(1, availableParallelism() - 1)
 }
@@ -140,7 +148,7 @@ export function createServices(opts: ServicesOptions) {
     bus,
     logger,
     threads,
-    concurrency: opts.runConcurrency ?? 32,
+    concurrency: opts.runConcurrency ?? DEFAULT_RUN_CONCURRENCY,
     stepLimitMs: opts.stepTimeoutMs ?? 1_000,
     hostConfig: () => ({
       allowHosts: opts.allowHosts,
@@ -170,7 +178,8 @@ export function createServices(opts: ServicesOptions) {
     recordOutsideWait: (job, wait) => waitingRuns.record(job, wait),
   })
   const queue: RunQueue =
-    qm?.queue ?? new InProcessRunQueue((job) => pool.execute(job), opts.runConcurrency ?? 32)
+    qm?.queue ??
+    new InProcessRunQueue((job) => pool.execute(job), opts.runConcurrency ?? DEFAULT_RUN_CONCURRENCY)
   const waits = new WaitScheduler({
     db,
     clock,

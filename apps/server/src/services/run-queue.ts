@@ -84,7 +84,7 @@ export class InProcessRunQueue implements RunQueue {
 
   constructor(
     private readonly worker: (job: RunJob) => Promise<void>,
-    private readonly concurrency = 32,
+    private readonly concurrency: number,
   ) {}
 
   async enqueue(job: RunJob): Promise<void> {
