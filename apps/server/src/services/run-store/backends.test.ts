@@ -144,4 +144,36 @@ describe.each(dialects)('group commits of runs (%s)', (dialect: DialectName) => 
       .execute()
     expect(rows).toEqual([{ run_id: 'b1' }])
   })
+
+  it('stores text exactly as given: quotes, backslashes, emoji, empty, NULL and separator characters', async () => {
+    const plain = [
+      '{"name":"O\'Neil \\"Jo\\"","path":"C:\\\\tmp","note":"line1\\nline2"}',
+      'emoji 🚀 ünïcödé',
+      '',
+      '{}',
+    ]
+    // Text holding the characters the split form uses goes another way.
+    const separators = ['a record \x1e separator', 'a unit \x1f separator', '\x1f']
+    const texts = [...plain, ...separators]
+    const ids = texts.map((_, i) => `c${i}`)
+    await opened.db.insertInto('runs').values(ids.map(run)).execute()
+    const commitOf = (from: number, to: number) =>
+      commit(
+        texts.slice(from, to).map((data, i) => ({ run_id: ids[from + i], first_seq: 1, last_seq: 1, data })),
+        new Map(ids.slice(from, to).map((id, i) => [id, { state: from + i === 1 ? null : texts[from + i] }])),
+      )
+    await commitOf(0, plain.length)
+    await commitOf(plain.length, texts.length)
+    // One empty text alone is not no text.
+    await commit([], new Map([['c3', { state: '' }]]))
+    const states = await stored(ids)
+    expect(states.map((r) => r.state)).toEqual([plain[0], null, '', '', ...separators])
+    const data = await opened.db
+      .selectFrom('run_trace')
+      .select(['run_id', 'data'])
+      .where('run_id', 'in', ids)
+      .orderBy('run_id')
+      .execute()
+    expect(data.map((r) => r.data)).toEqual(texts)
+  })
 })

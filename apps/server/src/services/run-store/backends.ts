@@ -2,6 +2,7 @@ import type SQLite from 'better-sqlite3'
 import type pg from 'pg'
 import type { Db, RawDatabase } from '../../db'
 import type { RunsTable, RunTraceTable } from '../../db/schema'
+import { arrayParam, statementNames } from './pg-arrays'
 
 export type RunUpdate = Partial<Omit<RunsTable, 'id'>>
 
@@ -69,22 +70,14 @@ export function sqliteBackend(raw: Extract<RawDatabase, { kind: 'sqlite' }>): Co
  * runs once the whole statement is done and sees the events inserted by it.
  */
 export function postgresBackend(pool: pg.Pool): CommitBackend {
-  const names = new Map<string, string>()
-  const nameOf = (text: string): string | undefined => {
-    let name = names.get(text)
-    // A bound, not a limit: there are a handful of shapes.
-    if (!name && names.size < 64) {
-      name = `run-commit-${names.size + 1}`
-      names.set(text, name)
-    }
-    return name
-  }
+  const nameOf = statementNames('run-commit')
   return async (rows, changes) => {
     const values: unknown[] = []
-    const array = (items: unknown[], type: string) => {
-      values.push(items)
-      return `$${values.length}::${type}[]`
+    const push = (value: unknown) => {
+      values.push(value)
+      return `$${values.length}`
     }
+    const array = (items: unknown[], type: string) => arrayParam(items, type, push)
     const parts: string[] = []
     if (rows.length > 0) {
       const columns = [

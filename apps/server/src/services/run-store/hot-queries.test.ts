@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type OpenDatabase, openDatabase } from '../../db'
-import type { WorkflowsTable } from '../../db/schema'
+import type { RunsTable, WorkflowsTable } from '../../db/schema'
 import { type DialectName, dialects, freshTarget, type TestTarget } from '../../testing/databases'
 import { type HotQueries, hotQueries } from './hot-queries'
 
@@ -15,6 +15,29 @@ const workflow = (id: string, published_version: number | null): WorkflowsTable 
   created_by: 'someone',
   updated_at: '2026-12-02T10:00:00.000Z',
   updated_by: 'someone',
+})
+
+const delivery = (id: string, event: string): RunsTable => ({
+  id,
+  workflow_id: 'draft',
+  version: 1,
+  model: null,
+  kind: 'production',
+  status: 'queued',
+  trigger: 'webhook',
+  dry_run: 0,
+  message_id: `m-${id}`,
+  event,
+  mocks: null,
+  error: null,
+  actor: null,
+  started_at: '2026-12-02T10:00:00.000Z',
+  finished_at: null,
+  duration_ms: null,
+  state: null,
+  resume_at: null,
+  retry_of: null,
+  wake: null,
 })
 
 describe.each(dialects)('webhook lookups (%s)', (dialect: DialectName) => {
@@ -52,5 +75,26 @@ describe.each(dialects)('webhook lookups (%s)', (dialect: DialectName) => {
   it('sees a change committed before the request', async () => {
     await opened.db.updateTable('workflows').set({ archived: 1 }).where('id', '=', 'live').execute()
     expect(await hot.hookTarget('live')).toMatchObject({ archived: 1 })
+  })
+
+  it('stores deliveries arriving together exactly as sent, and refuses a redelivery', async () => {
+    const events = [
+      '{"name":"O\'Neil \\"Jo\\"","note":"a\\nb \\\\ c"}',
+      '{"emoji":"🚀"}',
+      '{"odd":"\x1e\x1f"}',
+    ]
+    const [first] = await hot.insertRuns([delivery('r1', events[0])])
+    const again = await hot.insertRuns([
+      delivery('r2', events[1]),
+      { ...delivery('r1-again', events[0]), message_id: 'm-r1' },
+      delivery('r3', events[2]),
+    ])
+    expect([first, ...again]).toEqual([true, true, false, true])
+    const rows = await opened.db.selectFrom('runs').select(['id', 'event', 'state']).orderBy('id').execute()
+    expect(rows).toEqual([
+      { id: 'r1', event: events[0], state: null },
+      { id: 'r2', event: events[1], state: null },
+      { id: 'r3', event: events[2], state: null },
+    ])
   })
 })

@@ -1,5 +1,6 @@
 import type { Db, RawDatabase } from '../../db'
 import type { RunsTable } from '../../db/schema'
+import { arrayParam, statementNames } from './pg-arrays'
 
 /** What the webhook needs to know of a workflow before it reads the body. */
 export interface HookTarget {
@@ -247,15 +248,21 @@ function rawHotQueries(db: Db, raw?: RawDatabase): HotQueries {
         })
       ).rowCount === 1
     // One statement: the rows as column arrays (unnest), atomic as a whole.
+    const insertRunsName = statementNames('insert-runs')
     const insertRuns = async (rows: RunsTable[]) => {
       if (rows.length === 0) return []
-      const res = await raw.pool.query<{ id: string }>({
-        name: 'insert-runs',
-        text: `INSERT INTO runs (${RUN_COLUMNS.join(', ')})
-               SELECT * FROM unnest(${RUN_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(', ')})
-               ON CONFLICT (workflow_id, message_id) DO NOTHING RETURNING id`,
-        values: RUN_COLUMNS.map((c) => rows.map((r) => r[c])),
-      })
+      const values: unknown[] = []
+      const push = (value: unknown) => `$${values.push(value)}`
+      const columns = RUN_COLUMNS.map((c) =>
+        arrayParam(
+          rows.map((r) => r[c]),
+          PG_TYPES[c],
+          push,
+        ),
+      )
+      const text = `INSERT INTO runs (${RUN_COLUMNS.join(', ')}) SELECT * FROM unnest(${columns.join(', ')})
+        ON CONFLICT (workflow_id, message_id) DO NOTHING RETURNING id`
+      const res = await raw.pool.query<{ id: string }>({ name: insertRunsName(text), text, values })
       const inserted = new Set(res.rows.map((r) => r.id))
       return rows.map((r) => inserted.has(r.id))
     }
