@@ -1,31 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type OpenDatabase, openDatabase } from '../../db'
-import type { RunsTable } from '../../db/schema'
 import { type DialectName, dialects, freshTarget, type TestTarget } from '../../testing/databases'
+import { runRow } from '../../testing/run-rows'
 import { type CommitBackend, commitBackend } from './backends'
 
-const run = (id: string): RunsTable => ({
-  id,
-  workflow_id: 'wf',
-  version: 1,
-  model: null,
-  kind: 'production',
-  status: 'running',
-  trigger: 'webhook',
-  dry_run: 0,
-  message_id: id,
-  event: '{}',
-  mocks: null,
-  error: null,
-  actor: null,
-  started_at: '2026-12-02T10:00:00.000Z',
-  finished_at: null,
-  duration_ms: null,
-  state: null,
-  resume_at: null,
-  retry_of: null,
-  wake: null,
-})
+const run = (id: string) => runRow(id, { status: 'running' })
 
 const trace = (runId: string, seq: number, event: object) => ({
   run_id: runId,

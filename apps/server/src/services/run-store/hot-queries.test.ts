@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type OpenDatabase, openDatabase } from '../../db'
-import type { RunsTable, WorkflowsTable } from '../../db/schema'
+import type { WorkflowsTable } from '../../db/schema'
 import { type DialectName, dialects, freshTarget, type TestTarget } from '../../testing/databases'
+import { runRow } from '../../testing/run-rows'
 import { type HotQueries, hotQueries } from './hot-queries'
 
 const workflow = (id: string, published_version: number | null): WorkflowsTable => ({
@@ -17,28 +18,8 @@ const workflow = (id: string, published_version: number | null): WorkflowsTable 
   updated_by: 'someone',
 })
 
-const delivery = (id: string, event: string): RunsTable => ({
-  id,
-  workflow_id: 'draft',
-  version: 1,
-  model: null,
-  kind: 'production',
-  status: 'queued',
-  trigger: 'webhook',
-  dry_run: 0,
-  message_id: `m-${id}`,
-  event,
-  mocks: null,
-  error: null,
-  actor: null,
-  started_at: '2026-12-02T10:00:00.000Z',
-  finished_at: null,
-  duration_ms: null,
-  state: null,
-  resume_at: null,
-  retry_of: null,
-  wake: null,
-})
+const delivery = (id: string, event: string) =>
+  runRow(id, { workflow_id: 'draft', message_id: `m-${id}`, event })
 
 describe.each(dialects)('webhook lookups (%s)', (dialect: DialectName) => {
   let target: TestTarget
