@@ -73,10 +73,7 @@ export function postgresBackend(pool: pg.Pool): CommitBackend {
   const nameOf = statementNames('run-commit')
   return async (rows, changes) => {
     const values: unknown[] = []
-    const push = (value: unknown) => {
-      values.push(value)
-      return `$${values.length}`
-    }
+    const push = (value: unknown) => `$${values.push(value)}`
     const array = (items: unknown[], type: string) => arrayParam(items, type, push)
     const parts: string[] = []
     if (rows.length > 0) {
