@@ -62,7 +62,8 @@ const WAIT_SAFETY_POLL_MS = Number(process.env.FLOWLINE_WAIT_POLL_MS ?? 30_000)
  * Runs executing at once (FLOWLINE_RUN_CONCURRENCY). Runs mostly wait on outbound calls, so
  * this, not CPU, caps throughput when APIs are slow: with stub APIs answering in 50 ms (4 calls
  * per run), 32 finished 147 runs/s with the core 24 % busy, 128 finished 490 (`npm run bench --
- * live`, BENCH_STUB_LATENCY_MS=50). The backlog limits, not this, bound memory.
+ * live`, BENCH_STUB_LATENCY_MS=50). Memory grows with it only as far as runs hold large answers
+ * (up to 5 MiB each); queued runs' events are bounded by the backlog limits.
  */
 const DEFAULT_RUN_CONCURRENCY = 128
 
