@@ -167,6 +167,37 @@ export function slowBursts(runs: RunRecord[], phase: string): SlowBurst[] {
   return bursts.sort((a, b) => b.runs - a.runs || b.maxMs - a.maxMs)
 }
 
+/** Where the slowest run of a phase spent its time, from its stored trace. */
+export interface SlowestRun {
+  ms: number
+  /** Accepted → its first step started: waiting to be stored and handed to a run thread. */
+  beforeFirstStepMs: number
+  /** The longest wait between two steps, and the step it held up (checkpoint commits, calls). */
+  longestGapMs: number
+  gapBefore: string
+}
+
+export async function slowestRun(api: Api, runs: RunRecord[], phase: string): Promise<SlowestRun | null> {
+  const done = ofPhase(runs, phase).filter((r) => r.finishedAt)
+  if (done.length === 0) return null
+  const run = done.reduce((a, b) => (latencyMs(b) > latencyMs(a) ? b : a))
+  const { events } = await api.query<{ events: { type: string; nodeId?: string; at?: string }[] }>(
+    'runs.get',
+    { runId: run.id },
+  )
+  const started = events.filter((e) => e.type === 'node.started' && e.at)
+  const accepted = Date.parse(run.startedAt)
+  let last = started.length > 0 ? Date.parse(started[0].at!) : accepted
+  const slowest = { ms: latencyMs(run), beforeFirstStepMs: last - accepted, longestGapMs: 0, gapBefore: '' }
+  for (const e of started.slice(1)) {
+    const at = Date.parse(e.at!)
+    if (at - last > slowest.longestGapMs)
+      Object.assign(slowest, { longestGapMs: at - last, gapBefore: e.nodeId ?? '' })
+    last = at
+  }
+  return slowest
+}
+
 /** Throughput and webhook → finished latency of the runs whose messageId carries `phase`. */
 export function phaseFigures(runs: RunRecord[], phase: string): PhaseFigures {
   const mine = ofPhase(runs, phase)

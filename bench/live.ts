@@ -31,6 +31,7 @@ import {
   phaseFigures,
   type SlowBurst,
   slowBursts,
+  slowestRun,
   waitAllFinished,
 } from './live-api'
 import type { LoadRequest, LoadResult, StubStats } from './live-load'
@@ -345,6 +346,12 @@ async function benchDatabase(database: Database): Promise<void> {
     const paced = phaseFigures(pacedRuns, 'even')
     printRuns(paced, even.accepted)
     printSlowBursts(slowBursts(pacedRuns, 'even'))
+    const slowest = await slowestRun(api, pacedRuns, 'even')
+    if (slowest)
+      console.log(
+        `    the slowest run took ${ms(slowest.ms)}: ${ms(slowest.beforeFirstStepMs)} from accept to its first step, ` +
+          `then at most ${ms(slowest.longestGapMs)} between two steps (before ${slowest.gapBefore || 'none'})`,
+      )
     // Without a standing backlog: what a run costs when the server keeps up.
     console.log(
       `    server CPU ${evenCpuMs.toFixed(0)} ms = ${(evenCpuMs / Math.max(1, paced.finished)).toFixed(2)} ms per finished run ` +
