@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { envInt } from './env-numbers'
 import { createLogger } from './logger'
 import { startServer } from './server'
 import { queueModeFromEnv } from './services/queue-mode'
@@ -14,15 +15,15 @@ const admin =
 
 try {
   const app = await startServer({
-    port: Number(env.PORT ?? 3000),
+    port: envInt(env, 'PORT', 0) ?? 3000,
     host: env.HOST ?? '127.0.0.1',
     dataDir: resolve(env.FLOWLINE_DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL,
     webDist: env.FLOWLINE_WEB_DIST,
-    runConcurrency: env.FLOWLINE_RUN_CONCURRENCY ? Number(env.FLOWLINE_RUN_CONCURRENCY) : undefined,
-    runThreads: env.FLOWLINE_RUN_THREADS ? Number(env.FLOWLINE_RUN_THREADS) : undefined,
-    stepTimeoutMs: env.FLOWLINE_STEP_TIMEOUT_MS ? Number(env.FLOWLINE_STEP_TIMEOUT_MS) : undefined,
-    clockSkewMs: env.FLOWLINE_CLOCK_SKEW_MS ? Number(env.FLOWLINE_CLOCK_SKEW_MS) : undefined,
+    runConcurrency: envInt(env, 'FLOWLINE_RUN_CONCURRENCY', 1),
+    runThreads: envInt(env, 'FLOWLINE_RUN_THREADS', 1),
+    stepTimeoutMs: envInt(env, 'FLOWLINE_STEP_TIMEOUT_MS', 1),
+    clockSkewMs: envInt(env, 'FLOWLINE_CLOCK_SKEW_MS'),
     admin,
     logger,
     secretKey: env.FLOWLINE_SECRET_KEY,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { openDatabase } from './db'
+import { envInt } from './env-numbers'
 import { createLogger } from './logger'
 import { createServices } from './services'
 import { queueModeFromEnv } from './services/queue-mode'
@@ -13,14 +14,15 @@ import { loadSecretKey } from './services/secret-box'
  */
 const logger = createLogger()
 const env = process.env
-const num = (v: string | undefined) => (v ? Number(v) : undefined)
 
 try {
   const queueMode = queueModeFromEnv(env, 'worker')
   if (!queueMode) throw new Error('the worker needs REDIS_URL and a PostgreSQL DATABASE_URL')
   const dataDir = resolve(env.FLOWLINE_DATA_DIR ?? './data')
   const { db, raw } = await openDatabase({ dataDir, databaseUrl: env.DATABASE_URL })
-  const concurrency = num(env.FLOWLINE_WORKER_CONCURRENCY) ?? 32
+  const concurrency = envInt(env, 'FLOWLINE_WORKER_CONCURRENCY', 1) ?? 32
+  const clockSkew = envInt(env, 'FLOWLINE_CLOCK_SKEW_MS')
+  const shutdownGraceMs = envInt(env, 'FLOWLINE_SHUTDOWN_GRACE_MS', 0) ?? 10_000
   // Self-calls of templates (the demo recommender) go to an API process.
   const apiUrl = env.FLOWLINE_API_URL ?? `http://127.0.0.1:${env.PORT ?? 3000}`
   const services = createServices({
@@ -29,9 +31,9 @@ try {
     logger,
     serverUrl: () => apiUrl,
     runConcurrency: concurrency,
-    runThreads: num(env.FLOWLINE_RUN_THREADS),
-    stepTimeoutMs: num(env.FLOWLINE_STEP_TIMEOUT_MS),
-    clock: env.FLOWLINE_CLOCK_SKEW_MS ? () => Date.now() + Number(env.FLOWLINE_CLOCK_SKEW_MS) : undefined,
+    runThreads: envInt(env, 'FLOWLINE_RUN_THREADS', 1),
+    stepTimeoutMs: envInt(env, 'FLOWLINE_STEP_TIMEOUT_MS', 1),
+    clock: clockSkew ? () => Date.now() + clockSkew : undefined,
     // Every process must share FLOWLINE_SECRET_KEY to read the connection secrets.
     secretKey: loadSecretKey({ secretKey: env.FLOWLINE_SECRET_KEY, dataDir, logger }),
     allowHosts: env.FLOWLINE_ALLOW_HOSTS,
@@ -47,7 +49,7 @@ try {
     onSchedule: (data, scheduledMs) => services.schedules.fire(data, scheduledMs),
     onWake: ({ runId }) => services.waits.wakeWhenDue(runId),
     concurrency,
-    lockDurationMs: num(env.FLOWLINE_WORKER_LOCK_MS),
+    lockDurationMs: envInt(env, 'FLOWLINE_WORKER_LOCK_MS', 1),
   })
   // Waits are delayed jobs; this poll (every FLOWLINE_WAIT_POLL_MS) only finds those Redis lost.
   // Claims are conditional updates in the database: any number of workers may poll.
@@ -56,7 +58,7 @@ try {
     db,
     queue: qm.queue,
     resume: (runId) => services.runs.resume(runId),
-    everyMs: num(env.FLOWLINE_QUEUE_SWEEP_MS),
+    everyMs: envInt(env, 'FLOWLINE_QUEUE_SWEEP_MS', 1),
     logger,
   })
   logger.info({ concurrency, pid: process.pid }, 'Flowline worker taking runs')
@@ -69,7 +71,7 @@ try {
     ;(async () => {
       sweeper.stop()
       await services.waits.stop()
-      await qm.close(num(env.FLOWLINE_SHUTDOWN_GRACE_MS) ?? 10_000)
+      await qm.close(shutdownGraceMs)
       services.pool.close()
       await services.writer.flushed().catch(() => {})
       services.http.close()

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import type { Logger } from 'pino'
 import type { Db, RawDatabase } from '../db'
+import { envInt } from '../env-numbers'
 import { createAuditService } from './audit'
 import { createAuthService } from './auth'
 import { createConnectionService } from './connections'
@@ -55,8 +56,6 @@ export interface ServicesOptions {
   /** REDIS_URL: runs go through BullMQ and traces through Redis (queue-mode/). */
   queueMode?: QueueModeOptions
 }
-
-const WAIT_SAFETY_POLL_MS = Number(process.env.FLOWLINE_WAIT_POLL_MS ?? 30_000)
 
 /**
  * Runs executing at once (FLOWLINE_RUN_CONCURRENCY). Runs mostly wait on outbound calls, so
@@ -187,7 +186,7 @@ export function createServices(opts: ServicesOptions) {
     logger,
     resume: (runId) => runs.resume(runId),
     // Queue mode: waits are delayed jobs; the poll is only the safety net for jobs Redis lost.
-    pollMs: qm ? WAIT_SAFETY_POLL_MS : undefined,
+    pollMs: qm ? (envInt(process.env, 'FLOWLINE_WAIT_POLL_MS', 1) ?? 30_000) : undefined,
   })
   const hot = hotQueries(db, opts.raw, webhookSecrets.open)
   // Queue mode: the run may execute on any worker; the one that has it stops it.

@@ -1,3 +1,4 @@
+import { envInt } from '../env-numbers'
 import type { Workflow } from './engine'
 
 /** Everything a worker needs to execute a run; small and serializable for a real queue. */
@@ -58,9 +59,9 @@ export interface BacklogLimits {
 
 export function backlogLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): BacklogLimits {
   return {
-    runs: Number(env.FLOWLINE_MAX_BACKLOG ?? 10_000),
-    bytes: Number(env.FLOWLINE_MAX_BACKLOG_BYTES ?? 64 * 1024 * 1024),
-    waitMs: Number(env.FLOWLINE_BACKLOG_WAIT_MS ?? 2_000),
+    runs: envInt(env, 'FLOWLINE_MAX_BACKLOG', 1) ?? 10_000,
+    bytes: envInt(env, 'FLOWLINE_MAX_BACKLOG_BYTES', 1) ?? 64 * 1024 * 1024,
+    waitMs: envInt(env, 'FLOWLINE_BACKLOG_WAIT_MS', 0) ?? 2_000,
   }
 }
 
