@@ -25,7 +25,7 @@ describe('whole-number settings', () => {
     expect(() => envInt(env, 'HUGE')).toThrow('HUGE must be a whole number, not "1e30"')
   })
 
-  it('stops the server at start, saying which setting is wrong, instead of running nothing', () => {
+  it('stops the server at start, saying which setting is wrong', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'flowline-env-'))
     try {
       const inherited = Object.fromEntries(

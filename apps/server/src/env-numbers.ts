@@ -1,7 +1,7 @@
 /**
  * A whole-number setting from the environment, or undefined when unset. Anything else stops
- * the start with a message naming the variable: `Number('1O')` is NaN, and a NaN run
- * concurrency used to start a server that silently executed no run at all.
+ * the start with a message naming the variable: `Number('1O')` is NaN, which crashed far
+ * from its cause, and a run concurrency of 0 started a server that never ran anything.
  */
 export function envInt(
   env: NodeJS.ProcessEnv,
