@@ -7,6 +7,7 @@ import { openDatabase } from '../apps/server/src/db'
 import type { RunsTable } from '../apps/server/src/db/schema'
 import { createServices } from '../apps/server/src/services'
 import { silentLogger } from '../apps/server/src/testing/harness'
+import { runRow } from '../apps/server/src/testing/run-rows'
 
 /**
  * The server's services in this process on a throwaway database: SQLite in a temporary
@@ -52,21 +53,5 @@ export function productionRun(
   fields: Pick<RunsTable, 'id' | 'workflow_id' | 'message_id' | 'event' | 'started_at' | 'status'> &
     Partial<RunsTable>,
 ): RunsTable {
-  return {
-    version: 1,
-    model: null,
-    kind: 'production',
-    trigger: 'webhook',
-    dry_run: 0,
-    mocks: null,
-    error: null,
-    actor: null,
-    finished_at: null,
-    duration_ms: null,
-    state: null,
-    resume_at: null,
-    retry_of: null,
-    wake: null,
-    ...fields,
-  }
+  return runRow(fields.id, fields)
 }

@@ -1,6 +1,6 @@
 import type { RunsTable } from '../db/schema'
 
-/** A production run row of workflow `wf` as the webhook inserts it, for tests of the run store. */
+/** A production run row of workflow `wf` as the webhook inserts it, for tests and benchmarks of the run store. */
 export const runRow = (id: string, fields: Partial<RunsTable> = {}): RunsTable => ({
   id,
   workflow_id: 'wf',
